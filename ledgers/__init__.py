@@ -1,0 +1,1 @@
+"""Ledger registry, guards, parsing, cleaning, typing and the import report. Never imports streamlit."""

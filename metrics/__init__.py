@@ -1,0 +1,1 @@
+"""The metric registry and engine: pure pandas, never imports streamlit."""

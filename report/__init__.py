@@ -1,0 +1,1 @@
+"""The PDF snapshot: one HTML report printed by headless Chromium."""

@@ -1,0 +1,1 @@
+"""The embedded database: snapshots, targets, column mappings, action items."""
