@@ -1,0 +1,509 @@
+"""One figure builder per metric kind, plus the sparkline, the status summary and year on year.
+
+Every builder takes a metrics result (``metrics.engine.MetricResult``, read by attribute only) and
+returns a ``plotly.graph_objects.Figure`` stamped with ``charts.template.TEMPLATE``. Everything a
+reader needs is printed on the figure (values, targets, status words) because the PDF has no hover.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts.palette import STATUS_STYLE, STATUSES
+from charts.template import GRID, INK, MUTED, PREVIOUS, STRETCH, TARGET, apply
+from i18n import t
+
+AT_RISK_POINTS = 0.05  # metrics.md: a ratio within 5 percentage points under its target is at risk
+AT_RISK_SHARE = 0.8  # metrics.md: counts and sums at or above 80 % of target are at risk
+# 绿化率: the plan sets 20 % as a basic goal (B15) and 38 % for the year (T08); both show on one chart.
+GREENING_IDS = ("B15", "T08")
+GREENING_PLAN = {"B15": 0.20, "T08": 0.38}
+OPS = {">=": "≥", "<=": "≤", "=": "="}
+BAND_OPACITY = 0.22
+
+
+# ---------------------------------------------------------------- formatting (shared with pages)
+
+
+def _num(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def format_value(result: Any, lang: str = "zh") -> str:
+    """The metric's value as people say it: 93.1%, 3/5, 12, 420 ㎡; the no-data word when absent."""
+    value = result.value
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return t("status.no_data", lang)
+    kind = result.kind
+    if kind == "ratio":
+        return f"{value * 100:.1f}%"
+    if kind == "checklist" and result.denominator:
+        return f"{_num(result.numerator)}/{_num(result.denominator)}"
+    if kind == "zero":
+        return f"{_num(value)} {t('ui.unit.events', lang)}".strip()
+    return f"{_num(value)} {_unit(result, lang)}".strip()
+
+
+def format_target(result: Any, lang: str = "zh") -> str:
+    """The target with its comparison: ≥ 90%, = 0, 3/3, ≥ 400 ㎡."""
+    target = result.target
+    if target is None:
+        return "—"
+    op = OPS.get(result.op, result.op)
+    if result.kind == "ratio":
+        return f"{op} {target * 100:.0f}%"
+    if result.kind == "checklist":
+        total = result.denominator or len(getattr(result, "items", None) or []) or target
+        return f"{_num(total)}/{_num(total)}" if target >= 1 else f"{op} {target * 100:.0f}%"
+    if result.kind == "zero":
+        return f"{op} {_num(target)}"
+    return f"{op} {_num(target)} {_unit(result, lang)}".strip()
+
+
+def _unit(result: Any, lang: str) -> str:
+    unit = getattr(result, "unit", "") or ""
+    if unit in ("%", "ratio"):
+        return ""
+    if lang == "en" and unit in ("次", "项", "个", "起"):
+        return ""  # Chinese counters have no English word; the number alone reads fine
+    return unit
+
+
+def status_label(status: str, lang: str = "zh") -> str:
+    """Icon and word, e.g. "✔ 达标": a status is never told by colour alone."""
+    return f"{STATUS_STYLE[status].icon} {t(f'status.{status}', lang)}"
+
+
+def metric_name(result: Any, lang: str = "zh") -> str:
+    return (getattr(result, "name_en", None) or result.name) if lang == "en" else result.name
+
+
+def _title(result: Any, lang: str, subtitle: str | None = None) -> dict[str, Any]:
+    """Id and name, then the value and status in the status's text colour: the headline of the chart,
+    kept in the title so it never collides with the plot's own labels."""
+    style = STATUS_STYLE[result.status]
+    text = (f"{result.id} {metric_name(result, lang)}    "
+            f"<span style='color:{style.text_color}'><b>{_value_status(result, lang)}</b></span>")
+    title: dict[str, Any] = {"text": text}
+    if subtitle:
+        title["subtitle"] = {"text": subtitle, "font": {"size": 15, "color": MUTED}}
+    return title
+
+
+def _value_status(result: Any, lang: str) -> str:
+    style = STATUS_STYLE[result.status]
+    return t("ui.chart.value_status", lang, value=format_value(result, lang), icon=style.icon,
+             status=t(f"status.{result.status}", lang))
+
+
+# ---------------------------------------------------------------- the dispatcher
+
+
+def metric_figure(
+    result: Any,
+    hist: pd.DataFrame | None = None,
+    lang: str = "zh",
+    *,
+    prev_hist: pd.DataFrame | None = None,
+    events: pd.DataFrame | None = None,
+    results: Iterable[Any] | None = None,
+) -> go.Figure:
+    """The chart of one metric against its target, by kind.
+
+    ``hist`` is ``metrics.engine.history`` for the year (month_end, value, status); ``prev_hist`` the
+    same for the year before (drawn as a year-on-year overlay on paced counts); ``events`` the
+    evidence rows of a zero metric (its timeline); ``results`` lets 绿化率 find its companion target.
+    """
+    if result.value is None and result.kind != "checklist":
+        return _no_data(result, lang)
+    kind = result.kind
+    if kind == "ratio":
+        return ratio_figure(result, lang, companion=_greening_companion(result, results))
+    if kind == "count" and getattr(result, "paced", False):
+        return paced_count_figure(result, hist, lang, prev_hist=prev_hist)
+    if kind in ("count", "sum"):
+        return amount_figure(result, lang)
+    if kind == "zero":
+        return zero_figure(result, lang, events=events, hist=hist)
+    if kind == "checklist":
+        return checklist_figure(result, lang)
+    raise ValueError(f"unknown metric kind {kind!r} for {result.id}")
+
+
+def _no_data(result: Any, lang: str) -> go.Figure:
+    fig = go.Figure()
+    style = STATUS_STYLE["no_data"]
+    fig.add_annotation(text=status_label("no_data", lang), x=0.5, y=0.5, xref="paper", yref="paper",
+                       showarrow=False, font={"size": 22, "color": style.text_color})
+    fig.update_layout(title=f"{result.id} {metric_name(result, lang)}", xaxis={"visible": False},
+                      yaxis={"visible": False})
+    return apply(fig, height=200)
+
+
+# ---------------------------------------------------------------- ratio: bullet bar
+
+
+def _greening_companion(result: Any, results: Iterable[Any] | None) -> tuple[str, float] | None:
+    """For B15 the 38 % annual target of T08, for T08 the 20 % basic target of B15."""
+    if result.id not in GREENING_IDS:
+        return None
+    other = "T08" if result.id == "B15" else "B15"
+    target = GREENING_PLAN[other]
+    for r in results or ():
+        if r.id == other and r.target is not None:
+            target = r.target
+    return other, target
+
+
+def ratio_figure(result: Any, lang: str = "zh", *, companion: tuple[str, float] | None = None) -> go.Figure:
+    """A horizontal bullet: the value bar in its status colour on a 0–100 % track, the target line
+    and the at-risk band (5 points under the target); 绿化率 also carries its companion target."""
+    value = result.value * 100
+    target = result.target * 100 if result.target is not None else None
+    style = STATUS_STYLE[result.status]
+    fig = go.Figure()
+    fig.add_bar(name="track", x=[100], y=[""], orientation="h", marker={"color": "#F0F2F4"},
+                hoverinfo="skip", showlegend=False, width=0.7)
+    fig.add_bar(name="value", x=[value], y=[""], orientation="h", width=0.42,
+                marker={"color": style.color}, text=[_bar_text(result, lang, value >= 18)],
+                textposition="inside" if value >= 18 else "none", insidetextanchor="start",
+                textfont={"size": 18, "color": "#FFFFFF"}, showlegend=False)
+    fig.update_layout(barmode="overlay", margin={"t": 80, "b": 40})
+    if target is not None:
+        _band(fig, max(0.0, target - AT_RISK_POINTS * 100), target, lang)
+        label_key = "ui.chart.target"
+        if companion is not None:
+            label_key = "ui.chart.basic_target" if result.id == "B15" else "ui.chart.stretch_target"
+        _target_line(fig, target, t(label_key, lang, target=format_target(result, lang)), name="target")
+    if companion is not None:
+        other, other_target = companion
+        key = "ui.chart.stretch_target" if other == "T08" else "ui.chart.basic_target"
+        op = OPS.get(result.op, result.op)
+        _target_line(fig, other_target * 100, t(key, lang, target=f"{op} {other_target * 100:.0f}%"),
+                     name="stretch" if other == "T08" else "basic", color=STRETCH, dash="dash",
+                     row=1)
+        fig.update_layout(margin={"t": 120})
+    fig.update_layout(title=_title(result, lang), bargap=0.2)
+    fig.update_xaxes(range=[0, 100], ticksuffix="%", dtick=20, showgrid=True)
+    fig.update_yaxes(visible=False)
+    return apply(fig, height=220)
+
+
+def _bar_text(result: Any, lang: str, show: bool) -> str:
+    """The value and icon inside the bar (the word is in the title), empty when the bar is too short."""
+    return f"{format_value(result, lang)} {STATUS_STYLE[result.status].icon}" if show else ""
+
+
+def _band(fig: go.Figure, x0: float, x1: float, lang: str, *, horizontal: bool = True) -> None:
+    style = STATUS_STYLE["at_risk"]
+    kwargs: dict[str, Any] = {"fillcolor": style.color, "opacity": BAND_OPACITY, "line_width": 0,
+                              "layer": "below", "name": "band"}
+    if horizontal:
+        fig.add_shape(type="rect", x0=x0, x1=x1, y0=0, y1=1, xref="x", yref="paper", **kwargs)
+    else:
+        fig.add_shape(type="rect", y0=x0, y1=x1, x0=0, x1=1, yref="y", xref="paper", **kwargs)
+
+
+def _target_line(fig: go.Figure, x: float, label: str, *, name: str, color: str = TARGET,
+                 dash: str = "solid", row: int = 0, horizontal: bool = True) -> None:
+    """A target as a line across the plot with its label printed beside it (no hover needed)."""
+    line = {"color": color, "width": 3, "dash": dash}
+    font = {"size": 15, "color": color}
+    if horizontal:
+        fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, xref="x", yref="paper", line=line, name=name)
+        # a second target's label sits one row higher so two close targets never overlap
+        fig.add_annotation(x=x, y=1.0, yshift=4 + 24 * row, xref="x", yref="paper", text=label,
+                           showarrow=False, yanchor="bottom", font=font,
+                           bgcolor="rgba(255,255,255,0.85)", name=name)
+    else:
+        fig.add_shape(type="line", y0=x, y1=x, x0=0, x1=1, yref="y", xref="paper", line=line, name=name)
+        # at the right end: the year's first months, at the left, carry the value labels
+        fig.add_annotation(y=x, x=1.0, yref="y", xref="paper", text=label, showarrow=False,
+                           xanchor="right", yanchor="bottom", font=font,
+                           bgcolor="rgba(255,255,255,0.85)", name=name)
+
+
+# ---------------------------------------------------------------- unpaced count and sum: bar
+
+
+def amount_figure(result: Any, lang: str = "zh") -> go.Figure:
+    """A horizontal bar of the count or total against the target line, with the at-risk band
+    (80 %–100 % of the target)."""
+    value = float(result.value)
+    target = float(result.target) if result.target is not None else None
+    style = STATUS_STYLE[result.status]
+    top = max(value, target or 0.0) * 1.18 or 1.0
+    fig = go.Figure()
+    wide = value >= top * 0.18
+    fig.add_bar(name="value", x=[value], y=[""], orientation="h", width=0.5, marker={"color": style.color},
+                text=[_bar_text(result, lang, wide)], textposition="inside" if wide else "none",
+                insidetextanchor="start", textfont={"size": 18, "color": "#FFFFFF"}, showlegend=False)
+    if target:
+        _band(fig, target * AT_RISK_SHARE, target, lang)
+        _target_line(fig, target, t("ui.chart.target", lang, target=format_target(result, lang)),
+                     name="target")
+    fig.update_layout(title=_title(result, lang), margin={"t": 80, "b": 56})
+    fig.update_xaxes(range=[0, top], showgrid=True)
+    fig.update_yaxes(visible=False)
+    return apply(fig, height=220)
+
+
+# ---------------------------------------------------------------- paced count: cumulative line
+
+
+def _year_bounds(year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+    return pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
+
+
+def _as_of(result: Any, hist: pd.DataFrame | None) -> pd.Timestamp:
+    as_of = getattr(result, "as_of", None)
+    if as_of is not None:
+        return pd.Timestamp(as_of)
+    if hist is not None and len(hist):
+        return pd.Timestamp(pd.to_datetime(hist["month_end"]).max())
+    return pd.Timestamp(dt.date.today())
+
+
+def _hist_points(hist: pd.DataFrame | None, until: pd.Timestamp | None = None) -> pd.DataFrame:
+    if hist is None or not len(hist):
+        return pd.DataFrame({"month_end": pd.Series(dtype="datetime64[ns]"), "value": []})
+    frame = hist.assign(month_end=pd.to_datetime(hist["month_end"])).sort_values("month_end")
+    frame = frame[frame["value"].notna()]
+    if until is not None:
+        frame = frame[frame["month_end"] <= until]
+    return frame
+
+
+def paced_count_figure(result: Any, hist: pd.DataFrame | None, lang: str = "zh", *,
+                       prev_hist: pd.DataFrame | None = None, year: int | None = None) -> go.Figure:
+    """The count so far as a cumulative line over the year against the pace line that rises evenly
+    from 0 on 1 January to the annual target on 31 December; the at-risk band lies between 80 % of
+    the pace and the pace. The earlier year, when given, is drawn in grey for comparison."""
+    as_of = _as_of(result, hist)
+    year = year or getattr(result, "year", None) or as_of.year
+    start, end = _year_bounds(year)
+    target = float(result.target or 0)
+    style = STATUS_STYLE[result.status]
+    fig = go.Figure()
+    # the band first so it lies under the lines; two traces because plotly fills between traces
+    fig.add_scatter(name="band_low", x=[start, end], y=[0, target * AT_RISK_SHARE], mode="lines",
+                    line={"width": 0}, hoverinfo="skip", showlegend=False)
+    fig.add_scatter(name=t("ui.chart.band", lang), x=[start, end], y=[0, target], mode="lines",
+                    line={"width": 0}, fill="tonexty", meta="band",
+                    fillcolor=_rgba(STATUS_STYLE["at_risk"].color, BAND_OPACITY), hoverinfo="skip")
+    fig.add_scatter(name=t("ui.chart.pace", lang), x=[start, end], y=[0, target], mode="lines",
+                    line={"color": TARGET, "width": 3, "dash": "dash"}, meta="pace")
+    prev = _hist_points(prev_hist)
+    if len(prev):
+        shifted = prev["month_end"].map(lambda d: _same_day(d, year))
+        fig.add_scatter(name=t("ui.chart.this_year", lang, year=year - 1), meta="previous",
+                        x=[start, *shifted], y=[0, *prev["value"]], mode="lines",
+                        line={"color": PREVIOUS, "width": 2, "dash": "dot"})
+    points = _hist_points(hist, until=as_of)
+    points = points[points["month_end"] >= start]
+    xs = [start, *points["month_end"], as_of]
+    ys = [0, *points["value"], result.value]
+    fig.add_scatter(name=t("ui.chart.actual", lang), x=xs, y=ys, mode="lines+markers", meta="actual",
+                    line={"color": style.color, "width": 4}, marker={"size": 8, "color": style.color})
+    expected = getattr(result, "expected", None)
+    subtitle = t("ui.chart.stretch_target", lang, target=format_target(result, lang))
+    if expected is not None:
+        fig.add_scatter(name="expected", x=[as_of], y=[expected], mode="markers", showlegend=False,
+                        marker={"symbol": "line-ew-open", "size": 22, "color": TARGET, "line": {"width": 3}})
+        subtitle += " · " + t("ui.chart.expected", lang, date=f"{as_of.month}/{as_of.day}",
+                              value=_num(round(expected, 1)))
+    # legend under the plot: the title and its subtitle take the top
+    fig.update_layout(title=_title(result, lang, subtitle), margin={"t": 96, "b": 24},
+                      legend={"y": -0.14, "yanchor": "top", "x": 0.0, "xanchor": "left"})
+    top = max(target, float(result.value or 0), *ys, *prev["value"]) * 1.15 or 1
+    fig.update_yaxes(range=[0, top], rangemode="tozero")
+    fig.update_xaxes(range=[start, end], dtick="M1",
+                     tickformat="%-m月" if lang == "zh" else "%b")
+    return apply(fig, height=380)
+
+
+def _same_day(day: pd.Timestamp, year: int) -> pd.Timestamp:
+    """The same month end in ``year`` (29 Feb falls back to 28 Feb)."""
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return day.replace(year=year, day=28)
+
+
+def _rgba(hex_color: str, alpha: float) -> str:
+    h = hex_color.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+# ---------------------------------------------------------------- zero: event timeline
+
+
+_EVENT_LABEL_COLUMNS = ("事件类别", "问题类别", "等级")
+
+
+def _event_dates(events: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """The dates and the labels of the evidence rows: the first date column, the category column."""
+    date_col = next((c for c in events.columns if not str(c).startswith("_")
+                     and pd.api.types.is_datetime64_any_dtype(events[c])), None)
+    if date_col is None:
+        return pd.Series(dtype="datetime64[ns]"), pd.Series(dtype=object)
+    label_col = next((c for c in _EVENT_LABEL_COLUMNS if c in events.columns), None)
+    dates = pd.to_datetime(events[date_col])
+    labels = events[label_col].fillna("—").astype(str) if label_col else pd.Series(["●"] * len(events))
+    keep = dates.notna().to_numpy()
+    return dates[keep].reset_index(drop=True), labels[keep].reset_index(drop=True)
+
+
+def zero_figure(result: Any, lang: str = "zh", *, events: pd.DataFrame | None = None,
+                hist: pd.DataFrame | None = None) -> go.Figure:
+    """A timeline of the events that must not happen: one marker per event at its date, labelled by
+    its category; with none, a plain "no events" strip over the year."""
+    as_of = _as_of(result, hist)
+    year = getattr(result, "year", None) or as_of.year
+    start = pd.Timestamp(year, 1, 1)
+    style = STATUS_STYLE[result.status]
+    fig = go.Figure()
+    dates, labels = (_event_dates(events) if events is not None and len(events)
+                     else (pd.Series(dtype="datetime64[ns]"), pd.Series(dtype=object)))
+    if len(dates):
+        start = min(start, dates.min() - pd.Timedelta(days=15))
+        fig.add_scatter(name="events", x=list(dates), y=list(labels), mode="markers+text",
+                        marker={"symbol": "x", "size": 16, "color": STATUS_STYLE["behind"].color,
+                                "line": {"width": 1, "color": STATUS_STYLE["behind"].text_color}},
+                        text=[f"{d.month}/{d.day}" for d in dates], textposition="top center",
+                        textfont={"size": 14, "color": INK}, cliponaxis=False, showlegend=False)
+        fig.update_yaxes(type="category", automargin=True, tickfont={"size": 16})
+    else:
+        fig.add_scatter(name="none", x=[start, as_of], y=[0, 0], mode="lines", showlegend=False,
+                        line={"color": style.color, "width": 6})
+        fig.update_yaxes(visible=False, range=[-1, 1])
+    fig.add_shape(type="line", x0=as_of, x1=as_of, y0=0, y1=1, xref="x", yref="paper", name="as_of",
+                  line={"color": MUTED, "width": 2, "dash": "dot"})
+    fig.update_xaxes(range=[start, as_of + pd.Timedelta(days=20)],
+                     tickformat="%Y-%m" if start.year < year else ("%-m月" if lang == "zh" else "%b"))
+    fig.update_layout(title=_title(result, lang, t("ui.chart.target", lang, target=format_target(result, lang))),
+                      margin={"t": 100})
+    rows = max(1, labels.nunique()) if len(dates) else 1
+    return apply(fig, height=200 + 36 * rows)
+
+
+# ---------------------------------------------------------------- checklist: items by name
+
+
+def checklist_figure(result: Any, lang: str = "zh") -> go.Figure:
+    """Each required item by name, ticked (✔ present) or crossed (✖ missing), in plan order."""
+    items: Sequence[tuple[str, bool]] = list(getattr(result, "items", None) or [])
+    if not items and getattr(result, "missing", None):
+        items = [(name, False) for name in result.missing]
+    if not items:
+        return _no_data(result, lang)
+    names = [name for name, _ in items]
+    fig = go.Figure()
+    for present, status, key in ((True, "met", "ui.chart.present"), (False, "behind", "ui.chart.missing")):
+        style = STATUS_STYLE[status]
+        chosen = [name for name, ok in items if bool(ok) is present]
+        fig.add_bar(name=key.rsplit(".", 1)[1], x=[1] * len(chosen), y=chosen, orientation="h",
+                    marker={"color": style.color if present else "#FFFFFF",
+                            "line": {"color": style.color, "width": 3}},
+                    text=[f"{style.icon} {t(key, lang)}"] * len(chosen), textposition="inside",
+                    insidetextanchor="middle",
+                    textfont={"size": 17, "color": "#FFFFFF" if present else style.text_color},
+                    showlegend=False, width=0.7)
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(names)), tickfont={"size": 17},
+                     automargin=True)
+    fig.update_xaxes(visible=False, range=[0, 1])
+    fig.update_layout(title=_title(result, lang), barmode="overlay", margin={"t": 64})
+    return apply(fig, height=130 + 46 * len(items))
+
+
+# ---------------------------------------------------------------- sparkline, summary, year on year
+
+
+def sparkline(hist: pd.DataFrame | None, kind: str | None = None) -> go.Figure:
+    """A small month-end trend: the line in grey, each month's dot in its status colour."""
+    fig = go.Figure()
+    points = _hist_points(hist)
+    if len(points):
+        scale = 100 if kind == "ratio" else 1
+        colors = [STATUS_STYLE.get(s, STATUS_STYLE["no_data"]).color
+                  for s in (points["status"] if "status" in points else ["no_data"] * len(points))]
+        fig.add_scatter(x=list(points["month_end"]), y=list(points["value"] * scale), mode="lines+markers",
+                        line={"color": GRID if len(points) > 1 else "#FFFFFF", "width": 2},
+                        marker={"color": colors, "size": 7}, showlegend=False, name="trend",
+                        hoverinfo="skip")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.update_layout(margin={"l": 4, "r": 4, "t": 4, "b": 4})
+    return apply(fig, height=64)
+
+
+def status_summary(results: Iterable[Any], lang: str = "zh") -> go.Figure:
+    """How many metrics stand in each status: one bar per status, with icon, word and count."""
+    counts = status_counts(results)
+    labels = [status_label(s, lang) for s in STATUSES]
+    fig = go.Figure()
+    fig.add_bar(x=labels, y=[counts[s] for s in STATUSES], name="statuses",
+                marker={"color": [STATUS_STYLE[s].color for s in STATUSES]},
+                text=[str(counts[s]) for s in STATUSES], textposition="outside",
+                textfont={"size": 20, "color": INK}, cliponaxis=False, showlegend=False)
+    fig.update_layout(title=t("ui.chart.summary_title", lang), margin={"t": 64})
+    fig.update_yaxes(visible=False, range=[0, max(counts.values() or [1]) * 1.25 + 1])
+    fig.update_xaxes(tickfont={"size": 18})
+    return apply(fig, height=300)
+
+
+def status_counts(results: Iterable[Any]) -> dict[str, int]:
+    counts = dict.fromkeys(STATUSES, 0)
+    for r in results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    return counts
+
+
+def has_year_on_year(prev_hist: pd.DataFrame | None) -> bool:
+    """True when the earlier year has at least one month-end value to compare with."""
+    return prev_hist is not None and len(_hist_points(prev_hist)) > 0
+
+
+def year_on_year(result: Any, hist: pd.DataFrame | None, prev_hist: pd.DataFrame | None,
+                 lang: str = "zh", *, year: int | None = None) -> go.Figure:
+    """This year's month-end values beside the same months of the year before, with the target."""
+    as_of = _as_of(result, hist)
+    year = year or getattr(result, "year", None) or as_of.year
+    scale = 100 if result.kind in ("ratio", "checklist") else 1
+    fig = go.Figure()
+    months = list(range(1, 13))
+    for frame, y, color, dash, meta in ((prev_hist, year - 1, PREVIOUS, "dot", "previous"),
+                                        (hist, year, STATUS_STYLE[result.status].color, "solid", "current")):
+        points = _hist_points(frame)
+        points = points[points["month_end"].dt.year == y]
+        fig.add_scatter(name=t("ui.chart.this_year", lang, year=y), meta=meta,
+                        x=list(points["month_end"].dt.month), y=list(points["value"] * scale),
+                        mode="lines+markers+text" if meta == "current" else "lines+markers",
+                        text=[_short(v * 1.0, scale) for v in points["value"]] if meta == "current" else None,
+                        textposition="top center", textfont={"size": 13, "color": INK},
+                        line={"color": color, "width": 3 if meta == "current" else 2, "dash": dash},
+                        marker={"size": 7, "color": color})
+    if result.target is not None and result.kind != "checklist":
+        target = result.target * scale
+        _target_line(fig, target, t("ui.chart.target", lang, target=format_target(result, lang)),
+                     name="target", horizontal=False)
+    fig.update_xaxes(tickvals=months, ticktext=[f"{m}月" if lang == "zh" else
+                                                dt.date(2000, m, 1).strftime("%b") for m in months],
+                     range=[0.6, 12.4])
+    if scale == 100:
+        fig.update_yaxes(ticksuffix="%", rangemode="tozero")
+    else:
+        fig.update_yaxes(rangemode="tozero")
+    fig.update_layout(title=t("ui.chart.yoy_title", lang, name=f"{result.id} {metric_name(result, lang)}"),
+                      margin={"t": 84})
+    return apply(fig, height=300)
+
+
+def _short(value: float, scale: int) -> str:
+    return f"{value * scale:.0f}%" if scale == 100 else _num(value)
