@@ -112,13 +112,17 @@ def metric_figure(
     prev_hist: pd.DataFrame | None = None,
     events: pd.DataFrame | None = None,
     results: Iterable[Any] | None = None,
+    as_of: dt.date | None = None,
 ) -> go.Figure:
     """The chart of one metric against its target, by kind.
 
     ``hist`` is ``metrics.engine.history`` for the year (month_end, value, status); ``prev_hist`` the
     same for the year before (drawn as a year-on-year overlay on paced counts); ``events`` the
-    evidence rows of a zero metric (its timeline); ``results`` lets 绿化率 find its companion target.
+    evidence rows of a zero metric (its timeline); ``results`` lets 绿化率 find its companion target;
+    ``as_of`` is D (else the last month end of ``hist``, which the engine ends at D).
     """
+    if as_of is not None and getattr(result, "as_of", None) is None:
+        hist = _with_as_of(hist, as_of)
     if result.value is None and result.kind != "checklist":
         return _no_data(result, lang)
     kind = result.kind
@@ -133,6 +137,19 @@ def metric_figure(
     if kind == "checklist":
         return checklist_figure(result, lang)
     raise ValueError(f"unknown metric kind {kind!r} for {result.id}")
+
+
+def _with_as_of(hist: pd.DataFrame | None, as_of: dt.date) -> pd.DataFrame:
+    """``hist`` cut at D and ending at D, so the builders read D from it (MetricResult has no date)."""
+    day = pd.Timestamp(as_of)
+    if hist is None or not len(hist):
+        return pd.DataFrame({"month_end": [day], "value": [None], "status": ["no_data"]})
+    frame = hist.assign(month_end=pd.to_datetime(hist["month_end"]))
+    frame = frame[frame["month_end"] <= day]
+    if not len(frame) or frame["month_end"].max() < day:
+        frame = pd.concat([frame, pd.DataFrame({"month_end": [day], "value": [None], "status": ["no_data"]})],
+                          ignore_index=True)
+    return frame
 
 
 def _no_data(result: Any, lang: str) -> go.Figure:
@@ -379,6 +396,14 @@ def zero_figure(result: Any, lang: str = "zh", *, events: pd.DataFrame | None = 
                         text=[f"{d.month}/{d.day}" for d in dates], textposition="top center",
                         textfont={"size": 14, "color": INK}, cliponaxis=False, showlegend=False)
         fig.update_yaxes(type="category", automargin=True, tickfont={"size": 16})
+    elif result.value and len(_hist_points(hist)):
+        # no rows to place (e.g. the PDF passes no evidence): the count at each month end instead
+        points = _hist_points(hist)
+        fig.add_bar(name="monthly", x=list(points["month_end"]), y=list(points["value"]),
+                    marker={"color": [STATUS_STYLE.get(s, style).color for s in points["status"]]},
+                    text=[_num(v) for v in points["value"]], textposition="outside", cliponaxis=False,
+                    showlegend=False)
+        fig.update_yaxes(rangemode="tozero", dtick=1, range=[0, float(points["value"].max()) * 1.3 + 0.5])
     else:
         fig.add_scatter(name="none", x=[start, as_of], y=[0, 0], mode="lines", showlegend=False,
                         line={"color": style.color, "width": 6})

@@ -150,6 +150,21 @@ def test_zero_without_events_says_so() -> None:
     assert "Met" in fig.layout.title.text
 
 
+def test_zero_without_rows_falls_back_to_month_end_counts() -> None:
+    result = Result("B12", "zero", 2.0, 0.0, "behind", op="=")
+    fig = figures.metric_figure(result, hist(values=[0, 1, 2], status="behind"), "zh")
+    (bars,) = traces(fig, "monthly")
+    assert list(bars.y) == [0, 1, 2]
+
+
+def test_as_of_cuts_history_for_results_without_a_date() -> None:
+    result = Result("B04", "count", 2.0, 4.0, "on_track", paced=True, expected=1.5)
+    object.__setattr__(result, "as_of", None)
+    fig = figures.metric_figure(result, hist(values=[0, 1, 1, 1, 2, 2, 9, 9]), "zh", as_of=dt.date(2026, 6, 15))
+    (actual,) = traces(fig, "actual")
+    assert pd.Timestamp(actual.x[-1]) == pd.Timestamp("2026-06-15") and 9 not in list(actual.y)
+
+
 def test_checklist_names_each_item_ticked_or_missing() -> None:
     fig = figures.metric_figure(CHECK, None, "zh")
     (present,) = traces(fig, "present")
