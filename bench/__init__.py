@@ -1,0 +1,1 @@
+"""Street-scale generator and benchmark (see README.md)."""

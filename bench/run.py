@@ -1,0 +1,296 @@
+"""Street-scale benchmark: this project's load, metrics, PDF and rerun against the pandas read floor.
+
+    .venv/bin/python -m bench.run                       # 10k, 30k, 100k, 300k rows, aligned table
+    .venv/bin/python -m bench.run --rows 300000 --openpyxl-runs 1
+    .venv/bin/python -m bench.run --rows 2000 --runs 1 --json
+
+Each size runs in fresh worker processes, one after the other, so no measurement shares a warm
+cache or a heap with another: one worker times the pandas reads (the calamine floor and the openpyxl
+peer), one times the project pipeline (load, metrics, PDF, warm rerun) and reports its peak RSS.
+Workbooks come from bench.generate and are cached in bench/_cache (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SIZES = [10_000, 30_000, 100_000, 300_000]
+KEYS = [
+    "rows", "calamine_s", "openpyxl_s", "load_s", "load_vs_calamine", "openpyxl_speedup",
+    "metrics_s", "pdf_s", "rerun_s", "peak_rss_mb",
+]
+WORKER_TIMEOUT_S = 1800
+
+# (label, key, limit, applies to sizes >= this many rows); "<=" goals except openpyxl_speedup
+GOALS: list[tuple[str, str, float, int]] = [
+    ("full load ≤ 1.3× calamine floor", "load_vs_calamine", 1.3, 0),
+    ("full load ≥ 5× faster than openpyxl", "openpyxl_speedup", 5.0, 0),
+    ("metrics + 12-month history ≤ 0.5 s (300k)", "metrics_s", 0.5, 300_000),
+    ("PDF report ≤ 8 s", "pdf_s", 8.0, 0),
+    ("warm rerun of overview ≤ 0.3 s", "rerun_s", 0.3, 0),
+    ("peak RSS ≤ 1.5 GB", "peak_rss_mb", 1536.0, 0),
+]
+
+
+def median_time(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
+    """Median wall time of `runs` calls, and the last call's result."""
+    times, out = [], None
+    for _ in range(max(1, runs)):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), out
+
+
+def peak_rss_mb() -> float:
+    """ru_maxrss of this process plus that of its largest finished child (Linux reports KiB).
+
+    The sum over-states a little when the two peaks did not coincide; it never under-states."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + kids) / 1024
+
+
+# ------------------------------------------------------------------------------------- workers
+def worker_reads(path: Path, runs: int, openpyxl_runs: int) -> dict[str, Any]:
+    """The floor and the peer: pandas reading every sheet, nothing else."""
+    import pandas as pd
+
+    out: dict[str, Any] = {}
+    out["calamine_s"], _ = median_time(
+        lambda: pd.read_excel(path, sheet_name=None, engine="calamine"), runs)
+    if openpyxl_runs > 0:
+        out["openpyxl_s"], _ = median_time(
+            lambda: pd.read_excel(path, sheet_name=None, engine="openpyxl"), openpyxl_runs)
+    return out
+
+
+def _period(frames: dict) -> tuple[int, Any]:
+    from metrics.engine import default_period
+
+    return default_period(frames)
+
+
+def worker_project(path: Path, runs: int, pdf_runs: int) -> dict[str, Any]:
+    """This project's layers on the workbook; a layer not yet importable reports why, not a number."""
+    out: dict[str, Any] = {"errors": {}}
+    frames = None
+    try:
+        from ledgers.reader import load_files
+
+        out["load_s"], result = median_time(lambda: load_files([path]), runs)
+        frames = result.frames
+        report = result.report.to_dict()
+        out["ledgers"] = {k: v.get("rows") for k, v in report.get("ledgers", {}).items()}
+        out["problems"] = len(report.get("problems", []))
+    except Exception as e:  # noqa: BLE001 - a missing layer is a result here, not a crash
+        out["errors"]["load_s"] = _why(e)
+
+    if frames is not None:
+        try:
+            out["metrics_s"] = time_metrics(frames, runs)
+        except Exception as e:  # noqa: BLE001
+            out["errors"]["metrics_s"] = _why(e)
+        try:
+            out["pdf_s"] = time_pdf(frames, result, path, pdf_runs)
+        except Exception as e:  # noqa: BLE001
+            out["errors"]["pdf_s"] = _why(e)
+    try:
+        out["rerun_s"] = time_rerun(path, runs)
+    except Exception as e:  # noqa: BLE001
+        out["errors"]["rerun_s"] = _why(e)
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
+def time_metrics(frames: dict, runs: int) -> float:
+    """compute_all for Y, plus the month-end history of every metric of the catalogue."""
+    from metrics.engine import compute_all, history
+    from metrics.registry import METRICS
+
+    year, as_of = _period(frames)
+
+    def once() -> None:
+        compute_all(frames, year=year, as_of=as_of)
+        for spec in METRICS:
+            history(frames, spec.id, year, as_of=as_of)
+
+    t, _ = median_time(once, runs)
+    return t
+
+
+def time_pdf(frames: dict, result: Any, path: Path, runs: int) -> float:
+    """The whole PDF report through report's builder (HTML → headless Chromium)."""
+    from report import pdf
+
+    year, as_of = _period(frames)
+    with tempfile.TemporaryDirectory() as tmp:
+
+        def once() -> None:
+            data = pdf.build_pdf_from_frames(frames, report=result.report.to_dict(), year=year, as_of=as_of)
+            if isinstance(data, (bytes, bytearray)):
+                Path(tmp, "report.pdf").write_bytes(data)
+
+        t, _ = median_time(once, runs)
+    return t
+
+
+def time_rerun(path: Path, runs: int) -> float:
+    """A warm rerun of the overview page: app.py run once on the workbook, then timed again."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["DASHBOARD_DATA_FILE"] = str(path)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    at.run()
+    if at.exception:
+        raise RuntimeError(f"app.py raised: {at.exception[0].message}")
+
+    def once() -> None:
+        at.run()
+
+    t, _ = median_time(once, runs)
+    if at.exception:
+        raise RuntimeError(f"app.py raised on rerun: {at.exception[0].message}")
+    return t
+
+
+def _why(e: BaseException) -> str:
+    last = traceback.extract_tb(e.__traceback__)[-1:] if e.__traceback__ else []
+    where = f" ({Path(last[0].filename).name}:{last[0].lineno})" if last else ""
+    return f"{type(e).__name__}: {e}{where}"[:300]
+
+
+# ----------------------------------------------------------------------------------- orchestration
+def run_worker(kind: str, path: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """One worker in a fresh interpreter; its last stdout line is the JSON result."""
+    cmd = [sys.executable, "-m", "bench.run", "--worker", kind, "--path", str(path),
+           "--runs", str(args.runs), "--openpyxl-runs", str(args.openpyxl_runs),
+           "--pdf-runs", str(args.pdf_runs)]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=WORKER_TIMEOUT_S)
+    lines = proc.stdout.strip().splitlines()
+    if proc.returncode != 0 or not lines:
+        return {"errors": {kind: f"worker exit {proc.returncode}: {proc.stderr.strip()[-400:]}"}}
+    return json.loads(lines[-1])
+
+
+def measure(rows: int, args: argparse.Namespace) -> dict[str, Any]:
+    from bench.generate import cached
+
+    path = cached(rows)
+    res: dict[str, Any] = {"rows": rows}
+    extra: dict[str, Any] = {"errors": {}}
+    for kind in ("reads", "project"):
+        got = run_worker(kind, path, args)
+        extra["errors"].update(got.pop("errors", {}))
+        for k, v in got.items():
+            (res if k in KEYS else extra)[k] = v
+    load, cal, opx = res.get("load_s"), res.get("calamine_s"), res.get("openpyxl_s")
+    res["load_vs_calamine"] = load / cal if load and cal else None
+    res["openpyxl_speedup"] = opx / load if load and opx else None
+    ordered = {k: _round(res.get(k)) for k in KEYS}
+    ordered["_extra"] = extra
+    return ordered
+
+
+def _round(v: Any) -> Any:
+    return round(v, 4) if isinstance(v, float) else v
+
+
+def goal_rows(results: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
+    """PASS / MISS per goal and size; '-' where the goal does not apply, 'n/a' where not measured."""
+    out = []
+    for label, key, limit, min_rows in GOALS:
+        cells = []
+        for r in results:
+            v = r.get(key)
+            if r["rows"] < min_rows:
+                cells.append("-")
+            elif v is None:
+                cells.append("n/a")
+            elif key == "openpyxl_speedup":
+                cells.append("PASS" if v >= limit else "MISS")
+            else:
+                cells.append("PASS" if v <= limit else "MISS")
+        out.append((label, cells))
+    return out
+
+
+def print_table(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
+    fmt = {"rows": "{:,}", "peak_rss_mb": "{:.0f}", "load_vs_calamine": "{:.2f}×", "openpyxl_speedup": "{:.1f}×"}
+    cols = KEYS
+    cells = [[(fmt.get(k, "{:.3f}").format(r[k]) if r[k] is not None else "n/a") for k in cols] for r in results]
+    widths = [max(len(k), *(len(c[i]) for c in cells)) for i, k in enumerate(cols)]
+    print("  ".join(k.rjust(w) for k, w in zip(cols, widths, strict=True)))
+    for c in cells:
+        print("  ".join(v.rjust(w) for v, w in zip(c, widths, strict=True)))
+    print()
+    notes = [f"times are the median of {args.runs} run(s)"]
+    if args.openpyxl_runs <= 0:
+        notes.append("openpyxl skipped (--openpyxl-runs 0)")
+    elif args.openpyxl_runs != args.runs:
+        notes.append(f"openpyxl_s is the median of {args.openpyxl_runs} run(s) only (--openpyxl-runs)")
+    if args.pdf_runs != args.runs:
+        notes.append(f"pdf_s is the median of {args.pdf_runs} run(s) (--pdf-runs)")
+    notes.append("peak_rss_mb: resource.getrusage ru_maxrss, project worker (self) + its largest child")
+    print("; ".join(notes))
+    print()
+    label_w = max(len(g[0]) for g in GOALS)
+    print("goal".ljust(label_w) + "  " + "  ".join(f"{r['rows']:>8,}" for r in results))
+    for label, marks in goal_rows(results):
+        print(label.ljust(label_w) + "  " + "  ".join(f"{m:>8}" for m in marks))
+    for r in results:
+        for key, why in r["_extra"]["errors"].items():
+            print(f"{r['rows']:,} rows, {key} not measured: {why}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--rows", type=int, nargs="+", default=DEFAULT_SIZES, help="sizes (data rows)")
+    p.add_argument("--runs", type=int, default=3, help="repetitions per measurement (median)")
+    p.add_argument("--openpyxl-runs", type=int, default=3, help="openpyxl repetitions; 0 skips it")
+    p.add_argument("--pdf-runs", type=int, default=3, help="PDF repetitions")
+    p.add_argument("--json", action="store_true", help="print only a JSON list, one object per size")
+    p.add_argument("--worker", choices=["reads", "project"], help=argparse.SUPPRESS)
+    p.add_argument("--path", type=Path, help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+
+    if args.worker:
+        # a worker's stdout carries only its JSON line: anything the layers print goes to stderr
+        with contextlib.redirect_stdout(sys.stderr):
+            if args.worker == "reads":
+                got = worker_reads(args.path, args.runs, args.openpyxl_runs)
+            else:
+                got = worker_project(args.path, args.runs, args.pdf_runs)
+        print(json.dumps(got, ensure_ascii=False))
+        return 0
+
+    results = []
+    for rows in args.rows:
+        if not args.json:
+            print(f"measuring {rows:,} rows …", file=sys.stderr, flush=True)
+        results.append(measure(rows, args))
+    if args.json:
+        print(json.dumps([{k: r[k] for k in KEYS} for r in results]))
+    else:
+        print(f"bench {time.strftime('%Y-%m-%d %H:%M')}  python {sys.version.split()[0]}  {os.cpu_count()} CPUs")
+        print_table(results, args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
