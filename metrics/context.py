@@ -1,0 +1,223 @@
+"""Vectorised access to the typed ledger frames, shared by every metric of one computation.
+
+`Prepared` caches the per-column work (factorised and normalised strings, dates as int64
+nanoseconds, yes/no as plain bools) so that history — the same metrics at twelve month ends —
+pays for it once. `Context` adds the year Y and the as-of date D.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+NAT = np.iinfo(np.int64).min
+DAY_NS = 86_400 * 10**9
+PART_SEPARATORS = re.compile(r"[、,，/／；;]")
+_YES_WORDS = {"是", "有", "√", "✓", "✔", "y", "yes", "1", "1.0", "true", "已", "t"}
+
+
+def norm(text: object) -> str:
+    """NFKC-folded, whitespace-free text: how names are compared (full-width forms, stray spaces)."""
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return ""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)))
+
+
+def as_timestamp(value: object) -> pd.Timestamp:
+    return pd.Timestamp(value).normalize()
+
+
+def years_before(day: pd.Timestamp, years: int) -> pd.Timestamp:
+    """The same calendar date `years` earlier; 29 Feb falls back to 28 Feb."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+@dataclass
+class Prepared:
+    """The frames of one upload plus per-column caches (valid as long as the frames are not mutated)."""
+
+    frames: dict[str, pd.DataFrame]
+    _cache: dict = field(default_factory=dict)
+
+    def has(self, key: str) -> bool:
+        frame = self.frames.get(key)
+        return isinstance(frame, pd.DataFrame) and len(frame) > 0
+
+    def frame(self, key: str) -> pd.DataFrame:
+        return self.frames[key]
+
+    def size(self, key: str) -> int:
+        return len(self.frames[key]) if self.has(key) else 0
+
+    def _memo(self, name: str, *args):
+        return self._cache.get((name, *args))
+
+    def _store(self, value, name: str, *args):
+        self._cache[(name, *args)] = value
+        return value
+
+    def column(self, key: str, col: str) -> pd.Series | None:
+        frame = self.frames[key]
+        return frame[col] if col in frame.columns else None
+
+    def codes(self, key: str, col: str) -> tuple[np.ndarray, list[str]]:
+        """Factorised column: codes (-1 for blank) and the normalised distinct values."""
+        hit = self._memo("codes", key, col)
+        if hit is not None:
+            return hit
+        series = self.column(key, col)
+        if series is None:
+            result = (np.full(self.size(key), -1, dtype=np.int64), [])
+        else:
+            codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
+            names = [norm(u) for u in uniques]
+            codes = np.asarray(codes, dtype=np.int64)
+            blank = [i for i, n in enumerate(names) if n == ""]
+            if blank:
+                codes = np.where(np.isin(codes, blank), -1, codes)
+            result = (codes, names)
+        return self._store(result, "codes", key, col)
+
+    def code_mask(self, key: str, col: str, accept) -> np.ndarray:
+        """Rows whose normalised value satisfies `accept(name) -> bool` (evaluated once per distinct value)."""
+        codes, names = self.codes(key, col)
+        if not names:
+            return np.zeros(len(codes), dtype=bool)
+        lookup = np.array([bool(accept(n)) for n in names] + [False])
+        return lookup[codes]  # code -1 picks the trailing False
+
+    def isin(self, key: str, col: str, values: Iterable[str]) -> np.ndarray:
+        wanted = {norm(v) for v in values}
+        return self.code_mask(key, col, wanted.__contains__)
+
+    def filled(self, key: str, col: str) -> np.ndarray:
+        codes, _ = self.codes(key, col)
+        return codes >= 0
+
+    def dates(self, key: str, col: str) -> np.ndarray:
+        """int64 nanoseconds, NAT for blank."""
+        hit = self._memo("dates", key, col)
+        if hit is not None:
+            return hit
+        series = self.column(key, col)
+        if series is None:
+            values = np.full(self.size(key), NAT, dtype=np.int64)
+        else:
+            if not pd.api.types.is_datetime64_any_dtype(series):
+                series = pd.to_datetime(series, errors="coerce")
+            if getattr(series.dt, "tz", None) is not None:
+                series = series.dt.tz_localize(None)
+            values = series.to_numpy(dtype="datetime64[ns]").view(np.int64)
+        return self._store(values, "dates", key, col)
+
+    def numbers(self, key: str, col: str) -> np.ndarray:
+        hit = self._memo("numbers", key, col)
+        if hit is not None:
+            return hit
+        series = self.column(key, col)
+        if series is None:
+            values = np.full(self.size(key), np.nan)
+        else:
+            values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        return self._store(values, "numbers", key, col)
+
+    def yes(self, key: str, col: str) -> np.ndarray:
+        """True where the yes/no column says yes; blank counts as no."""
+        hit = self._memo("yes", key, col)
+        if hit is not None:
+            return hit
+        series = self.column(key, col)
+        if series is None:
+            values = np.zeros(self.size(key), dtype=bool)
+        elif pd.api.types.is_bool_dtype(series):
+            values = series.fillna(False).to_numpy(dtype=bool)
+        else:  # tolerate an untyped column (text 是/否) rather than fail
+            values = self.code_mask(key, col, lambda n: n.lower() in _YES_WORDS)
+        return self._store(values, "yes", key, col)
+
+    def latest(self, key: str, date_col: str, key_cols: tuple[str, ...], hi_ns: int) -> np.ndarray:
+        """Rows that are the latest (by date, then row order) of their key among rows dated before hi_ns."""
+        memo = self._memo("latest", key, date_col, key_cols, hi_ns)
+        if memo is not None:
+            return memo
+        order, sorted_dates, group = self._latest_order(key, date_col, key_cols)
+        cut = int(np.searchsorted(sorted_dates, hi_ns, side="left"))
+        prefix = order[:cut]
+        keep = ~pd.Series(group[prefix]).duplicated(keep="last").to_numpy()
+        mask = np.zeros(self.size(key), dtype=bool)
+        mask[prefix[keep]] = True
+        return self._store(mask, "latest", key, date_col, key_cols, hi_ns)
+
+    def _latest_order(self, key: str, date_col: str, key_cols: tuple[str, ...]):
+        hit = self._memo("latest_order", key, date_col, key_cols)
+        if hit is not None:
+            return hit
+        dates = self.dates(key, date_col)
+        dated = np.flatnonzero(dates != NAT)
+        # Sort by date, ties by row order, so "last" is the latest check and, on the same day, the lower row.
+        order = dated[np.lexsort((dated, dates[dated]))]
+        if len(key_cols) == 1:
+            group = self.codes(key, key_cols[0])[0]
+        else:
+            parts = [self.codes(key, c)[0] for c in key_cols]
+            group = pd.MultiIndex.from_arrays(parts).factorize()[0] if len(parts[0]) else parts[0]
+            group = np.asarray(group, dtype=np.int64)
+        result = (order, dates[order], group)
+        return self._store(result, "latest_order", key, date_col, key_cols)
+
+
+@dataclass
+class Context:
+    """One computation: the prepared frames, the year Y and the as-of date D."""
+
+    prep: Prepared
+    year: int
+    as_of: pd.Timestamp
+
+    @property
+    def year_start(self) -> pd.Timestamp:
+        return pd.Timestamp(self.year, 1, 1)
+
+    @property
+    def lo_ns(self) -> int:
+        return self.year_start.value
+
+    @property
+    def hi_ns(self) -> int:
+        """Exclusive upper bound: the end of day D (dates are midnight, but a stray time must not leak)."""
+        return self.as_of.value + DAY_NS
+
+    def has(self, key: str) -> bool:
+        return self.prep.has(key)
+
+    def up_to(self, key: str, col: str, keep_blank: bool = False) -> np.ndarray:
+        dates = self.prep.dates(key, col)
+        dated = dates != NAT
+        inside = dated & (dates < self.hi_ns)
+        return inside | ~dated if keep_blank else inside
+
+    def in_year(self, key: str, col: str) -> np.ndarray:
+        """Dated in Y and not after D."""
+        dates = self.prep.dates(key, col)
+        return (dates != NAT) & (dates >= self.lo_ns) & (dates < self.hi_ns)
+
+    def between(self, key: str, col: str, lo_exclusive: pd.Timestamp) -> np.ndarray:
+        """Dated in (lo_exclusive, D]."""
+        dates = self.prep.dates(key, col)
+        return (dates != NAT) & (dates >= lo_exclusive.value + DAY_NS) & (dates < self.hi_ns)
+
+    def after(self, key: str, col: str) -> np.ndarray:
+        """Dated after D (blank is not after)."""
+        dates = self.prep.dates(key, col)
+        return (dates != NAT) & (dates >= self.hi_ns)
+
+    def latest(self, key: str, date_col: str, key_cols: tuple[str, ...]) -> np.ndarray:
+        return self.prep.latest(key, date_col, key_cols, self.hi_ns)
