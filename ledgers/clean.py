@@ -1,0 +1,298 @@
+"""Vectorised cleaning and typing of raw cell columns, and PII masking.
+
+Every function takes an object Series of raw cells (str, float, int, bool, date/datetime from calamine;
+str from CSV) indexed by Excel row number and returns typed values plus masks of what it could not read.
+No Python loop runs over rows: only over the distinct values of a column where a mapping is needed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+import unicodedata
+
+import numpy as np
+import pandas as pd
+
+# NFKC turns ㎡ into "m2"; a private-use placeholder survives NFKC so the unit keeps its meaning.
+_SQM = "\ue000"
+_CONTROL_RE = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]"
+PLACEHOLDERS = frozenset({"na", "n/a", "无", "null", "none", "-", "--", "/", "不详", "暂无", "没有", "nan"})
+
+_NUMBER_RE = re.compile(
+    r"^(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+)"
+    r"(?P<wan>万)?(?P<pct>%)?"
+    r"(?:人次|户次|平方米|平米|m2|㎡|万元|元|人|户|个|次|处|名|栋|幢|座|间|台|只|具|套|盏|条|项|件|起|家|张|本|场|期|天|米|支|队|辆|棵|株|组|位)?$"
+)
+_DATE_RE = (
+    r"^(?P<y>\d{4})(?:(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})|年(?P<m2>\d{1,2})月(?:(?P<d2>\d{1,2})日?)?)"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+_SERIAL_MIN, _SERIAL_MAX = 18264, 73050  # 1950-01-01 .. 2099-12-31: a number outside is not a date
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+_YES = {"是", "有", "√", "✓", "✔", "☑", "y", "yes", "1", "1.0", "true", "t", "已", "对", "ok"}
+_NO = {"否", "无", "×", "✗", "✘", "x", "n", "no", "0", "0.0", "false", "f", "未", "没有", "没", "不", "☐", "错"}
+
+
+def norm_text(value: str) -> str:
+    """One string: NFKC (keeping ㎡), control characters removed, trimmed."""
+    value = unicodedata.normalize("NFKC", value.replace("㎡", _SQM)).replace(_SQM, "㎡")
+    return re.sub(_CONTROL_RE, "", value).strip()
+
+
+def norm_key(value: str) -> str:
+    """A header or category for matching: normalised, no whitespace, lower-case."""
+    return re.sub(r"\s+", "", norm_text(value)).lower()
+
+
+def kinds(s: pd.Series) -> pd.Series:
+    """The Python type of every cell (calamine hands out plain Python objects)."""
+    return s.map(type, na_action=None)
+
+
+def norm_strings(s: pd.Series, kind: pd.Series) -> pd.Series:
+    """Normalised text of the string cells (NaN elsewhere), vectorised."""
+    out = s.where(kind == str)
+    strs = out.dropna()
+    if strs.empty:
+        return pd.Series(np.nan, index=s.index, dtype=object)
+    strs = strs.astype(object)
+    # NFKC is the slow step; most ledger text is already normal, so fold only what changes
+    strs = strs.str.replace("㎡", _SQM, regex=False).str.normalize("NFKC").str.replace(_SQM, "㎡", regex=False)
+    strs = strs.str.replace(_CONTROL_RE, "", regex=True).str.strip()
+    result = pd.Series(np.nan, index=s.index, dtype=object)
+    result[strs.index] = strs.to_numpy(dtype=object)
+    return result
+
+
+def blank_mask(s: pd.Series, kind: pd.Series, strs: pd.Series) -> pd.Series:
+    is_float = kind == float
+    nan = pd.Series(False, index=s.index)
+    if is_float.any():
+        nan[is_float] = pd.isna(s[is_float].astype(float))
+    return s.isna() | (kind == type(None)) | nan | ((kind == str) & (strs.fillna("") == ""))
+
+
+def _num_to_text(v: pd.Series) -> pd.Series:
+    f = v.astype(float)
+    integral = np.isfinite(f) & (f == np.floor(f)) & (f.abs() < 1e15)
+    out = f.astype(str).astype(object)
+    if integral.any():
+        out[integral] = f[integral].astype("int64").astype(str).astype(object)
+    return out
+
+
+def to_text(s: pd.Series, kind: pd.Series, strs: pd.Series, blank: pd.Series) -> pd.Series:
+    out = pd.Series(None, index=s.index, dtype=object)
+    is_str = (kind == str) & ~blank
+    out[is_str] = strs[is_str]
+    num = kind.isin([int, float]) & ~blank
+    if num.any():
+        out[num] = _num_to_text(s[num]).to_numpy(dtype=object)
+    is_bool = kind == bool
+    if is_bool.any():
+        out[is_bool] = s[is_bool].map({True: "TRUE", False: "FALSE"})
+    other = ~(is_str | num | is_bool | blank)
+    if other.any():
+        out[other] = s[other].map(lambda v: v.isoformat() if hasattr(v, "isoformat") else str(v))
+    return out
+
+
+def to_date(s: pd.Series, kind: pd.Series, strs: pd.Series, blank: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """datetime64 at midnight, and a mask of non-blank cells that are not dates."""
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    is_dt = kind.isin([dt.date, dt.datetime, pd.Timestamp])
+    if is_dt.any():
+        out[is_dt] = pd.to_datetime(s[is_dt].map(lambda v: dt.datetime(v.year, v.month, v.day)))
+    num = kind.isin([int, float]) & ~blank
+    serial = pd.Series(np.nan, index=s.index)
+    if num.any():
+        serial[num] = s[num].astype(float)
+    is_str = (kind == str) & ~blank
+    if is_str.any():
+        ss = strs[is_str].astype(object)
+        parts = ss.str.extract(_DATE_RE)
+        y = pd.to_numeric(parts["y"], errors="coerce")
+        m = pd.to_numeric(parts["m"].fillna(parts["m2"]), errors="coerce")
+        d = pd.to_numeric(parts["d"].fillna(parts["d2"]), errors="coerce")
+        d = d.where(d.notna() | y.isna(), 1)  # 2026年3月 -> the first of the month
+        ok = y.between(1900, 2100)
+        if ok.any():
+            out[ok[ok].index] = pd.to_datetime(
+                pd.DataFrame({"year": y[ok], "month": m[ok], "day": d[ok]}), errors="coerce")
+        # a CSV of an Excel sheet carries serials as text: 46086
+        ser = pd.to_numeric(ss.where(ss.str.fullmatch(r"\d{5}(?:\.\d+)?")), errors="coerce")
+        serial[ser.dropna().index] = ser.dropna()
+    good_serial = serial.between(_SERIAL_MIN, _SERIAL_MAX)
+    if good_serial.any():
+        out[good_serial] = _EXCEL_EPOCH + pd.to_timedelta(np.floor(serial[good_serial]), unit="D")
+    bad = ~blank & out.isna()
+    return out, bad
+
+
+def parse_numbers(strs: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Numbers from normalised text: ``1,200``, ``３人`` (already NFKC), ``5 人``, ``1.5万``, ``12%``.
+
+    Returns the values and a mask of which carried a ``%``.
+    """
+    ss = strs.astype(object).str.replace(r"\s+", "", regex=True).str.replace("，", ",", regex=False)
+    parts = ss.str.extract(_NUMBER_RE)
+    val = pd.to_numeric(parts["num"].str.replace(",", "", regex=False), errors="coerce")
+    val = val.where(parts["wan"].isna(), val * 10000)
+    pct = parts["pct"].notna()
+    val = val.where(~pct, val / 100)
+    return val.astype(float), pct
+
+
+def to_number(s: pd.Series, kind: pd.Series, strs: pd.Series, blank: pd.Series, *, percent: bool = False
+              ) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """float64; mask of unreadable cells; mask of percent values given as points (85 -> 0.85)."""
+    out = pd.Series(np.nan, index=s.index, dtype=float)
+    num = kind.isin([int, float]) & ~blank
+    if num.any():
+        out[num] = s[num].astype(float)
+    is_str = (kind == str) & ~blank
+    pct = pd.Series(False, index=s.index)
+    if is_str.any():
+        val, had_pct = parse_numbers(strs[is_str])
+        out[is_str] = val.to_numpy()
+        pct[is_str] = had_pct.to_numpy()
+    points = pd.Series(False, index=s.index)
+    if percent:
+        points = ~pct & (out > 1) & (out <= 100)
+        out = out.where(~points, out / 100)
+    bad = ~blank & out.isna()
+    return out, bad, points
+
+
+def to_yesno(s: pd.Series, kind: pd.Series, strs: pd.Series, blank: pd.Series) -> tuple[pd.Series, pd.Series]:
+    out = pd.Series(pd.NA, index=s.index, dtype="boolean")
+    is_bool = kind == bool
+    if is_bool.any():
+        out[is_bool] = s[is_bool].astype(bool)
+    num = kind.isin([int, float]) & ~blank
+    if num.any():
+        f = s[num].astype(float)
+        out[num[num].index[f.eq(1).to_numpy()]] = True
+        out[num[num].index[f.eq(0).to_numpy()]] = False
+    is_str = (kind == str) & ~blank
+    if is_str.any():
+        ss = strs[is_str]
+        mapping = {}
+        for v in ss.unique():
+            k = re.sub(r"\s+", "", v).lower()
+            if k in _YES or (len(k) <= 6 and k[0] in "已有" and k not in _NO):
+                mapping[v] = True
+            elif k in _NO or (len(k) <= 6 and k[0] in "未无没"):
+                mapping[v] = False
+        out[is_str] = ss.map(mapping).astype("boolean").to_numpy()
+    bad = ~blank & out.isna()
+    return out, bad
+
+
+def category_lookup(categories: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    lookup = {}
+    for canon, alts in categories.items():
+        for name in (canon, *alts):
+            lookup[norm_key(name)] = canon
+    return lookup
+
+
+def to_category(s: pd.Series, kind: pd.Series, strs: pd.Series, blank: pd.Series,
+                categories: dict[str, tuple[str, ...]]) -> tuple[pd.Series, pd.Series]:
+    """Canonical category (synonyms folded) or None; mask of values not in the list."""
+    text = to_text(s, kind, strs, blank)
+    if not categories:
+        return text, pd.Series(False, index=s.index)
+    lookup = category_lookup(categories)
+    present = text.dropna()
+    mapping = {v: lookup.get(re.sub(r"\s+", "", v).lower()) for v in present.unique()}
+    out = pd.Series(None, index=s.index, dtype=object)
+    out[present.index] = present.map(mapping).to_numpy(dtype=object)
+    out = out.where(out.notna(), None)
+    unknown = ~blank & out.isna()
+    return out, unknown
+
+
+# --- PII -----------------------------------------------------------------------------------------
+
+_COMPOUND_SURNAMES = frozenset(
+    "欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 钟离 端木 独孤 南宫 西门 呼延 万俟 闻人 澹台".split())
+
+
+def pii_kind(column: str) -> str:
+    if "电话" in column or "手机" in column:
+        return "phone"
+    if "身份证" in column or "证件" in column:
+        return "id"
+    return "name"
+
+
+def mask_value(value: str | None, kind: str) -> str | None:
+    """The masked form of one normalised value: 张*, 欧阳**, 138****5678, 310***********1234."""
+    if value is None or value.lower() in PLACEHOLDERS:
+        return value
+    if kind == "name":
+        keep = 2 if value[:2] in _COMPOUND_SURNAMES and len(value) > 2 else 1
+        return value[:keep] + "*" * max(len(value) - keep, 1) if len(value) > 1 else "*"
+    if len(value) >= 8:
+        return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    return "*" * max(len(value) - 2, 1) + value[-2:]
+
+
+def mask_series(values: pd.Series, kind: str) -> pd.Series:
+    present = values.dropna()
+    mapping = {v: mask_value(v, kind) for v in present.unique()}
+    out = pd.Series(None, index=values.index, dtype=object)
+    out[present.index] = present.map(mapping).to_numpy(dtype=object)
+    return out
+
+
+def key_series(values: pd.Series, secret: bytes) -> pd.Series:
+    """HMAC-SHA-256 of each normalised value, so identity survives masking."""
+    present = values.dropna()
+    mapping = {v: hmac.new(secret, v.encode("utf-8"), hashlib.sha256).hexdigest() for v in present.unique()}
+    out = pd.Series(None, index=values.index, dtype=object)
+    out[present.index] = present.map(mapping).to_numpy(dtype=object)
+    return out
+
+
+def normalise_phone(text: pd.Series) -> pd.Series:
+    digits = text.astype(object).str.replace(r"^\+?86(?=1\d{10}$)", "", regex=True)
+    cleaned = digits.str.replace(r"[\s\-()（）.]", "", regex=True)
+    return cleaned.where(cleaned.str.fullmatch(r"\d+"), text)
+
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def id_checksum_ok(ids: pd.Series) -> pd.Series:
+    """ISO 7064 MOD 11-2 check digit of 18-character IDs (vectorised over positions)."""
+    total = pd.Series(0, index=ids.index)
+    for pos, weight in enumerate(_ID_WEIGHTS):
+        total = total + ids.str[pos].astype(int) * weight
+    expected = total.mod(11).map(lambda r: _ID_CHECK[r])
+    return expected == ids.str[17]
+
+
+_PHONE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{3})\d{11}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+
+
+def scrub_text(text: pd.Series) -> pd.Series:
+    """Mask phone and ID numbers written inside free text (a 描述 may name a resident's phone)."""
+    present = text.dropna()
+    if present.empty:
+        return text
+    has_digits = present.str.contains(r"\d{11}", regex=True)
+    if not has_digits.any():
+        return text
+    fixed = present[has_digits].str.replace(_ID_IN_TEXT, r"\1***********\2", regex=True)
+    fixed = fixed.str.replace(_PHONE_IN_TEXT, r"\1****\2", regex=True)
+    out = text.copy()
+    out[fixed.index] = fixed.to_numpy(dtype=object)
+    return out

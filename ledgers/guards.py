@@ -1,0 +1,258 @@
+"""Checks on an upload's bytes before any parser sees them.
+
+calamine is fast but trusting: a sheet claiming A1:XFD1048576 makes it allocate the whole rectangle
+(hundreds of GB) and abort the process, so the extent of every worksheet is measured here first. The
+other checks turn the usual hostile or broken files (zip bombs, XML entity tricks, encrypted or
+truncated files, web pages renamed .xlsx) into a clear Chinese problem instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+MAX_UNCOMPRESSED = 1 << 30  # 1 GiB of XML is far beyond any office ledger (300k rows is ~130 MB)
+MAX_RATIO = 200  # spreadsheet XML deflates 10-20×; zeros deflate ~1000×
+RATIO_MIN_SIZE = 20 << 20  # small parts may compress extremely well; only big ones are judged
+MAX_CELLS = 20_000_000  # rows × columns of a sheet's rectangle as calamine would allocate it
+MAX_COLS = 2_000
+MAX_ROWS = 1_048_576
+PROLOG_BYTES = 65_536
+TEXT_EXTS = {".csv", ".txt", ".tsv"}
+BOOK_EXTS = {".xlsx", ".xlsm", ".xls", ".xltx", ".xltm"}
+
+
+class GuardError(Exception):
+    """A file that will not be parsed; ``code`` is a ``reader.`` i18n key."""
+
+    def __init__(self, code: str, severity: str = "error", **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.severity = severity
+        self.params = params
+
+
+@dataclass
+class Inspection:
+    kind: str  # "xlsx" | "xls" | "csv"
+    formula_blanks: dict[str, set[tuple[int, int]]] = field(default_factory=dict)  # sheet -> {(row0, col0)}
+
+
+def inspect(name: str, data: bytes) -> Inspection:
+    """Classify the bytes and refuse what must not reach a parser (raises GuardError)."""
+    ext = PurePath(name).suffix.lower()
+    if not data:
+        raise GuardError("file_empty")
+    if data.startswith(OLE_MAGIC):
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise GuardError("file_encrypted")  # an encrypted .xlsx travels inside an OLE2 container
+        return Inspection("xls")
+    if data.startswith(ZIP_MAGIC) or data.startswith(b"PK\x05\x06"):
+        return Inspection("xlsx", _inspect_zip(data))
+    if ext in BOOK_EXTS or _looks_binary_or_html(data):
+        raise GuardError("not_spreadsheet")
+    if ext not in TEXT_EXTS:
+        raise GuardError("bad_extension", ext=ext or "（无）")
+    return Inspection("csv")
+
+
+def _looks_binary_or_html(data: bytes) -> bool:
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<table", b"{\\rtf", b"%pdf")):
+        return True
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return False
+    return b"\x00" in data[:4096] and not _utf16_without_bom(data)
+
+
+def _utf16_without_bom(data: bytes) -> bool:
+    sample = data[:4096]
+    return len(sample) >= 4 and sample[1::2].count(0) > len(sample) // 4
+
+
+def decode_text(data: bytes) -> str:
+    """CSV text: UTF-8 (with or without BOM), UTF-16 (BOM), else GB18030 (a superset of GBK)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16")
+    if _utf16_without_bom(data):
+        try:
+            return data.decode("utf-16-le")
+        except UnicodeDecodeError:
+            pass
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise GuardError("csv_encoding")
+
+
+def _size(n: int) -> str:
+    return f"{n / (1 << 30):.1f} GB" if n >= 1 << 30 else f"{n / (1 << 20):.0f} MB"
+
+
+def _inspect_zip(data: bytes) -> dict[str, set[tuple[int, int]]]:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+        raise GuardError("zip_truncated") from exc
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
+        raise GuardError("not_spreadsheet")
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNCOMPRESSED:
+        raise GuardError("zip_bomb", size=_size(total))
+    for info in infos:
+        if info.file_size > RATIO_MIN_SIZE and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise GuardError("zip_ratio", ratio=info.file_size // max(info.compress_size, 1))
+    try:
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels", ".vml")):
+                with zf.open(info) as fh:
+                    _check_prolog(fh.read(PROLOG_BYTES))
+        sheets = _sheet_parts(zf)
+        blanks: dict[str, set[tuple[int, int]]] = {}
+        for sheet_name, part in sheets.items():
+            if part not in names:
+                continue
+            xml = _read_capped(zf, part)
+            _check_extent(part, xml)
+            if b"<f" in xml:
+                found = _formula_blanks(xml)
+                if found:
+                    blanks[sheet_name] = found
+        return blanks
+    except GuardError:
+        raise
+    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, OSError, ValueError) as exc:
+        # zlib.error is an Exception subclass of its own; CRC / truncation surface as BadZipFile/EOFError
+        raise GuardError("zip_truncated") from exc
+    except Exception as exc:
+        if type(exc).__name__ == "error":  # zlib.error
+            raise GuardError("zip_truncated") from exc
+        raise
+
+
+def _read_capped(zf: zipfile.ZipFile, part: str) -> bytes:
+    """Read a member, stopping at the cap even if its header lies about its size."""
+    chunks, total = [], 0
+    with zf.open(part) as fh:
+        while chunk := fh.read(1 << 22):
+            total += len(chunk)
+            if total > MAX_UNCOMPRESSED:
+                raise GuardError("zip_bomb", size=_size(total))
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+_PROLOG_SKIP = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.S)
+
+
+def _check_prolog(head: bytes) -> None:
+    """DOCTYPE/ENTITY may only sit before the root element: look there, refuse any."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        head = head.decode("utf-16", errors="ignore").encode("utf-8")
+    head = head.removeprefix(b"\xef\xbb\xbf")
+    upper = head.upper()
+    if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
+        raise GuardError("xml_unsafe")
+    pos = 0
+    while m := _PROLOG_SKIP.match(head, pos):
+        if m.end() == pos:
+            break
+        pos = m.end()
+    rest = head[pos:].lstrip()
+    if rest and not re.match(rb"<[A-Za-z_]", rest):
+        raise GuardError("xml_unsafe")
+    if not rest and len(head) >= PROLOG_BYTES:
+        raise GuardError("xml_unsafe")  # a prolog this long is padding to hide a declaration
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> worksheet part path, from workbook.xml and its relationships."""
+    import defusedxml.ElementTree as ET
+
+    try:
+        book = ET.fromstring(zf.read("xl/workbook.xml"))
+        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except KeyError:
+        return {}
+    targets = {}
+    for rel in rels:
+        target = rel.get("Target", "")
+        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        targets[rel.get("Id")] = re.sub(r"[^/]+/\.\./", "", target)
+    out = {}
+    for el in book.iter():
+        if el.tag.endswith("}sheet") or el.tag == "sheet":
+            rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+            if rid in targets:
+                out[el.get("name", "")] = targets[rid]
+    return out
+
+
+def col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def _check_extent(part: str, xml: bytes) -> None:
+    """The rectangle calamine will allocate: from <dimension>, row numbers and cell references."""
+    max_row = max_col = 0
+    if m := re.search(rb'<dimension[^>]*\sref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"', xml[:4096]):
+        cols = [col_number(c) for c in (m.group(1), m.group(3)) if c]
+        rows = [int(r) for r in (m.group(2), m.group(4)) if r]
+        max_col, max_row = max(cols, default=0), max(rows, default=0)
+    # column letters: only long references need reading one by one (C-speed search first)
+    for width in (3, 2):
+        pattern = rb' r="([A-Z]{%d,})\d' % width
+        if re.search(pattern, xml):
+            max_col = max(max_col, max(col_number(c) for c in re.findall(pattern, xml)))
+            break
+    else:
+        if re.search(rb' r="[A-Z]\d', xml):
+            max_col = max(max_col, 26)
+    # row numbers: row elements carry them; a cell can claim its own (7+ digits looked at)
+    row_nums = re.findall(rb'<row\b[^>]*?\sr="(\d+)"', xml)
+    if row_nums:
+        max_row = max(max_row, max(int(r) for r in row_nums))
+    big = re.findall(rb' r="[A-Z]+(\d{7,})"', xml)
+    if big:
+        max_row = max(max_row, max(int(r) for r in big))
+    cells = max_row * max_col
+    if max_col > MAX_COLS or max_row > MAX_ROWS or cells > MAX_CELLS:
+        ref = f"A1:{_letters(max_col)}{max_row}"
+        raise GuardError("sheet_too_large", part=PurePath(part).stem, ref=ref, cells=f"{cells:,}")
+
+
+def _letters(n: int) -> str:
+    s = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s or "A"
+
+
+_FORMULA_CELL = re.compile(
+    rb"<c\s([^>]*?)>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>", re.S)
+
+
+def _formula_blanks(xml: bytes) -> set[tuple[int, int]]:
+    """Cells holding a formula but no cached value: Excel never calculated them."""
+    out = set()
+    for m in _FORMULA_CELL.finditer(xml):
+        ref = re.search(rb'\br="([A-Z]+)(\d+)"', m.group(1))
+        if ref:
+            out.add((int(ref.group(2)) - 1, col_number(ref.group(1)) - 1))
+    return out

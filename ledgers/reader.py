@@ -1,0 +1,184 @@
+"""``load_files``: uploads in, typed ledger frames and an import report out (docs/design.md, Contract 1).
+
+Files are checked by ``ledgers.guards`` and parsed in a child process (``ledgers.worker``) with a memory
+limit and a timeout, so a hostile or broken file costs a problem in the report, never the app.
+Workbooks are read raw with python-calamine (the engine behind ``pd.read_excel(engine="calamine")``,
+used directly for sheet visibility and merged ranges); CSVs are decoded as UTF-8, UTF-8-BOM, UTF-16
+(BOM) or GB18030. Header finding, cleaning and typing live in ``ledgers.sheet`` / ``ledgers.clean``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+
+import pandas as pd
+
+from ledgers import guards
+from ledgers.registry import LEDGERS
+from ledgers.report import ImportReport, LoadResult, Problem, SheetReport, UnknownSheet
+from ledgers.sheet import Problems, RawSheet, name_hints, read_sheet
+
+__all__ = ["load_files", "LoadResult", "SourceFile", "ImportReport", "Problem", "SheetReport", "UnknownSheet",
+           "empty_frame", "read_file"]
+
+_PROCESS_SECRET = secrets.token_bytes(32)
+
+
+@dataclass
+class SourceFile:
+    name: str
+    data: bytes
+
+
+@dataclass
+class FileResult:
+    """What one file yields; built in the child process and pickled back."""
+
+    name: str
+    frames: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    sheets: list[SheetReport] = field(default_factory=list)
+    unknown: list[UnknownSheet] = field(default_factory=list)
+
+
+def load_files(sources: Iterable[Path | str | SourceFile], *, mappings: dict | None = None,
+               secret: bytes | None = None, in_process: bool | None = None, timeout: float = 120.0,
+               memory_mb: int = 4096) -> LoadResult:
+    """Read every source; combine rows of the same ledger across files and sheets.
+
+    ``mappings``: header signature -> {"ledger": key, "columns": {source header: canonical}}.
+    ``secret``: HMAC key of the ``<col>_key`` columns (a random per-process key when None).
+    ``in_process``: parse here instead of in a guarded child (tests, benchmarks); the default
+    follows ``$LEDGERS_IN_PROCESS`` ("1" = in process).
+    """
+    jobs: list[tuple[str, str | None, bytes | None]] = []
+    for src in sources:
+        if isinstance(src, SourceFile):
+            jobs.append((src.name, None, bytes(src.data)))
+        else:
+            path = Path(src)
+            jobs.append((path.name, str(path), None))
+    key = secret if secret is not None else _PROCESS_SECRET
+    if in_process is None:
+        in_process = os.environ.get("LEDGERS_IN_PROCESS") == "1"
+    if in_process:
+        results = [read_file(name, path, data, mappings, key) for name, path, data in jobs]
+    else:
+        from ledgers.worker import run_jobs
+
+        results = run_jobs(jobs, mappings, key, timeout=timeout, memory_mb=memory_mb)
+    return _combine(results)
+
+
+def _combine(results: list[FileResult]) -> LoadResult:
+    report = ImportReport()
+    parts: dict[str, list[pd.DataFrame]] = {}
+    for res in results:
+        report.problems.extend(res.problems)
+        report.sheets.extend(res.sheets)
+        report.unknown_sheets.extend(res.unknown)
+        for key, frame in res.frames:
+            parts.setdefault(key, []).append(frame)
+    frames: dict[str, pd.DataFrame] = {}
+    for key in LEDGERS:  # ledgers.md order
+        if key in parts:
+            chunks = [f for f in parts[key] if len(f)] or parts[key][:1]
+            frames[key] = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
+    return LoadResult(frames, report)
+
+
+def empty_frame(key: str) -> pd.DataFrame:
+    """A zero-row frame of a ledger with the typed columns of Contract 1."""
+    from ledgers.sheet import _missing_column
+
+    cols: dict[str, pd.Series] = {}
+    for col in LEDGERS[key].columns:
+        cols[col.name] = _missing_column(col.type, 0)
+        if col.pii:
+            cols[col.name + "_key"] = pd.Series([], dtype=object)
+    for name in ("_file", "_sheet"):
+        cols[name] = pd.Series([], dtype=object)
+    cols["_row"] = pd.Series([], dtype="int64")
+    return pd.DataFrame(cols)
+
+
+def read_file(name: str, path: str | None, data: bytes | None, mappings: dict | None, secret: bytes
+              ) -> FileResult:
+    """Guard, parse and type one file (runs inside the child process)."""
+    result = FileResult(name)
+    problems = Problems(name)
+    try:
+        if data is None:
+            data = Path(path).read_bytes()  # type: ignore[arg-type]
+        info = guards.inspect(name, data)
+        raw_sheets = _parse(name, data, info)
+    except guards.GuardError as exc:
+        problems.add(None, None, None, exc.code, exc.severity, **exc.params)
+        result.problems = problems.items
+        result.sheets.append(SheetReport(name, None, "failed"))
+        return result
+    hints = name_hints(PurePath(name).stem)
+    loaded_any = False
+    if not raw_sheets or all(not any(any(_nonblank(v) for v in row) for row in s.grid) for s in raw_sheets):
+        problems.add(None, None, None, "workbook_empty", "warning")
+        result.sheets.append(SheetReport(name, None, "empty"))
+    else:
+        for raw in raw_sheets:
+            try:
+                sr = read_sheet(name, raw, hints, mappings, secret, problems)
+            except Exception as exc:  # one sheet's surprise must not cost the other sheets
+                problems.add(raw.name, None, None, "parse_failed", "error", detail=type(exc).__name__)
+                result.sheets.append(SheetReport(name, raw.name, "failed", hidden=raw.hidden))
+                continue
+            result.sheets.append(sr.report)
+            if sr.unknown:
+                result.unknown.append(sr.unknown)
+            if sr.frame is not None and sr.report.ledger:
+                result.frames.append((sr.report.ledger, sr.frame))
+                loaded_any = True
+    del loaded_any
+    result.problems = problems.items
+    return result
+
+
+def _nonblank(v: object) -> bool:
+    return not (v is None or v == "" or (isinstance(v, str) and not v.strip()))
+
+
+def _parse(name: str, data: bytes, info: guards.Inspection) -> list[RawSheet]:
+    if info.kind == "csv":
+        return [RawSheet(PurePath(name).stem, _read_csv(data))]
+    import python_calamine as pc
+
+    try:
+        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = []
+        for meta in wb.sheets_metadata:
+            if str(meta.typ).endswith("ChartSheet"):
+                continue
+            ws = wb.get_sheet_by_name(meta.name)
+            grid = ws.to_python(skip_empty_area=False)
+            try:
+                merged = list(ws.merged_cell_ranges or [])
+            except Exception:
+                merged = []
+            sheets.append(RawSheet(meta.name, grid, hidden=not str(meta.visible).endswith("Visible"),
+                                   merged=merged, formula_blanks=info.formula_blanks.get(meta.name, set())))
+        return sheets
+    except pc.PasswordError as exc:
+        raise guards.GuardError("file_encrypted") from exc
+    except Exception as exc:
+        raise guards.GuardError("parse_failed", detail=str(exc)[:120] or type(exc).__name__) from exc
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    text = guards.decode_text(data)
+    sample = text[:4096]
+    delim = max((",", "\t", ";"), key=sample.count) if any(d in sample for d in ",\t;") else ","
+    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delim)]
