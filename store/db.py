@@ -1,0 +1,542 @@
+"""The embedded database (SQLite, WAL): snapshots of uploads, target overrides, column mappings and
+action items. Every method opens its own connection, so threads and Streamlit reruns never share one,
+and every write is one ``BEGIN IMMEDIATE … COMMIT`` transaction: all of it lands, or none of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import operator
+import os
+import secrets as _secrets
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager, suppress
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from store.frames import FORMAT, decode_frame, encode_frame
+from store.models import (
+    ACTION_STATUSES,
+    SHANGHAI,
+    ActionItem,
+    FileInfo,
+    SnapshotInfo,
+    StoreError,
+    TargetRecord,
+    TargetSetting,
+)
+from store.pii import remask_frames, scrub_json
+
+log = logging.getLogger(__name__)
+
+DB_NAME = "dashboard.sqlite3"
+SECRET_NAME = "secret.key"
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS snapshots (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at   TEXT NOT NULL,
+    label        TEXT,
+    files_digest TEXT NOT NULL,     -- SHA-256 over the sorted file SHA-256s
+    data_digest  TEXT NOT NULL,     -- SHA-256 over the stored frames
+    report_json  TEXT NOT NULL,
+    rows_json    TEXT NOT NULL,
+    problems     INTEGER NOT NULL,
+    remasked     INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS snapshots_files ON snapshots(files_digest);
+CREATE TABLE IF NOT EXISTS snapshot_files (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+    position    INTEGER NOT NULL,
+    name        TEXT NOT NULL,
+    sha256      TEXT NOT NULL,
+    size        INTEGER NOT NULL,
+    PRIMARY KEY (snapshot_id, position)
+);
+CREATE TABLE IF NOT EXISTS snapshot_frames (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+    ledger      TEXT NOT NULL,
+    position    INTEGER NOT NULL,
+    format      TEXT NOT NULL,
+    rows        INTEGER NOT NULL,
+    data        BLOB NOT NULL,
+    PRIMARY KEY (snapshot_id, ledger)
+);
+CREATE TABLE IF NOT EXISTS targets (
+    metric_id  TEXT PRIMARY KEY,
+    value      REAL,
+    enabled    INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS mappings (
+    signature    TEXT PRIMARY KEY,
+    ledger       TEXT NOT NULL,
+    columns_json TEXT NOT NULL,
+    updated_at   TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS action_items (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    metric_id    TEXT NOT NULL,
+    what         TEXT NOT NULL,
+    who          TEXT NOT NULL,
+    due          TEXT NOT NULL,
+    meeting_date TEXT NOT NULL,
+    status       TEXT NOT NULL CHECK (status IN ('open', 'done')),
+    created_at   TEXT NOT NULL,
+    done_at      TEXT
+);
+CREATE INDEX IF NOT EXISTS action_items_metric ON action_items(metric_id);
+"""
+
+
+def default_data_dir() -> Path:
+    """``$DASHBOARD_DATA_DIR`` if set, else ``./data`` (git-ignored)."""
+    return Path(os.environ.get("DASHBOARD_DATA_DIR") or "data")
+
+
+def secret_key(data_dir: Path, configured: str | bytes | None = None) -> bytes:
+    """The key for the PII hashes: ``configured`` (the app passes st.secrets), else
+    ``$DASHBOARD_SECRET``, else ``data_dir/secret.key``, made on first use with mode 0600.
+
+    It must stay the same across runs: the ``<col>_key`` columns of stored snapshots were made with
+    it, and a new key would make last month's volunteers look like different people.
+    """
+    if configured:
+        return configured.encode("utf-8") if isinstance(configured, str) else bytes(configured)
+    env = os.environ.get("DASHBOARD_SECRET")
+    if env:
+        return env.encode("utf-8")
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = data_dir / SECRET_NAME
+    try:
+        # O_EXCL: two processes starting at once cannot both write a key; the loser reads the winner's.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # the winner may not have written its bytes yet
+            text = path.read_text(encoding="ascii").strip()
+            if text:
+                break
+            time.sleep(0.02)
+        if (path.stat().st_mode & 0o077) != 0:
+            path.chmod(0o600)  # someone loosened it; the key is as private as the data
+        return bytes.fromhex(text)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(_secrets.token_hex(32) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    return bytes.fromhex(path.read_text(encoding="ascii").strip())
+
+
+def _now() -> datetime:
+    return datetime.now(SHANGHAI)
+
+
+def _iso(t: datetime) -> str:
+    return t.isoformat(timespec="microseconds")
+
+
+def _fault(point: str) -> None:
+    """Fault injection for the crash tests: ``DASHBOARD_FAULT=<point>[:raise|:hang]``.
+
+    Plain ``<point>`` ends the process on the spot (os._exit, no cleanup, like a power cut);
+    ``:raise`` raises; ``:hang`` touches ``$DASHBOARD_FAULT_MARKER`` and waits to be killed.
+    """
+    spec = os.environ.get("DASHBOARD_FAULT")
+    if not spec:
+        return
+    where, _, how = spec.partition(":")
+    if where != point:
+        return
+    if how == "raise":
+        raise RuntimeError(f"injected fault at {point}")
+    if how == "hang":
+        marker = os.environ.get("DASHBOARD_FAULT_MARKER")
+        if marker:
+            Path(marker).touch()
+        while True:
+            time.sleep(1)
+    os._exit(70)
+
+
+def _file_entries(files: Iterable[Any]) -> list[FileInfo]:
+    out = []
+    for f in files:
+        if isinstance(f, tuple | list):
+            name, data = f
+        elif isinstance(f, Path):
+            name, data = f.name, f.read_bytes()
+        else:  # ledgers.reader.SourceFile or anything with name and data
+            name, data = f.name, f.data
+        data = bytes(data)
+        out.append(FileInfo(name=str(name), sha256=hashlib.sha256(data).hexdigest(), size=len(data)))
+    return out
+
+
+def _files_digest(files: list[FileInfo]) -> str:
+    # The set of contents decides, not the names or the order they were picked in.
+    return hashlib.sha256("\n".join(sorted(f.sha256 for f in files)).encode()).hexdigest()
+
+
+def _report_dict(report: Any) -> dict[str, Any]:
+    if report is None:
+        return {}
+    if isinstance(report, Mapping):
+        return dict(report)
+    return report.to_dict()
+
+
+def _snapshot_id(snapshot_id: int | SnapshotInfo) -> int:
+    return operator.index(snapshot_id)
+
+
+def _date(value: date | str, field: str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise StoreError("store.error.bad_date", field=field, value=value) from None
+
+
+class Store:
+    """The dashboard's database in ``data_dir``; cheap to create, safe to share between threads."""
+
+    def __init__(self, data_dir: Path | str | None = None, *, secret: bytes | str | None = None) -> None:
+        self.data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.path = self.data_dir / DB_NAME
+        self._secret = secret.encode("utf-8") if isinstance(secret, str) else secret
+        self._init_schema()
+
+    # ------------------------------------------------------------------------------ connections
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction is exactly what
+        # the code says, not what the sqlite3 module guesses.
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA busy_timeout = 30000")
+            # FULL: a commit that returned is on disk even if the power goes right after.
+            conn.execute("PRAGMA synchronous = FULL")
+            # Deleted snapshot pages are zeroed, not left readable in the file.
+            conn.execute("PRAGMA secure_delete = ON")
+            yield conn
+        finally:
+            conn.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction. IMMEDIATE takes the write lock up front, so two writers queue
+        instead of deadlocking on a read-then-write upgrade."""
+        with self._connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def _init_schema(self) -> None:
+        try:
+            with self._connect() as conn:
+                # WAL: readers never block the writer, and a crash mid-write leaves the last
+                # committed state intact (the unfinished transaction is simply not in the log).
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    version = conn.execute("PRAGMA user_version").fetchone()[0]
+                    if version > SCHEMA_VERSION:
+                        raise StoreError("store.error.newer_schema", version=version)
+                    # Statement by statement: executescript() would COMMIT the open transaction first.
+                    for statement in _SCHEMA.split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
+                    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError("store.error.unreadable", path=str(self.path)) from exc
+        with suppress(OSError):
+            self.path.chmod(0o600)
+
+    @property
+    def secret(self) -> bytes:
+        if self._secret is None:
+            self._secret = secret_key(self.data_dir)
+        return self._secret
+
+    def integrity_check(self) -> str:
+        """SQLite's own verdict on the file: ``"ok"`` when sound."""
+        with self._connect() as conn:
+            return "; ".join(r[0] for r in conn.execute("PRAGMA integrity_check"))
+
+    # -------------------------------------------------------------------------------- snapshots
+
+    def save_snapshot(self, result: Any, files: Iterable[Any], *, label: str | None = None) -> SnapshotInfo:
+        """Keep an accepted upload: the cleaned frames, the import report, the files' names and
+        SHA-256s (not their bytes: they hold raw PII). One transaction; on any failure nothing
+        is written and earlier snapshots are untouched.
+
+        ``result`` is a ``LoadResult`` (``.frames``, ``.report``); ``files`` are ``(name, bytes)``
+        pairs, ``SourceFile``s or Paths. The same set of files with the same resulting frames as a
+        stored snapshot returns that snapshot (``duplicate=True``) and writes nothing.
+        """
+        file_infos = _file_entries(files)
+        if not file_infos:
+            raise StoreError("store.error.no_files")
+        frames: Mapping[str, pd.DataFrame] = result.frames
+        if not frames:
+            # An upload where nothing was recognised must not become the "latest" and blank the board.
+            raise StoreError("store.error.no_rows")
+        safe_frames, remasked = remask_frames(frames, self.secret)
+        report, scrubbed = scrub_json(_report_dict(getattr(result, "report", None)))
+        remasked += scrubbed
+        if remasked:
+            # Counts only: the values themselves never reach a log.
+            log.warning("store re-masked %d personal-data values before writing", remasked)
+
+        # Encode everything before the transaction: the write lock is held only for the INSERTs.
+        encoded = [(ledger, int(len(df)), encode_frame(df)) for ledger, df in safe_frames.items()]
+        data_hash = hashlib.sha256()
+        for ledger, _, blob in sorted(encoded, key=lambda e: e[0]):
+            data_hash.update(ledger.encode("utf-8") + b"\0" + hashlib.sha256(blob).digest())
+        data_digest = data_hash.hexdigest()
+        files_digest = _files_digest(file_infos)
+        rows = {ledger: n for ledger, n, _ in encoded}
+        problems = len(report.get("problems", []) or [])
+        report_json = json.dumps(report, ensure_ascii=False, allow_nan=False, default=str)
+        created = _now()
+
+        with self._write() as conn:
+            # Checked inside the write lock, so two identical uploads at once still make one snapshot.
+            row = conn.execute(
+                "SELECT id FROM snapshots WHERE files_digest = ? AND data_digest = ? ORDER BY id DESC",
+                (files_digest, data_digest)).fetchone()
+            if row is not None:
+                info = self._snapshot_info(conn, row[0])
+                assert info is not None
+                return replace(info, duplicate=True)
+            cur = conn.execute(
+                "INSERT INTO snapshots (created_at, label, files_digest, data_digest, report_json,"
+                " rows_json, problems, remasked) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (_iso(created), label, files_digest, data_digest, report_json,
+                 json.dumps(rows, ensure_ascii=False), problems, remasked))
+            sid = int(cur.lastrowid)
+            conn.executemany(
+                "INSERT INTO snapshot_files (snapshot_id, position, name, sha256, size) VALUES (?, ?, ?, ?, ?)",
+                [(sid, i, f.name, f.sha256, f.size) for i, f in enumerate(file_infos)])
+            _fault("after_files")
+            conn.executemany(
+                "INSERT INTO snapshot_frames (snapshot_id, ledger, position, format, rows, data)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [(sid, ledger, i, FORMAT, n, blob) for i, (ledger, n, blob) in enumerate(encoded)])
+            _fault("after_frames")
+        return SnapshotInfo(id=sid, created_at=created, label=label, files=tuple(file_infos), rows=rows,
+                            problems=problems, duplicate=False, remasked=remasked)
+
+    def _snapshot_info(self, conn: sqlite3.Connection, sid: int) -> SnapshotInfo | None:
+        row = conn.execute("SELECT id, created_at, label, rows_json, problems, remasked FROM snapshots"
+                           " WHERE id = ?", (sid,)).fetchone()
+        if row is None:
+            return None
+        files = tuple(FileInfo(name, sha, size) for name, sha, size in conn.execute(
+            "SELECT name, sha256, size FROM snapshot_files WHERE snapshot_id = ? ORDER BY position", (sid,)))
+        return SnapshotInfo(id=row[0], created_at=datetime.fromisoformat(row[1]), label=row[2], files=files,
+                            rows=json.loads(row[3]), problems=row[4], remasked=row[5])
+
+    def snapshots(self) -> list[SnapshotInfo]:
+        """Every kept snapshot, newest first."""
+        with self._connect() as conn:
+            conn.execute("BEGIN")  # one read transaction: a consistent list even while someone writes
+            ids = [r[0] for r in conn.execute("SELECT id FROM snapshots ORDER BY id DESC")]
+            out = [info for sid in ids if (info := self._snapshot_info(conn, sid)) is not None]
+            conn.execute("COMMIT")
+        return out
+
+    def snapshot(self, snapshot_id: int | SnapshotInfo) -> SnapshotInfo:
+        """One snapshot's description; StoreError ``store.error.no_snapshot`` if it is not there."""
+        sid = _snapshot_id(snapshot_id)
+        with self._connect() as conn:
+            info = self._snapshot_info(conn, sid)
+        if info is None:
+            raise StoreError("store.error.no_snapshot", id=sid)
+        return info
+
+    def latest_snapshot_id(self) -> int | None:
+        """The newest snapshot's id, or None when nothing has been uploaded yet."""
+        with self._connect() as conn:
+            row = conn.execute("SELECT max(id) FROM snapshots").fetchone()
+        return row[0]
+
+    def load_snapshot(self, snapshot_id: int | SnapshotInfo) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+        """(frames, report dict) exactly as saved: ledger order, columns and dtypes as the reader
+        made them (Contract 1)."""
+        sid = _snapshot_id(snapshot_id)
+        with self._connect() as conn:
+            conn.execute("BEGIN")
+            head = conn.execute("SELECT report_json FROM snapshots WHERE id = ?", (sid,)).fetchone()
+            rows = conn.execute("SELECT ledger, format, data FROM snapshot_frames WHERE snapshot_id = ?"
+                                " ORDER BY position", (sid,)).fetchall()
+            conn.execute("COMMIT")
+        if head is None:
+            raise StoreError("store.error.no_snapshot", id=sid)
+        frames: dict[str, pd.DataFrame] = {}
+        for ledger, fmt, blob in rows:
+            if fmt != FORMAT:
+                raise StoreError("store.error.unreadable_snapshot", id=sid)
+            frames[ledger] = decode_frame(blob)
+        return frames, json.loads(head[0])
+
+    def delete_snapshot(self, snapshot_id: int | SnapshotInfo) -> bool:
+        """Remove a snapshot (its files and frames go with it). False if it was not there."""
+        sid = _snapshot_id(snapshot_id)
+        with self._write() as conn:
+            return conn.execute("DELETE FROM snapshots WHERE id = ?", (sid,)).rowcount > 0
+
+    # ---------------------------------------------------------------------------------- targets
+
+    def targets(self) -> dict[str, TargetSetting]:
+        """Office overrides: metric id -> TargetSetting(value, enabled). Metrics not here use the plan."""
+        return {r.metric_id: TargetSetting(value=r.value, enabled=r.enabled) for r in self.target_records().values()}
+
+    def target_records(self) -> dict[str, TargetRecord]:
+        """The overrides with the time each was last changed (for "office-set on …")."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT metric_id, value, enabled, updated_at FROM targets"
+                                " ORDER BY metric_id").fetchall()
+        return {m: TargetRecord(m, v, bool(e), datetime.fromisoformat(u)) for m, v, e, u in rows}
+
+    def set_target(self, metric_id: str, value: float | None, enabled: bool = True) -> TargetRecord:
+        """Override one metric's target (``value`` None keeps the plan's value) and/or switch it off."""
+        if not metric_id or not isinstance(metric_id, str):
+            raise StoreError("store.error.bad_metric", metric=metric_id)
+        if value is not None:
+            try:
+                value = float(value)
+            except (TypeError, ValueError):
+                raise StoreError("store.error.bad_target", metric=metric_id, value=value) from None
+            if not math.isfinite(value):
+                raise StoreError("store.error.bad_target", metric=metric_id, value=value)
+        now = _now()
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO targets (metric_id, value, enabled, updated_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(metric_id) DO UPDATE SET value = excluded.value,"
+                " enabled = excluded.enabled, updated_at = excluded.updated_at",
+                (metric_id, value, int(bool(enabled)), _iso(now)))
+        return TargetRecord(metric_id, value, bool(enabled), now)
+
+    def reset_target(self, metric_id: str) -> bool:
+        """Back to the plan's value and switched on. False if there was no override."""
+        with self._write() as conn:
+            return conn.execute("DELETE FROM targets WHERE metric_id = ?", (metric_id,)).rowcount > 0
+
+    # --------------------------------------------------------------------------------- mappings
+
+    def mappings(self) -> dict[str, dict[str, Any]]:
+        """Remembered hand mappings: header signature -> {"ledger": key, "columns": {src: canonical}},
+        in the shape ``ledgers.reader.load_files(mappings=...)`` takes."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT signature, ledger, columns_json FROM mappings ORDER BY signature")
+            return {sig: {"ledger": ledger, "columns": json.loads(cols)} for sig, ledger, cols in rows}
+
+    def save_mapping(self, signature: str, ledger: str, columns: Mapping[str, str]) -> None:
+        """Remember (or replace) the mapping for sheets whose headers have this signature."""
+        if not signature or not ledger:
+            raise StoreError("store.error.bad_mapping")
+        cols = {str(k): str(v) for k, v in columns.items()}
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO mappings (signature, ledger, columns_json, updated_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(signature) DO UPDATE SET ledger = excluded.ledger,"
+                " columns_json = excluded.columns_json, updated_at = excluded.updated_at",
+                (signature, ledger, json.dumps(cols, ensure_ascii=False), _iso(_now())))
+
+    def delete_mapping(self, signature: str) -> bool:
+        """Forget a mapping. False if there was none."""
+        with self._write() as conn:
+            return conn.execute("DELETE FROM mappings WHERE signature = ?", (signature,)).rowcount > 0
+
+    # ----------------------------------------------------------------------------- action items
+
+    def add_action_item(self, metric_id: str, what: str, who: str, due: date | str,
+                        meeting_date: date | str) -> ActionItem:
+        """Record a 督办事项 agreed in a meeting; it starts open."""
+        what, who = (what or "").strip(), (who or "").strip()
+        if not metric_id or not what:
+            raise StoreError("store.error.bad_action")
+        due_d, meeting_d = _date(due, "due"), _date(meeting_date, "meeting_date")
+        now = _now()
+        with self._write() as conn:
+            cur = conn.execute(
+                "INSERT INTO action_items (metric_id, what, who, due, meeting_date, status, created_at)"
+                " VALUES (?, ?, ?, ?, ?, 'open', ?)",
+                (metric_id, what, who, due_d.isoformat(), meeting_d.isoformat(), _iso(now)))
+            item_id = int(cur.lastrowid)
+        return ActionItem(item_id, metric_id, what, who, due_d, meeting_d, "open", now, None,
+                          overdue=due_d < _now().date())
+
+    def action_items(self, metric_id: str | None = None, status: str | None = None, *,
+                     as_of: date | None = None) -> list[ActionItem]:
+        """Action items, open ones first then by due date. ``status`` "open" | "done" | "overdue"
+        filters; ``overdue`` means open and due before ``as_of`` (default: today in Shanghai)."""
+        if status not in (None, "overdue", *ACTION_STATUSES):
+            raise StoreError("store.error.bad_status", status=status)
+        today = as_of or _now().date()
+        sql = ("SELECT id, metric_id, what, who, due, meeting_date, status, created_at, done_at"
+               " FROM action_items")
+        where, args = [], []
+        if metric_id is not None:
+            where.append("metric_id = ?")
+            args.append(metric_id)
+        if status is not None:
+            where.append("status = ?")
+            args.append("open" if status == "overdue" else status)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY status = 'done', due, id"
+        with self._connect() as conn:
+            rows = conn.execute(sql, args).fetchall()
+        items = []
+        for i, m, what, who, due, meet, st, created, done in rows:
+            due_d = date.fromisoformat(due)
+            items.append(ActionItem(i, m, what, who, due_d, date.fromisoformat(meet), st,
+                                    datetime.fromisoformat(created),
+                                    datetime.fromisoformat(done) if done else None,
+                                    overdue=st == "open" and due_d < today))
+        if status == "overdue":
+            items = [it for it in items if it.overdue]
+        return items
+
+    def set_action_status(self, item_id: int, status: str) -> bool:
+        """Mark an action item "open" or "done". False if there is no such item."""
+        if status not in ACTION_STATUSES:
+            raise StoreError("store.error.bad_status", status=status)
+        done_at = _iso(_now()) if status == "done" else None
+        with self._write() as conn:
+            return conn.execute("UPDATE action_items SET status = ?, done_at = ? WHERE id = ?",
+                                (status, done_at, int(item_id))).rowcount > 0
+
+    def delete_action_item(self, item_id: int) -> bool:
+        """Remove an action item entered by mistake. False if there was none."""
+        with self._write() as conn:
+            return conn.execute("DELETE FROM action_items WHERE id = ?", (int(item_id),)).rowcount > 0
+
