@@ -1,0 +1,199 @@
+"""Command line: `python cli.py metrics [--year Y] [--as-of YYYY-MM-DD] [--format json|table] PATH...`.
+
+Each subcommand is one `add_<name>_command(subparsers)` function that registers its parser and its
+handler; `main()` only dispatches. Exit codes: 0 when the command ran (import problems are reported
+in the output, not as failures), 2 for usage errors, with one line of Chinese on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+import sys
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
+STATUS_ZH = {"met": "达标", "on_track": "按进度", "at_risk": "需关注", "behind": "未达标", "no_data": "无数据"}
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called: exit 2 with the message, no traceback."""
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's own errors, reworded as one Chinese line
+        for english, chinese in _ARGPARSE_WORDS:
+            message = message.replace(english, chinese)
+        raise UsageError(f"用法错误：{message}（运行 python {self.prog} -h 查看用法）")
+
+
+_ARGPARSE_WORDS = (("the following arguments are required", "缺少参数"), ("invalid int value", "不是整数"),
+                   ("invalid choice", "无效的选项"), ("unrecognized arguments", "无法识别的参数"),
+                   ("expected one argument", "需要一个值"), ("argument ", "参数 "))
+
+
+# ---------------------------------------------------------------- shared by subcommands
+def collect_files(paths: Sequence[str]) -> list[Path]:
+    """Files as given; a folder contributes its ledger files (not recursive), sorted by name."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in LEDGER_SUFFIXES
+                            and not p.name.startswith("~$"))  # skip Excel's lock files
+        elif path.is_file():
+            files.append(path)
+    if not files:
+        raise UsageError(f"没有找到可读取的台账文件（.xlsx/.xlsm/.xls/.csv）：{'、'.join(paths)}")
+    return files
+
+
+def parse_as_of(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        if not re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text.strip()):
+            raise ValueError(text)
+        year, month, day = (int(part) for part in text.strip().split("-"))
+        return dt.date(year, month, day)
+    except ValueError:
+        raise UsageError(f"日期格式不对：{text}，请写成 YYYY-MM-DD，例如 2026-11-20") from None
+
+
+def load_ledgers(files: list[Path]):
+    """(frames, report dict). A file the reader cannot cope with becomes a problem, never a crash."""
+    from ledgers.reader import load_files
+
+    try:
+        loaded = load_files(files)
+        return loaded.frames, loaded.report.to_dict()
+    except Exception:  # noqa: BLE001 — retry file by file so one bad file names itself
+        pass
+    frames: dict = {}
+    report: dict = {"ledgers": {}, "problems": [], "sheets": []}
+    import pandas as pd
+
+    for path in files:
+        try:
+            loaded = load_files([path])
+        except Exception as exc:  # noqa: BLE001
+            report["problems"].append({"file": path.name, "sheet": None, "row": None, "column": None,
+                                       "message": f"无法读取此文件：{type(exc).__name__}", "severity": "error",
+                                       "code": "unreadable"})
+            continue
+        part = loaded.report.to_dict()
+        for key, frame in loaded.frames.items():
+            frames[key] = pd.concat([frames[key], frame], ignore_index=True) if key in frames else frame
+        for name, counts in part.get("ledgers", {}).items():
+            total = report["ledgers"].setdefault(name, {"rows": 0, "skipped": 0})
+            total["rows"] += counts.get("rows", 0)
+            total["skipped"] += counts.get("skipped", 0)
+        report["problems"] += part.get("problems", [])
+        report["sheets"] += part.get("sheets", [])
+    return frames, report
+
+
+def compute_from_args(args: argparse.Namespace):
+    """Files -> (Results, report dict), for every subcommand that reports on metrics."""
+    from metrics.engine import compute_all
+
+    files = collect_files(args.paths)
+    as_of = parse_as_of(args.as_of)
+    frames, report = load_ledgers(files)
+    return compute_all(frames, year=args.year, as_of=as_of), report
+
+
+def add_period_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--year", type=int, help="年份（默认：数据中最近的年份）")
+    parser.add_argument("--as-of", dest="as_of", help="统计截止日 YYYY-MM-DD（默认：该年最后一条记录的日期）")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="台账文件或文件夹")
+
+
+# ---------------------------------------------------------------- metrics
+def add_metrics_command(subparsers) -> None:
+    parser = subparsers.add_parser("metrics", help="计算全部指标，输出 JSON 或表格")
+    add_period_arguments(parser)
+    parser.add_argument("--format", choices=("json", "table"), default="json", help="输出格式（默认 json）")
+    parser.set_defaults(handler=run_metrics)
+
+
+def run_metrics(args: argparse.Namespace) -> int:
+    results, report = compute_from_args(args)
+    if args.format == "table":
+        print(format_table(results, report))
+    else:
+        print(json.dumps(results.to_dict(report), ensure_ascii=False, indent=2))
+    return 0
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
+
+
+def format_value(kind: str, value: float | None, numerator=None, denominator=None, unit: str = "") -> str:
+    if value is None:
+        return "—"
+    if kind == "ratio":
+        return f"{value * 100:.1f}%"
+    if kind == "checklist":
+        return f"{numerator:g}/{denominator:g}" if numerator is not None and denominator else f"{value * 100:.0f}%"
+    return f"{value:g}{unit if kind == 'sum' else ''}"
+
+
+def format_target(m) -> str:
+    if m.kind == "checklist":
+        size = m.denominator or 1
+        return f"{m.op} {m.target * size:g}/{size:g}"
+    return f"{m.op} {format_value(m.kind, m.target, unit=m.unit)}"
+
+
+def format_table(results, report: dict | None = None) -> str:
+    header = ("编号", "指标", "数值", "目标", "状态", "来源")
+    body = [(m.id, m.name, format_value(m.kind, m.value, m.numerator, m.denominator, m.unit), format_target(m),
+             STATUS_ZH[m.status], m.source) for m in results.metrics]
+    widths = [max(display_width(row[i]) for row in (header, *body)) for i in range(len(header))]
+    lines = ["  ".join(pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in (header, *body)]
+    counts = results.status_counts()
+    lines.append("")
+    lines.append(f"{results.year} 年，截至 {results.as_of.isoformat()}：" +
+                 "，".join(f"{STATUS_ZH[s]} {counts[s]}" for s in STATUS_ZH))
+    problems = (report or {}).get("problems", [])
+    if problems:
+        lines.append(f"导入问题 {len(problems)} 条（用 --format json 查看详情）")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- entry point
+COMMANDS = (add_metrics_command,)  # a new subcommand: write add_<name>_command and list it here
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ChineseArgumentParser(prog="cli.py", description="社区创建看板命令行")
+    subparsers = parser.add_subparsers(dest="command", required=True, parser_class=ChineseArgumentParser)
+    for add_command in COMMANDS:
+        add_command(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return args.handler(args)
+    except UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 — a scripted monthly run gets one readable line, not a traceback
+        print(f"内部错误：{type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
