@@ -68,6 +68,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "store.error.no_files": ("没有收到文件", "No files were received"),
     "store.error.no_rows": ("没有识别出任何台账，未保存；原有数据保持不变。",
                             "No ledger was recognised, so nothing was saved; the stored data is unchanged."),
+    "store.error.bad_secret": ("密钥文件 {path} 已损坏。请从备份恢复；若删除它，新导入的人员将无法与旧快照对应。",
+                               "The key file {path} is damaged. Restore it from a backup; deleting it "
+                               "means people in new uploads no longer match those in old snapshots."),
     "store.error.no_snapshot": ("找不到快照 #{id}", "Snapshot #{id} not found"),
     "store.error.unreadable": ("数据库文件 {path} 无法读取（可能已损坏）。",
                                "The database file {path} cannot be read (it may be damaged)."),

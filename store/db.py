@@ -123,19 +123,31 @@ def secret_key(data_dir: Path, configured: str | bytes | None = None) -> bytes:
         # O_EXCL: two processes starting at once cannot both write a key; the loser reads the winner's.
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        for _ in range(50):  # the winner may not have written its bytes yet
-            text = path.read_text(encoding="ascii").strip()
-            if text:
-                break
-            time.sleep(0.02)
-        if (path.stat().st_mode & 0o077) != 0:
-            path.chmod(0o600)  # someone loosened it; the key is as private as the data
-        return bytes.fromhex(text)
+        return _read_key(path)
     with os.fdopen(fd, "w", encoding="ascii") as fh:
         fh.write(_secrets.token_hex(32) + "\n")
         fh.flush()
         os.fsync(fh.fileno())
-    return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    return _read_key(path)
+
+
+def _read_key(path: Path) -> bytes:
+    text = ""
+    for _ in range(100):  # a process that just created the file may not have written it yet
+        text = path.read_text(encoding="ascii", errors="replace").strip()
+        if text:
+            break
+        time.sleep(0.02)
+    try:
+        key = bytes.fromhex(text)
+    except ValueError:
+        key = b""
+    if len(key) < 16:
+        # Never carry on with an empty or mangled key: every <col>_key would change meaning.
+        raise StoreError("store.error.bad_secret", path=str(path))
+    if (path.stat().st_mode & 0o077) != 0:
+        path.chmod(0o600)  # someone loosened it; the key is as private as the data
+    return key
 
 
 def _now() -> datetime:
@@ -322,7 +334,7 @@ class Store:
         files_digest = _files_digest(file_infos)
         rows = {ledger: n for ledger, n, _ in encoded}
         problems = len(report.get("problems", []) or [])
-        report_json = json.dumps(report, ensure_ascii=False, allow_nan=False, default=str)
+        report_json = json.dumps(report, ensure_ascii=False, default=str)
         created = _now()
 
         with self._write() as conn:

@@ -37,8 +37,11 @@ ID_RE = re.compile(_EDGE_L + r"\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|
                    + _EDGE_R)
 OLD_ID_RE = re.compile(_EDGE_L + r"\d{8}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}" + _EDGE_R)
 PHONE_RE = re.compile(_EDGE_L + r"(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}" + _EDGE_R)
-_DIGITS_ONLY = re.compile(r"^(?:\+?86)?(\d{7,17}[\dXx]?)$")
-_SEPARATORS = re.compile(r"[\s\-()（）]")
+_DIGITS_ONLY = re.compile(r"^(?:\+?86(?=1\d{10}$))?(\d{7,17}[\dXx]?)$")
+_SEPARATORS = re.compile(r"[\s\-()（）.]")
+_FOUR_DIGITS = re.compile(r"\d{4}")  # every ID or phone pattern holds four digits in a row
+# Blanks written as words; the reader keeps them as they are (not personal data), so does the store.
+PLACEHOLDERS = frozenset({"na", "n/a", "无", "null", "none", "-", "--", "/", "不详", "暂无", "没有", "nan"})
 
 
 def pii_columns() -> dict[str, tuple[str, ...]]:
@@ -85,8 +88,9 @@ def scrub_text(s: str) -> tuple[str, int]:
 def _normalise(raw: str) -> str:
     text = unicodedata.normalize("NFKC", raw).strip()
     compact = _SEPARATORS.sub("", text)
-    if _DIGITS_ONLY.match(compact):
-        return compact.upper()
+    m = _DIGITS_ONLY.match(compact)
+    if m:
+        return m.group(1).upper()  # as the reader keys them: no +86, no separators, upper-case X
     return re.sub(r"\s+", "", text)
 
 
@@ -102,7 +106,7 @@ def mask_pii_value(value: Any) -> tuple[Any, bool]:
     if isinstance(value, float) and value.is_integer():
         value = str(int(value))  # a phone number read as a number
     text = unicodedata.normalize("NFKC", str(value)).strip()
-    if not text:
+    if not text or text.lower() in PLACEHOLDERS:
         return value, False
     if "*" in text:
         scrubbed, n = scrub_text(str(value))
@@ -166,7 +170,7 @@ def _mask_pii_series(series: pd.Series) -> tuple[int, list[Any], list[int]]:
 def _scrub_series(series: pd.Series) -> tuple[int, list[Any], list[int]]:
     values, changed = [], 0
     for v in series.tolist():
-        if isinstance(v, str) and any(ch.isdigit() for ch in v):
+        if isinstance(v, str) and _FOUR_DIGITS.search(v):
             v, n = scrub_text(v)
             changed += n
         values.append(v)

@@ -11,7 +11,14 @@ import pytest
 
 from store.db import Store
 from store.pii import mask_pii_value, remask_frames, scrub_text
-from tests.test_store_support import FakeReport, FakeResult, ledger_frames, obj, sample_report
+from tests.test_store_support import (
+    FakeReport,
+    FakeResult,
+    assert_frames_equal,
+    ledger_frames,
+    obj,
+    sample_report,
+)
 
 RAW_IDS = ["310101199003071234", "31010519851122002X"]
 RAW_PHONES = ["13812345678", "15900001111"]
@@ -143,9 +150,13 @@ def test_reader_output_through_the_store(tmp_path: Path) -> None:
     data = tmp_path / "data"
     store = Store(data)
     try:
-        result = reader.load_files([path], secret=store.secret)
+        result = reader.load_files([path], secret=store.secret, in_process=True)
     except ModuleNotFoundError as exc:  # a reader module not committed yet
         pytest.skip(f"ledgers.reader incomplete: {exc}")
     assert "volunteers" in result.frames and "employment" in result.frames
-    store.save_snapshot(result, [path])
+    info = store.save_snapshot(result, [path])
+    assert info.remasked == 0  # the reader masked everything; the store's check agrees with it
     _assert_no_raw_pii(data, canary="治安巡逻队")
+    frames, report = store.load_snapshot(info.id)
+    assert_frames_equal(result.frames, frames)  # the reader's real dtypes round-trip too
+    assert report == result.report.to_dict()

@@ -117,6 +117,14 @@ def test_secret_file_is_created_once_with_mode_0600(tmp_path: Path, monkeypatch)
     assert secret_key(data) == key and stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+def test_a_damaged_secret_file_is_refused(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("DASHBOARD_SECRET", raising=False)
+    tmp_path.joinpath(SECRET_NAME).write_text("not hex\n")
+    with pytest.raises(StoreError) as err:
+        secret_key(tmp_path)
+    assert err.value.key == "store.error.bad_secret"
+
+
 def test_secret_from_configuration_wins(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("DASHBOARD_SECRET", "from-env")
     assert secret_key(tmp_path) == b"from-env"
