@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from metrics.engine import compute_all
+from metrics.engine import compute_all, evidence
 from metrics.registry import METRICS, THEMES
 from tests.test_metrics_support import frames
 
@@ -239,3 +239,33 @@ def test_catalogue_order_and_count():
         "B09c", "B10", "B11", "B12", "B13a", "B13b", "B14", "B15", "B16", "B17", "T01", "T02a", "T02b", "T03", "T04",
         "T05", "T06", "T07", "T08", "T09", "T10a", "T10b", "T11a", "T11b", "T11c", "T11d", "T12a", "T12b", "T12c",
         "T13", "T14", "T15"]
+
+
+@pytest.mark.parametrize(("case", "metric_id", "ledgers", "value", "status", "extra"), CASES, ids=[c[0] for c in CASES])
+def test_evidence_is_the_rows_behind_each_number(case, metric_id, ledgers, value, status, extra):
+    data = frames(**ledgers)
+    result = compute_all(data, year=2026, as_of=D).get(metric_id)
+    rows = evidence(data, metric_id, 2026, D)
+    assert len(rows) == result.evidence_count
+    assert not [c for c in rows.columns if c.endswith("_key")]
+    if len(rows):
+        assert {"_file", "_sheet", "_row"} <= set(rows.columns)
+    if result.kind in ("count", "zero"):
+        assert len(rows) == result.value or metric_id == "T13"
+
+
+@pytest.mark.parametrize(("case", "metric_id", "ledgers", "value", "status", "extra"), CASES, ids=[c[0] for c in CASES])
+def test_pandas_string_dtype_gives_the_same_numbers(case, metric_id, ledgers, value, status, extra):
+    data = frames(**ledgers)
+    for key, f in data.items():
+        data[key] = f.astype({c: "str" for c in f.columns if f[c].dtype == object})
+    result = compute_all(data, year=2026, as_of=D).get(metric_id)
+    assert (result.value, result.status) == (pytest.approx(value), status)
+
+
+def test_every_metric_is_in_the_i18n_catalogue():
+    from i18n import t
+
+    for spec in METRICS:
+        assert t(f"metrics.{spec.id}.name") == spec.name_zh and t(f"metrics.{spec.id}.name", "en") == spec.name_en
+        assert t(f"metrics.{spec.id}.formula", "en") == spec.formula_en
