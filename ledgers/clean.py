@@ -21,7 +21,7 @@ _SQM = "\ue000"
 _CONTROL_RE = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]"
 PLACEHOLDERS = frozenset({"na", "n/a", "无", "null", "none", "-", "--", "/", "不详", "暂无", "没有", "nan"})
 
-_NUMBER_RE = re.compile(
+_NUMBER_RE = (
     r"^(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+)"
     r"(?P<wan>万)?(?P<pct>%)?"
     r"(?:人次|户次|平方米|平米|m2|㎡|万元|元|人|户|个|次|处|名|栋|幢|座|间|台|只|具|套|盏|条|项|件|起|家|张|本|场|期|天|米|支|队|辆|棵|株|组|位)?$"
@@ -37,10 +37,28 @@ _YES = {"是", "有", "√", "✓", "✔", "☑", "y", "yes", "1", "1.0", "true"
 _NO = {"否", "无", "×", "✗", "✘", "x", "n", "no", "0", "0.0", "false", "f", "未", "没有", "没", "不", "☐", "错"}
 
 
+_CONTROL = re.compile(_CONTROL_RE)
+
+
 def norm_text(value: str) -> str:
     """One string: NFKC (keeping ㎡), control characters removed, trimmed."""
-    value = unicodedata.normalize("NFKC", value.replace("㎡", _SQM)).replace(_SQM, "㎡")
-    return re.sub(_CONTROL_RE, "", value).strip()
+    if not unicodedata.is_normalized("NFKC", value):
+        value = unicodedata.normalize("NFKC", value.replace("㎡", _SQM)).replace(_SQM, "㎡")
+    if _CONTROL.search(value):
+        value = _CONTROL.sub("", value)
+    return value.strip()
+
+
+def map_unique(s: pd.Series, func, dtype=object) -> pd.Series:
+    """``func`` applied once per distinct non-null value (ledger columns repeat a lot), aligned to ``s``."""
+    codes, uniques = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
+    if len(uniques) == 0:
+        return pd.Series(False if dtype is bool else (np.nan if dtype is float else None), index=s.index,
+                         dtype=dtype)
+    mapped = np.empty(len(uniques) + 1, dtype=dtype)
+    mapped[:-1] = [func(u) for u in uniques]
+    mapped[-1] = False if dtype is bool else (np.nan if dtype is float else None)
+    return pd.Series(mapped[codes], index=s.index, dtype=dtype)
 
 
 def norm_key(value: str) -> str:
@@ -48,32 +66,26 @@ def norm_key(value: str) -> str:
     return re.sub(r"\s+", "", norm_text(value)).lower()
 
 
+_KIND = {str: "s", float: "f", int: "i", bool: "b", type(None): "n", dt.date: "d", dt.datetime: "d",
+         pd.Timestamp: "d", dt.time: "t", dt.timedelta: "t"}
+
+
 def kinds(s: pd.Series) -> pd.Series:
-    """The Python type of every cell (calamine hands out plain Python objects)."""
-    return s.map(type, na_action=None)
+    """A one-letter kind of every cell (calamine hands out plain Python objects): s f i b n d t o."""
+    return s.map(type, na_action=None).map(_KIND).fillna("o")
 
 
 def norm_strings(s: pd.Series, kind: pd.Series) -> pd.Series:
-    """Normalised text of the string cells (NaN elsewhere), vectorised."""
-    out = s.where(kind == str)
-    strs = out.dropna()
-    if strs.empty:
-        return pd.Series(np.nan, index=s.index, dtype=object)
-    strs = strs.astype(object)
-    # NFKC is the slow step; most ledger text is already normal, so fold only what changes
-    strs = strs.str.replace("㎡", _SQM, regex=False).str.normalize("NFKC").str.replace(_SQM, "㎡", regex=False)
-    strs = strs.str.replace(_CONTROL_RE, "", regex=True).str.strip()
-    result = pd.Series(np.nan, index=s.index, dtype=object)
-    result[strs.index] = strs.to_numpy(dtype=object)
-    return result
+    """Normalised text of the string cells (NaN elsewhere)."""
+    return map_unique(s.where(kind == "s"), norm_text)
 
 
 def blank_mask(s: pd.Series, kind: pd.Series, strs: pd.Series) -> pd.Series:
-    is_float = kind == float
+    is_float = kind == "f"
     nan = pd.Series(False, index=s.index)
     if is_float.any():
         nan[is_float] = pd.isna(s[is_float].astype(float))
-    return s.isna() | (kind == type(None)) | nan | ((kind == str) & (strs.fillna("") == ""))
+    return s.isna() | (kind == "n") | nan | ((kind == "s") & (strs.fillna("") == ""))
 
 
 def _num_to_text(v: pd.Series) -> pd.Series:
@@ -87,12 +99,12 @@ def _num_to_text(v: pd.Series) -> pd.Series:
 
 def to_text(s: pd.Series, kind: pd.Series, strs: pd.Series, blank: pd.Series) -> pd.Series:
     out = pd.Series(None, index=s.index, dtype=object)
-    is_str = (kind == str) & ~blank
+    is_str = (kind == "s") & ~blank
     out[is_str] = strs[is_str]
-    num = kind.isin([int, float]) & ~blank
+    num = kind.isin(["i", "f"]) & ~blank
     if num.any():
         out[num] = _num_to_text(s[num]).to_numpy(dtype=object)
-    is_bool = kind == bool
+    is_bool = kind == "b"
     if is_bool.any():
         out[is_bool] = s[is_bool].map({True: "TRUE", False: "FALSE"})
     other = ~(is_str | num | is_bool | blank)
@@ -104,14 +116,14 @@ def to_text(s: pd.Series, kind: pd.Series, strs: pd.Series, blank: pd.Series) ->
 def to_date(s: pd.Series, kind: pd.Series, strs: pd.Series, blank: pd.Series) -> tuple[pd.Series, pd.Series]:
     """datetime64 at midnight, and a mask of non-blank cells that are not dates."""
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
-    is_dt = kind.isin([dt.date, dt.datetime, pd.Timestamp])
+    is_dt = kind == "d"
     if is_dt.any():
         out[is_dt] = pd.to_datetime(s[is_dt].map(lambda v: dt.datetime(v.year, v.month, v.day)))
-    num = kind.isin([int, float]) & ~blank
+    num = kind.isin(["i", "f"]) & ~blank
     serial = pd.Series(np.nan, index=s.index)
     if num.any():
         serial[num] = s[num].astype(float)
-    is_str = (kind == str) & ~blank
+    is_str = (kind == "s") & ~blank
     if is_str.any():
         ss = strs[is_str].astype(object)
         parts = ss.str.extract(_DATE_RE)
@@ -133,28 +145,43 @@ def to_date(s: pd.Series, kind: pd.Series, strs: pd.Series, blank: pd.Series) ->
     return out, bad
 
 
+_NUMBER = re.compile(_NUMBER_RE)
+
+
+def _number(text: str) -> float:
+    m = _NUMBER.match(re.sub(r"\s+", "", text).replace("，", ","))
+    if not m:
+        return np.nan
+    val = float(m["num"].replace(",", ""))
+    if m["wan"]:
+        val *= 10000
+    if m["pct"]:
+        val /= 100
+    return val
+
+
+def _has_pct(text: str) -> bool:
+    return text.rstrip().endswith("%")
+
+
 def parse_numbers(strs: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Numbers from normalised text: ``1,200``, ``３人`` (already NFKC), ``5 人``, ``1.5万``, ``12%``.
 
     Returns the values and a mask of which carried a ``%``.
     """
-    ss = strs.astype(object).str.replace(r"\s+", "", regex=True).str.replace("，", ",", regex=False)
-    parts = ss.str.extract(_NUMBER_RE)
-    val = pd.to_numeric(parts["num"].str.replace(",", "", regex=False), errors="coerce")
-    val = val.where(parts["wan"].isna(), val * 10000)
-    pct = parts["pct"].notna()
-    val = val.where(~pct, val / 100)
-    return val.astype(float), pct
+    val = map_unique(strs, _number, float)
+    pct = map_unique(strs, _has_pct, bool) & val.notna()
+    return val, pct
 
 
 def to_number(s: pd.Series, kind: pd.Series, strs: pd.Series, blank: pd.Series, *, percent: bool = False
               ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """float64; mask of unreadable cells; mask of percent values given as points (85 -> 0.85)."""
     out = pd.Series(np.nan, index=s.index, dtype=float)
-    num = kind.isin([int, float]) & ~blank
+    num = kind.isin(["i", "f"]) & ~blank
     if num.any():
         out[num] = s[num].astype(float)
-    is_str = (kind == str) & ~blank
+    is_str = (kind == "s") & ~blank
     pct = pd.Series(False, index=s.index)
     if is_str.any():
         val, had_pct = parse_numbers(strs[is_str])
@@ -170,15 +197,15 @@ def to_number(s: pd.Series, kind: pd.Series, strs: pd.Series, blank: pd.Series, 
 
 def to_yesno(s: pd.Series, kind: pd.Series, strs: pd.Series, blank: pd.Series) -> tuple[pd.Series, pd.Series]:
     out = pd.Series(pd.NA, index=s.index, dtype="boolean")
-    is_bool = kind == bool
+    is_bool = kind == "b"
     if is_bool.any():
         out[is_bool] = s[is_bool].astype(bool)
-    num = kind.isin([int, float]) & ~blank
+    num = kind.isin(["i", "f"]) & ~blank
     if num.any():
         f = s[num].astype(float)
         out[num[num].index[f.eq(1).to_numpy()]] = True
         out[num[num].index[f.eq(0).to_numpy()]] = False
-    is_str = (kind == str) & ~blank
+    is_str = (kind == "s") & ~blank
     if is_str.any():
         ss = strs[is_str]
         mapping = {}
@@ -220,7 +247,8 @@ def to_category(s: pd.Series, kind: pd.Series, strs: pd.Series, blank: pd.Series
 # --- PII -----------------------------------------------------------------------------------------
 
 _COMPOUND_SURNAMES = frozenset(
-    "欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 钟离 端木 独孤 南宫 西门 呼延 万俟 闻人 澹台".split())
+    ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "轩辕",
+     "令狐", "钟离", "端木", "独孤", "南宫", "西门", "呼延", "万俟", "闻人", "澹台"))
 
 
 def pii_kind(column: str) -> str:
@@ -283,16 +311,16 @@ _PHONE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 _ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{3})\d{11}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
 
 
+def _scrub(value: str) -> str:
+    if not _DIGITS11.search(value):
+        return value
+    return _PHONE_IN_TEXT.sub(r"\1****\2", _ID_IN_TEXT.sub(r"\1***********\2", value))
+
+
+_DIGITS11 = re.compile(r"\d{11}")
+
+
 def scrub_text(text: pd.Series) -> pd.Series:
     """Mask phone and ID numbers written inside free text (a 描述 may name a resident's phone)."""
-    present = text.dropna()
-    if present.empty:
-        return text
-    has_digits = present.str.contains(r"\d{11}", regex=True)
-    if not has_digits.any():
-        return text
-    fixed = present[has_digits].str.replace(_ID_IN_TEXT, r"\1***********\2", regex=True)
-    fixed = fixed.str.replace(_PHONE_IN_TEXT, r"\1****\2", regex=True)
-    out = text.copy()
-    out[fixed.index] = fixed.to_numpy(dtype=object)
-    return out
+    out = map_unique(text, _scrub)
+    return out.where(out.notna(), None)

@@ -118,7 +118,11 @@ def read_file(name: str, path: str | None, data: bytes | None, mappings: dict | 
             data = Path(path).read_bytes()  # type: ignore[arg-type]
         info = guards.inspect(name, data)
         raw_sheets = _parse(name, data, info)
-    except guards.GuardError as exc:
+    except Exception as exc:
+        if isinstance(exc, MemoryError):
+            exc = guards.GuardError("parse_crashed")
+        elif not isinstance(exc, guards.GuardError):  # a surprise in one file must not cost the others
+            exc = guards.GuardError("parse_failed", detail=type(exc).__name__)
         problems.add(None, None, None, exc.code, exc.severity, **exc.params)
         result.problems = problems.items
         result.sheets.append(SheetReport(name, None, "failed"))

@@ -32,6 +32,20 @@ PROBLEM_CAP = 50
 _TOTAL_RE = r"(?:合计|总计|小计|共计|累计|总数)(?:[:：(（\s].*|[\d.,]+.*)?"
 _NOTE_RE = (r"(?:(?:备注|注|说明|填表人|制表人|填报人|审核人|审核|填表|制表|填报单位|填报日期|填表日期|制表日期|"
             r"统计人|负责人签字|单位负责人)\s*[:：].*|(?:填表人|制表人|填报人|审核人).*)")
+_TOTAL = re.compile(_TOTAL_RE)
+_NOTE = re.compile(_NOTE_RE)
+
+
+def _is_total(v: str) -> bool:
+    if "计" not in v and "总数" not in v:
+        return False
+    return bool(_TOTAL.fullmatch(re.sub(r"\s+", "", v)))
+
+
+def _is_note(v: str) -> bool:
+    return bool(_NOTE.fullmatch(re.sub(r"\s+", "", v)))
+
+
 _PII_HEADER_RE = re.compile(r"姓名|电话|手机|身份证|证件|联系人|当事人|户主|负责人|楼组长|住址|家庭地址")
 
 
@@ -354,7 +368,6 @@ def _all_blank(grid: pd.DataFrame) -> bool:
 
 def _type_rows(file: str, sheet: str, data: pd.DataFrame, fit: HeaderFit, spec: LedgerSpec, raw: RawSheet,
                secret: bytes, problems: Problems) -> tuple[pd.DataFrame, int, int]:
-    header_keys = {j: re.sub(r"\s+", "", n).lower() for j, n in enumerate(fit.names)}
     cols: dict[int, tuple] = {}
     for j in data.columns:
         s = data[j]
@@ -400,14 +413,11 @@ def _type_rows(file: str, sheet: str, data: pd.DataFrame, fit: HeaderFit, spec: 
     for j in reversed(kept_cols):
         s, kind, strs, blank = cols[j]
         blank_row &= blank
-        shown = strs.where(~blank)
-        first_text = shown.where(~blank, first_text)
-        squeezed = strs.fillna("").astype(object).str.replace(r"\s+", "", regex=True)
-        total_row |= squeezed.str.fullmatch(_TOTAL_RE).fillna(False).astype(bool)
-        if j in fit.colmap:
-            header_hits += (squeezed.str.lower() == header_keys.get(j, "\x01")).astype(int)
-    first = first_text.fillna("").astype(object).str.replace(r"\s+", "", regex=True)
-    note_row = first.str.fullmatch(_NOTE_RE).fillna(False).astype(bool) & ~blank_row
+        first_text = strs.where(~blank, first_text)
+        total_row |= clean.map_unique(strs, _is_total, bool)
+        if j in fit.colmap and fit.names[j]:
+            header_hits += (strs == fit.names[j]).astype(int)
+    note_row = clean.map_unique(first_text, _is_note, bool) & ~blank_row
     total_row &= ~blank_row
     repeated = header_hits >= max(2, len(fit.colmap) // 2 + 1)
     drop = blank_row | total_row | note_row | repeated
@@ -549,7 +559,7 @@ def _pii(sheet: str, column: str, text: pd.Series, raw: pd.Series, kind: pd.Seri
         return text, masked, bad
     if pk == "id":
         text = text.astype(object).str.replace(r"\s+", "", regex=True)
-        numeric = kind.isin([int, float]) & text.notna()
+        numeric = kind.isin(["i", "f"]) & text.notna()
         if numeric.any():
             big = raw[numeric].astype(float).abs() >= 1e15  # beyond 15 significant digits Excel lost some
             lost = big[big].index
