@@ -79,11 +79,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "again. The rest of the dashboard keeps working."),
     "report.failed": (
         "PDF 生成失败：{error}", "Making the PDF failed: {error}"),
-    "report.cli.no_paths": ("请至少给出一个台账文件或文件夹", "give at least one ledger file or folder"),
-    "report.cli.no_out": ("请用 --out 指定 PDF 输出文件", "name the PDF file with --out"),
-    "report.cli.not_found": ("找不到文件或文件夹：{path}", "no such file or folder: {path}"),
-    "report.cli.bad_date": (
-        "--as-of 的日期格式应为 YYYY-MM-DD，例如 2026-11-20", "--as-of must be YYYY-MM-DD, e.g. 2026-11-20"),
-    "report.cli.bad_year": ("--year 应为四位年份，例如 2026", "--year must be a four-digit year, e.g. 2026"),
+    "report.cli.bad_out": ("--out 应是 .pdf 文件：{path}", "--out must name a .pdf file: {path}"),
+    "report.cli.no_out_dir": ("输出文件夹不存在：{path}", "the output folder does not exist: {path}"),
     "report.cli.written": ("已生成 PDF：{path}（{size} KB）", "PDF written: {path} ({size} KB)"),
 }

@@ -21,13 +21,15 @@ FONT_FILE = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 FONT_FAMILY = f'"ReportCJK", {CJK_FONT_STACK}'
 
 # A4 landscape is 297 × 210 mm; with the margins of report.pdf the printable area is about
-# 1030 × 690 CSS px. Two chart blocks side by side, two rows per page: every block has the same size
-# so pages break cleanly. A figure is laid out at the screen's width and natural height (the same
-# figure as on screen), then scaled down to fit its cell.
+# 1030 × 690 CSS px. Two metric blocks side by side. A figure is laid out at the screen's width and
+# its own (screen) height, then scaled by one fixed factor, so every chart prints with the same text
+# size; a row is as tall as its taller figure, at most CELL_MAX_HEIGHT, so two rows of the tallest
+# figures still fit a page and no block is ever split.
 BLOCK_WIDTH = 505
 CELL_WIDTH = 489  # BLOCK_WIDTH minus border and padding
-CELL_HEIGHT = 286
+CELL_MAX_HEIGHT = 286
 FIG_WIDTH = 600
+SCALE = CELL_WIDTH / FIG_WIDTH
 MAX_FIG_HEIGHT = 560  # taller figures would print with unreadably small text
 MAX_PROBLEMS = 300  # beyond this the appendix says how many more; the dashboard lists them all
 
@@ -74,13 +76,17 @@ td.id { white-space: nowrap; color: #57606A; }
 .pair { display: flex; gap: 20px; }
 .metric { width: %(block_w)dpx; break-inside: avoid; border: 1px solid #D0D7DE; border-radius: 6px;
   padding: 6px 7px 3px; }
-.metric .cell { width: %(cell_w)dpx; height: %(cell_h)dpx; overflow: hidden; }
+.metric .cell { width: %(cell_w)dpx; overflow: hidden; }
 .metric .fig { transform-origin: top left; }
 .metric .nofig { display: flex; flex-direction: column; align-items: center; justify-content: center;
   gap: 12px; color: #595959; border: 1px dashed #999999; font-size: 16px; }
 .metric .foot { font-size: 12px; color: #57606A; border-top: 1px solid #EAEEF2; padding-top: 2px;
   white-space: nowrap; }
 .note { color: #57606A; font-size: 12px; }
+table.problems { table-layout: fixed; }
+.p-file { width: 21%%; } .p-sheet { width: 12%%; } .p-column { width: 9%%; }
+.p-row { width: 6%%; white-space: nowrap; } .p-severity { width: 7%%; white-space: nowrap; }
+.p-file, .p-sheet, .p-column { word-break: break-all; }
 .signoff { margin-top: 40px; display: flex; gap: 40px; font-size: 16px; break-inside: avoid; }
 .signoff div { flex: 1; border-bottom: 1.5px solid #1F2328; padding: 30px 0 4px; }
 """
@@ -147,11 +153,15 @@ def _figure_json(fig: Any) -> tuple[str, int, int]:
     return fig.to_json().replace("</", "<\\/"), FIG_WIDTH, height
 
 
-def _chart_cell(div_id: str, width: int, height: int) -> str:
-    scale = min(CELL_WIDTH / width, CELL_HEIGHT / height)
+def _scale(height: int) -> float:
+    return min(SCALE, CELL_MAX_HEIGHT / height)
+
+
+def _chart_cell(div_id: str, width: int, height: int, cell_height: int) -> str:
+    scale = _scale(height)
     left = (CELL_WIDTH - width * scale) / 2
-    return (f'<div class="cell"><div class="fig" id="{div_id}" data-fig="{div_id}-json" '
-            f'style="width:{width}px;height:{height}px;margin-left:{left:.0f}px;'
+    return (f'<div class="cell" style="height:{cell_height}px"><div class="fig" id="{div_id}" '
+            f'data-fig="{div_id}-json" style="width:{width}px;height:{height}px;margin-left:{left:.0f}px;'
             f'transform:scale({scale:.4f})"></div></div>')
 
 
@@ -236,17 +246,32 @@ def _summary(metrics: Sequence[Any], lang: str, evidence: Mapping[str, int] | No
 def _theme_section(theme: str, metrics: Sequence[Any], figures: Mapping[str, Any], lang: str,
                    evidence: Mapping[str, int] | None, fig_ids: list[tuple[str, str]]) -> str:
     name = _theme_name(theme, lang)
-    blocks = []
+    specs = {}
     for m in metrics:
         fig = figures.get(m.id)
         if fig is not None:
+            specs[m.id] = _figure_json(fig)
+    no_chart_height = 120
+
+    def cell_height(m: Any) -> int:
+        if m.id not in specs:
+            return no_chart_height
+        _, _, h = specs[m.id]
+        return round(h * _scale(h))
+
+    blocks = []
+    for i, m in enumerate(metrics):
+        pair = metrics[i - i % 2: i - i % 2 + 2]
+        height = max(cell_height(x) for x in pair)
+        if m.id in specs:
             div_id = f"fig-{len(fig_ids)}"
-            spec, width, height = _figure_json(fig)
+            spec, width, fig_height = specs[m.id]
             fig_ids.append((div_id, spec))
-            chart = _chart_cell(div_id, width, height)
+            chart = _chart_cell(div_id, width, fig_height, height)
         else:  # the figure carries id, name, value and status; without one the block says them
-            chart = (f'<div class="cell nofig"><div>{escape(m.id)} {escape(metric_name(m, lang))}</div>'
-                     f"{_status_badge(m.status, lang)}<div>{escape(t('report.no_chart', lang))}</div></div>")
+            chart = (f'<div class="cell nofig" style="height:{height}px"><div>{escape(m.id)} '
+                     f"{escape(metric_name(m, lang))}</div>{_status_badge(m.status, lang)}"
+                     f"<div>{escape(t('report.no_chart', lang))}</div></div>")
         ev = (evidence or {}).get(m.id, getattr(m, "evidence_count", None))
         foot = [f"{t('report.col.value', lang)} {format_value(m, lang)}",
                 f"{t('report.col.target', lang)} {format_target(m, lang)}"]
@@ -295,23 +320,38 @@ def _problem_sort_key(p: Mapping[str, Any]) -> tuple:
     return (str(p.get("file") or ""), str(p.get("sheet") or ""), row if isinstance(row, int) else -1)
 
 
+def _problem_text(p: Mapping[str, Any], lang: str) -> str:
+    """The problem without its location (the table's columns say it), in ``lang`` where the reader's
+    catalogue has the code; else the reader's own Chinese message."""
+    code = p.get("code")
+    if code:
+        fields = dict(p.get("params") or {})
+        try:
+            if "consequence" in fields:
+                fields["consequence"] = t(f"reader.consequence.{fields['consequence']}", lang)
+            return t(f"reader.{code}", lang, **fields)
+        except (KeyError, IndexError, ValueError):
+            pass
+    return str(p.get("message") or "")
+
+
 def _problems(report: Mapping[str, Any] | None, lang: str) -> str:
     problems = sorted((report or {}).get("problems") or [], key=_problem_sort_key)
     if not problems:
         body = f"<p>{t('report.problems.none', lang)}</p>"
     else:
         heads = ["file", "sheet", "row", "column", "severity", "message"]
-        th = "".join(f"<th>{t('report.col.' + h, lang)}</th>" for h in heads)
+        th = "".join(f'<th class="p-{h}">{t("report.col." + h, lang)}</th>' for h in heads)
         rows = []
         for p in problems[:MAX_PROBLEMS]:
             sev = p.get("severity") or ""
             sev_text = t(f"report.severity.{sev}", lang) if sev in ("error", "warning", "info") else sev
             row = p.get("row")
             rows.append(
-                "<tr>" + "".join(f"<td>{escape(scrub(v))}</td>" for v in (
+                "<tr>" + "".join(f'<td class="p-{h}">{escape(scrub(v))}</td>' for h, v in zip(heads, (
                     p.get("file"), p.get("sheet"), "" if row is None else row, p.get("column") or "",
-                    sev_text, p.get("message"))) + "</tr>")
-        body = f"<table><thead><tr>{th}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+                    sev_text, _problem_text(p, lang)), strict=True)) + "</tr>")
+        body = f"<table class='problems'><thead><tr>{th}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
         if len(problems) > MAX_PROBLEMS:
             body += f'<p class="note">{t("report.problems.truncated", lang, n=len(problems) - MAX_PROBLEMS)}</p>'
     return f"""
@@ -360,7 +400,7 @@ def build_html(metrics: Sequence[Any], *, year: int, as_of: dt.date, figures: Ma
                                            + "</section>")
     data = "".join(f'<script type="application/json" id="{i}-json">{j}</script>' for i, j in fig_ids)
     css = CSS % {"font_file": FONT_FILE, "family": FONT_FAMILY, "block_w": BLOCK_WIDTH,
-                 "cell_w": CELL_WIDTH, "cell_h": CELL_HEIGHT}
+                 "cell_w": CELL_WIDTH}
     title = escape(f"{community} {t('report.title', lang, year=year)}")
     return (
         f'<!doctype html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
