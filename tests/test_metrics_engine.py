@@ -316,3 +316,15 @@ def test_history_all_matches_compute_all_at_d():
         last = hists[m.id].iloc[-1]
         assert last["status"] == m.status
         assert (pd.isna(last["value"]) and m.value is None) or last["value"] == pytest.approx(m.value)
+
+
+def test_indicator_names_must_be_the_full_name_or_the_id():
+    data = frames(indicators=[{"指标": "调解率", "统计日期": "2026-03-01", "数值": 0.95},
+                              {"指标": "B8", "统计日期": "2026-03-01", "数值": 0.95}])
+    assert compute_all(data, 2026, D).get("B08").status == "no_data"
+
+
+@pytest.mark.parametrize("setting", [TargetSetting(6, True), {"value": 6, "enabled": True}, (6, True), 6])
+def test_office_targets_accept_plain_shapes(setting):
+    data = frames(activities=[{"活动日期": "2026-02-01", "活动名称": "x", "活动类别": "文体"}])
+    assert compute_all(data, 2026, D, targets={"B04": setting}).get("B04").target == 6
