@@ -1,12 +1,9 @@
-"""The design goal: compute_all for 46 metrics + a 12-month history under ~0.5 s at 300k rows.
+"""compute_all and history_all on 300k rows: every metric and every history comes back whole.
 
-The bound asserted is looser (the CI machine is shared); the point is to catch an accidental loop
-over rows, which would cost tens of seconds here.
+Timing is the benchmark's job (``bench/run.py`` prints it); no test asserts seconds.
 """
 
 from __future__ import annotations
-
-import time
 
 import numpy as np
 import pandas as pd
@@ -62,12 +59,19 @@ def big_frames(seed: int = 0) -> dict[str, pd.DataFrame]:
     }
 
 
-def test_300k_rows_compute_and_history_stay_fast():
+def test_300k_rows_give_every_metric_and_history():
     data = big_frames()
     assert sum(len(f) for f in data.values()) >= 300_000
-    start = time.perf_counter()
     results = compute_all(data)
     hists = history_all(data)
-    elapsed = time.perf_counter() - start
-    assert len(results.metrics) == 46 and len(hists) == 46
-    assert elapsed < 3.0, f"compute_all + history took {elapsed:.2f} s"
+    assert [m.id for m in results.metrics] == list(hists)
+    assert len(results.metrics) == 46
+    # every history is month ends of Y up to D, the last point the current value
+    for metric in results.metrics:
+        hist = hists[metric.id]
+        assert hist["month_end"].is_monotonic_increasing
+        last = hist["value"].iloc[-1]
+        if metric.value is None:
+            assert pd.isna(last)
+        else:
+            assert last == metric.value
