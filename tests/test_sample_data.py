@@ -123,10 +123,3 @@ def test_id_numbers_are_text_with_valid_checksum(sheet, column):
         assert isinstance(v, str) and len(v) == 18
         assert "10X98765432"[sum(int(c) * w for c, w in zip(v[:17], weights, strict=True)) % 11] == v[17]
 
-
-def test_generator_is_fast(tmp_path):
-    import time
-
-    start = time.perf_counter()
-    _generator().generate(tmp_path)
-    assert time.perf_counter() - start < 10
