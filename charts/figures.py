@@ -191,6 +191,7 @@ def ratio_figure(result: Any, lang: str = "zh", *, companion: tuple[str, float] 
                 textposition="inside" if value >= 18 else "none", insidetextanchor="start",
                 textfont={"size": 18, "color": "#FFFFFF"}, showlegend=False)
     fig.update_layout(barmode="overlay", margin={"t": 80, "b": 40})
+    fig.update_xaxes(range=[0, 100])
     if target is not None:
         _band(fig, max(0.0, target - AT_RISK_POINTS * 100), target, lang)
         label_key = "ui.chart.target"
@@ -209,6 +210,12 @@ def ratio_figure(result: Any, lang: str = "zh", *, companion: tuple[str, float] 
     fig.update_xaxes(range=[0, 100], ticksuffix="%", dtick=20, showgrid=True)
     fig.update_yaxes(visible=False)
     return apply(fig, height=220)
+
+
+def _axis_end(fig: go.Figure) -> float:
+    """The x-axis maximum the builder set (100 for percentages); the x of a target is judged against it."""
+    rng = fig.layout.xaxis.range
+    return float(rng[1]) if rng else 100.0
 
 
 def _bar_text(result: Any, lang: str, show: bool) -> str:
@@ -234,14 +241,16 @@ def _target_line(fig: go.Figure, x: float, label: str, *, name: str, color: str 
     if horizontal:
         fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, xref="x", yref="paper", line=line, name=name)
         # a second target's label sits one row higher so two close targets never overlap
+        # labels near either end of the axis grow inwards, so "目标 = 100%" is never cut at the edge
+        anchor = "right" if x >= 0.85 * _axis_end(fig) else ("left" if x <= 0.15 * _axis_end(fig) else "center")
         fig.add_annotation(x=x, y=1.0, yshift=4 + 24 * row, xref="x", yref="paper", text=label,
-                           showarrow=False, yanchor="bottom", font=font,
+                           showarrow=False, yanchor="bottom", xanchor=anchor, font=font,
                            bgcolor="rgba(255,255,255,0.85)", name=name)
     else:
         fig.add_shape(type="line", y0=x, y1=x, x0=0, x1=1, yref="y", xref="paper", line=line, name=name)
         # at the right end: the year's first months, at the left, carry the value labels
         fig.add_annotation(y=x, x=1.0, yref="y", xref="paper", text=label, showarrow=False,
-                           xanchor="right", yanchor="bottom", font=font,
+                           xanchor="right", yanchor="top", font=font,
                            bgcolor="rgba(255,255,255,0.85)", name=name)
 
 
@@ -260,6 +269,7 @@ def amount_figure(result: Any, lang: str = "zh") -> go.Figure:
     fig.add_bar(name="value", x=[value], y=[""], orientation="h", width=0.5, marker={"color": style.color},
                 text=[_bar_text(result, lang, wide)], textposition="inside" if wide else "none",
                 insidetextanchor="start", textfont={"size": 18, "color": "#FFFFFF"}, showlegend=False)
+    fig.update_xaxes(range=[0, top])
     if target:
         _band(fig, target * AT_RISK_SHARE, target, lang)
         _target_line(fig, target, t("ui.chart.target", lang, target=format_target(result, lang)),
@@ -464,7 +474,12 @@ def sparkline(hist: pd.DataFrame | None, kind: str | None = None) -> go.Figure:
                         hoverinfo="skip")
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    fig.update_layout(margin={"l": 4, "r": 4, "t": 4, "b": 4})
+    if len(points):  # padded range: the dots at the extremes are drawn whole, a flat line sits mid-height
+        values = points["value"] * (100 if kind == "ratio" else 1)
+        low, high = float(values.min()), float(values.max())
+        pad = (high - low) * 0.2 or max(abs(high) * 0.1, 1.0)
+        fig.update_yaxes(range=[low - pad, high + pad])
+    fig.update_layout(margin={"l": 8, "r": 8, "t": 6, "b": 6})
     return apply(fig, height=64)
 
 
@@ -510,7 +525,9 @@ def year_on_year(result: Any, hist: pd.DataFrame | None, prev_hist: pd.DataFrame
         fig.add_scatter(name=t("ui.chart.this_year", lang, year=y), meta=meta,
                         x=list(points["month_end"].dt.month), y=list(points["value"] * scale),
                         mode="lines+markers+text" if meta == "current" else "lines+markers",
-                        text=[_short(v * 1.0, scale) for v in points["value"]] if meta == "current" else None,
+                        # only the latest value is printed: twelve labels on a line crowd each other
+                        text=[""] * (len(points) - 1) + [_short(v * 1.0, scale) for v in points["value"][-1:]]
+                        if meta == "current" else None,
                         textposition="top center", textfont={"size": 13, "color": INK},
                         line={"color": color, "width": 3 if meta == "current" else 2, "dash": dash},
                         marker={"size": 7, "color": color})
@@ -521,13 +538,12 @@ def year_on_year(result: Any, hist: pd.DataFrame | None, prev_hist: pd.DataFrame
     fig.update_xaxes(tickvals=months, ticktext=[f"{m}月" if lang == "zh" else
                                                 dt.date(2000, m, 1).strftime("%b") for m in months],
                      range=[0.6, 12.4])
-    if scale == 100:
-        fig.update_yaxes(ticksuffix="%", rangemode="tozero")
-    else:
-        fig.update_yaxes(rangemode="tozero")
+    values = [*_hist_points(hist)["value"], *_hist_points(prev_hist)["value"], result.target or 0]
+    top = max(float(v) for v in values) * scale if values else 1.0
+    fig.update_yaxes(range=[0, top * 1.18 or 1.0], ticksuffix="%" if scale == 100 else "")
     fig.update_layout(title=t("ui.chart.yoy_title", lang, name=f"{result.id} {metric_name(result, lang)}"),
                       margin={"t": 84})
-    return apply(fig, height=300)
+    return apply(fig, height=270)
 
 
 def _short(value: float, scale: int) -> str:

@@ -1,0 +1,26 @@
+"""社区创建看板 — the one entry point: `streamlit run app.py`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).parent
+if str(ROOT) not in sys.path:  # so the project's packages import whatever the working directory
+    sys.path.insert(0, str(ROOT))
+
+from i18n import t  # noqa: E402
+from ui import pages as nav  # noqa: E402
+from ui import sidebar  # noqa: E402
+from ui.render import inject_css  # noqa: E402
+from ui.state import lang as current_lang  # noqa: E402
+
+lang = current_lang()
+st.set_page_config(page_title=t("app.title", lang), page_icon=":material/holiday_village:", layout="wide",
+                   initial_sidebar_state="expanded")
+page = st.navigation(nav.navigation(ROOT, lang))
+inject_css()
+sidebar.render(lang)
+page.run()

@@ -1,0 +1,61 @@
+"""数据 Data: upload ledgers, read the import report, map unknown sheets, get the template."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from i18n import t
+from ui import data, mapper, state, upload
+
+view = state.current_view()
+lang = view.lang
+
+st.title(t("ui.data.title", lang))
+st.caption(t("ui.data.caption", lang))
+
+files = st.file_uploader(t("ui.data.uploader", lang), type=list(data.UPLOAD_TYPES), accept_multiple_files=True,
+                         key="uploader", help=t("ui.data.uploader_help", lang))
+upload.receive(files, lang)
+
+last = upload.attempt()
+if last is not None:
+    names = "、".join(name for name, _ in last.files)
+    if last.accepted and last.snapshot is not None:
+        key = "store.snapshot.duplicate" if getattr(last.snapshot, "duplicate", False) else "store.snapshot.saved"
+        st.success(t("ui.data.accepted", lang, files=names) + " " +
+                   t(key, lang, id=last.snapshot.id, time=f"{last.snapshot.created_at:%Y-%m-%d %H:%M}"))
+    elif last.accepted:
+        st.success(t("ui.data.accepted", lang, files=names))
+    if last.error:
+        (st.warning if last.accepted else st.error)(last.error)
+
+# the report of what was just tried, else of the data on screen
+report = last.report if last is not None else view.dataset.report
+unknown = last.unknown_sheets if last is not None else view.dataset.unknown_sheets
+title_key = "ui.data.report_upload" if last is not None else "ui.data.report_current"
+st.subheader(t(title_key, lang, source=t(f"ui.sidebar.source.{view.dataset.kind}", lang)))
+sheets = data.sheets_table(report, lang)
+if len(sheets):
+    st.dataframe(sheets, hide_index=True, width="stretch")
+problems = data.problems_table(report, lang)
+st.markdown(f"**{t('ui.data.problems', lang, n=len(problems))}**")
+if len(problems):
+    st.dataframe(problems, hide_index=True, width="stretch", height=min(40 + 35 * len(problems), 520))
+else:
+    st.caption(t("ui.data.no_problems", lang))
+
+if unknown:
+    st.subheader(t("ui.mapper.title", lang))
+    st.caption(t("ui.mapper.caption", lang))
+    for sheet in unknown:
+        mapper.sheet_mapper(sheet, last.files if last is not None else [], lang)
+
+st.subheader(t("ui.data.template", lang))
+st.caption(t("ui.data.template_help", lang))
+template = upload.template_bytes()
+if template is not None:
+    st.download_button(t("ui.data.template_button", lang), template, icon=":material/download:",
+                       file_name="社区创建台账模板.xlsx", key="template_download",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+else:
+    st.caption(t("ui.data.template_missing", lang))

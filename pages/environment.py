@@ -1,0 +1,5 @@
+"""环境卫生: every metric of the theme charted against its target, with its evidence."""
+
+from ui.theme import theme_page
+
+theme_page("environment")

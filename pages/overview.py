@@ -1,0 +1,58 @@
+"""总览 Overview: counts per status, then every metric as one row, grouped by theme."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from charts.figures import format_target, format_value, sparkline, status_counts, status_label
+from charts.palette import STATUSES
+from i18n import t
+from ui import pages, render, state
+from ui.data import is_stale
+
+view = state.current_view()
+lang = view.lang
+results = view.results.metrics
+
+st.title(t("ui.overview.title", lang, community=view.community, year=view.year))
+st.caption(t("ui.overview.caption", lang, as_of=view.as_of.isoformat(), n=len(results),
+             source=t(f"ui.sidebar.source.{view.dataset.kind}", lang)))
+
+counts = status_counts(results)
+for col, status in zip(st.columns(len(STATUSES)), STATUSES, strict=True):
+    with col:
+        render.markdown(render.count_card(status, counts[status], lang))
+
+chosen = st.pills(t("ui.overview.filter", lang), STATUSES, selection_mode="multi", key="status_filter",
+                  format_func=lambda s: f"{status_label(s, lang)} ({counts[s]})")
+shown = [m for m in results if not chosen or m.status in chosen]
+hist = view.history()
+
+WIDTHS = [3.2, 1.3, 1.9, 1.4, 1.5]
+for theme in pages.THEMES:
+    members = [m for m in shown if m.theme == theme]
+    if not members:
+        continue
+    st.divider()
+    head, link = st.columns([3, 1], vertical_alignment="bottom")
+    head.subheader(f"{pages.THEME_ICONS[theme]} {t(f'theme.{theme}', lang)}")
+    with link:
+        st.page_link(pages.theme_page(theme), label=t("ui.overview.open_theme", lang), icon=":material/arrow_forward:")
+    labels = ["metric", "value", "target", "status", "trend"]
+    for col, label in zip(st.columns(WIDTHS), labels, strict=True):
+        col.caption(t(f"ui.overview.col.{label}", lang))
+    for m in members:
+        name, value, target, status, trend = st.columns(WIDTHS, vertical_alignment="center")
+        with name:
+            st.page_link(pages.theme_page(theme), label=render.metric_label(m, lang))
+            if is_stale(m, view.stale):
+                render.markdown(render.stale_tag(lang))
+        value.markdown(f"<span class='value'>{format_value(m, lang)}</span>", unsafe_allow_html=True)
+        target.markdown(f"{format_target(m, lang)} {render.target_tag(m.target_source, lang)}",
+                        unsafe_allow_html=True)
+        status.markdown(render.badge(m.status, lang), unsafe_allow_html=True)
+        with trend:
+            render.chart(sparkline(hist.get(m.id), m.kind), key=f"spark-{m.id}", static=True)
+
+if not shown:
+    st.info(t("ui.overview.none", lang))

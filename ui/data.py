@@ -1,0 +1,288 @@
+"""What the pages show, without streamlit: datasets, uploads, staleness, tables for the import report.
+
+Kept free of streamlit so the upload handler can be tested and reused directly; the thin cached
+wrappers live in ``ui.state``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from i18n import t
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DIR = ROOT / "sample_data"
+UPLOAD_TYPES = ("xlsx", "xlsm", "xls", "csv")
+STALE_DAYS = 45  # a ledger whose newest row is older than this before D is flagged 未更新
+
+
+@dataclass
+class Dataset:
+    """One set of ledgers the dashboard can show: the sample, an upload, or a stored snapshot."""
+
+    id: str  # cache key: "sample", "upload:<sha>", "snapshot:<n>"
+    kind: str  # "sample" | "upload" | "snapshot"
+    frames: dict[str, pd.DataFrame]
+    report: dict[str, Any]
+    unknown_sheets: list[Any] = field(default_factory=list)
+    files: list[tuple[str, bytes]] = field(default_factory=list)  # upload bytes, session memory only
+    snapshot_id: int | None = None
+    sources: list[tuple[str, object]] = field(default_factory=list)  # (file name, upload time) for the PDF
+
+
+@dataclass
+class UploadOutcome:
+    """What became of an upload: accepted (and maybe saved) or refused with the reason."""
+
+    accepted: bool
+    dataset: Dataset | None
+    report: dict[str, Any]
+    unknown_sheets: list[Any]
+    files: list[tuple[str, bytes]]
+    snapshot: Any = None  # store.models.SnapshotInfo when saved
+    error: str | None = None  # a message for the user when nothing could be read or saved
+
+
+def sample_files() -> list[Path]:
+    """The sample ledgers in a stable order (the generator script is not a ledger)."""
+    if not SAMPLE_DIR.is_dir():
+        return []
+    return sorted(p for p in SAMPLE_DIR.iterdir()
+                  if p.is_file() and p.suffix.lower().lstrip(".") in UPLOAD_TYPES and not p.name.startswith("~$"))
+
+
+def files_digest(files: Iterable[tuple[str, bytes]]) -> str:
+    """The identity of an upload: names and bytes, order-free."""
+    h = hashlib.sha256()
+    for name, data in sorted(files, key=lambda f: f[0]):
+        h.update(name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
+    return h.hexdigest()[:16]
+
+
+def report_dict(report: Any) -> dict[str, Any]:
+    return report.to_dict() if hasattr(report, "to_dict") else dict(report or {})
+
+
+def unknown_of(report: Any) -> list[Any]:
+    return list(getattr(report, "unknown_sheets", None) or [])
+
+
+def load_sample(secret: bytes | None, mappings: dict | None = None) -> Dataset:
+    """The 桃园社区 sample, read by the real reader (so it shows the real import report)."""
+    from ledgers.reader import load_files
+
+    paths = sample_files()
+    result = load_files(paths, mappings=mappings, secret=secret)
+    return Dataset("sample", "sample", dict(result.frames), report_dict(result.report),
+                   unknown_of(result.report), sources=[(p.name, None) for p in paths])
+
+
+def _rows(frames: Mapping[str, pd.DataFrame]) -> int:
+    return sum(len(f) for f in frames.values() if isinstance(f, pd.DataFrame))
+
+
+def handle_upload(files: Sequence[tuple[str, bytes]], store: Any, lang: str = "zh") -> UploadOutcome:
+    """Read uploaded files with the remembered mappings; keep them as a snapshot when any ledger rows
+    were read. A refused or failed upload returns ``accepted=False`` and changes nothing stored."""
+    from ledgers.reader import SourceFile, load_files
+
+    files = [(name, bytes(data)) for name, data in files]
+    try:
+        result = load_files([SourceFile(name, data) for name, data in files],
+                            mappings=store.mappings() if store else None,
+                            secret=store.secret if store else None)
+    except Exception as exc:  # the reader promises not to raise; if it does, the old data stays
+        return UploadOutcome(False, None, {}, [], files, error=t("ui.upload.failed", lang, error=exc))
+    rep, unknown = report_dict(result.report), unknown_of(result.report)
+    if _rows(result.frames) == 0:
+        return UploadOutcome(False, None, rep, unknown, files, error=t("ui.upload.nothing", lang))
+    snapshot = None
+    if store is not None:
+        try:
+            snapshot = store.save_snapshot(result, files)
+        except Exception as exc:  # the store writes all or nothing: the upload is still shown this session
+            return UploadOutcome(True, _upload_dataset(result, rep, unknown, files, None), rep, unknown, files,
+                                 error=t("ui.upload.not_saved", lang, error=exc))
+    dataset = _upload_dataset(result, rep, unknown, files, snapshot)
+    return UploadOutcome(True, dataset, rep, unknown, files, snapshot=snapshot)
+
+
+def _upload_dataset(result: Any, rep: dict, unknown: list, files: list[tuple[str, bytes]],
+                    snapshot: Any) -> Dataset:
+    now = dt.datetime.now()
+    return Dataset(f"upload:{files_digest(files)}", "upload", dict(result.frames), rep, unknown, files,
+                   snapshot_id=int(snapshot) if snapshot is not None else None,
+                   sources=[(name, now) for name, _ in files])
+
+
+def load_snapshot(store: Any, snapshot_id: int) -> Dataset:
+    frames, rep = store.load_snapshot(snapshot_id)
+    info = store.snapshot(snapshot_id)
+    return Dataset(f"snapshot:{snapshot_id}", "snapshot", dict(frames), dict(rep or {}),
+                   snapshot_id=snapshot_id, sources=[(f.name, info.created_at) for f in info.files])
+
+
+# ---------------------------------------------------------------- staleness
+
+
+def ledger_newest(frames: Mapping[str, pd.DataFrame]) -> dict[str, dt.date]:
+    """The newest starred date of each dated ledger present."""
+    from metrics.registry import STARRED_DATES
+
+    out: dict[str, dt.date] = {}
+    for key, col in STARRED_DATES.items():
+        frame = frames.get(key)
+        if frame is None or col not in frame or not len(frame):
+            continue
+        newest = pd.to_datetime(frame[col], errors="coerce").max()
+        if pd.notna(newest):
+            out[key] = newest.date()
+    return out
+
+
+def stale_ledgers(frames: Mapping[str, pd.DataFrame], as_of: dt.date) -> set[str]:
+    """Ledgers whose newest row is more than 45 days before D: their numbers may be out of date."""
+    limit = as_of - dt.timedelta(days=STALE_DAYS)
+    return {key for key, newest in ledger_newest(frames).items() if newest < limit}
+
+
+def is_stale(result: Any, stale: set[str]) -> bool:
+    from metrics.registry import BY_ID, LEDGER_NAMES
+
+    spec = BY_ID.get(result.id)
+    if spec is None or result.source == LEDGER_NAMES["indicators"]:
+        return False  # a directly reported value has its own date
+    return any(key in stale for key in spec.ledgers)
+
+
+# ---------------------------------------------------------------- tables
+
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def problems_table(report: Mapping[str, Any], lang: str = "zh") -> pd.DataFrame:
+    """The import problems as a table, grouped by file and sheet, then by row."""
+    problems = list(report.get("problems") or [])
+    cols = [t(f"ui.report.{c}", lang) for c in ("file", "sheet", "row", "column", "severity", "message")]
+    if not problems:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for p in sorted(problems, key=lambda p: (str(p.get("file") or ""), str(p.get("sheet") or ""),
+                                             p.get("row") if isinstance(p.get("row"), int) else 0,
+                                             _SEVERITY_ORDER.get(p.get("severity"), 3))):
+        severity = p.get("severity") or "info"
+        rows.append([p.get("file") or "", p.get("sheet") or "", p.get("row") if p.get("row") else None,
+                     p.get("column") or "", _severity(severity, lang), _message(p, lang)])
+    frame = pd.DataFrame(rows, columns=cols)
+    frame[cols[2]] = frame[cols[2]].astype("Int64")
+    return frame
+
+
+def _message(problem: Mapping[str, Any], lang: str) -> str:
+    """The reader's Chinese message, or the same message rendered in English from its code."""
+    if lang == "zh" or not problem.get("code"):
+        return problem.get("message") or ""
+    from ledgers.report import render
+
+    try:
+        return render(lang, problem.get("file") or "", problem.get("sheet"), problem.get("row"),
+                      problem.get("column"), problem["code"], problem.get("params") or {})
+    except (KeyError, ValueError, IndexError):
+        return problem.get("message") or ""
+
+
+def _severity(severity: str, lang: str) -> str:
+    icon = {"error": "✖", "warning": "▲", "info": "ℹ"}.get(severity, "")
+    try:
+        word = t(f"reader.severity.{severity}", lang)
+    except KeyError:
+        word = severity
+    return f"{icon} {word}".strip()
+
+
+_SHEET_FIELDS = (("file", "file"), ("sheet", "sheet"), ("ledger_name", "ledger"), ("ledger", "ledger"),
+                 ("rows", "rows"), ("skipped", "skipped"))
+
+
+def sheets_table(report: Mapping[str, Any], lang: str = "zh") -> pd.DataFrame:
+    """Per file and sheet: which ledger it was read as, rows read and rows skipped."""
+    sheets = list(report.get("sheets") or [])
+    labels = {k: t(f"ui.report.{k}", lang) for k in ("file", "sheet", "ledger", "rows", "skipped")}
+    rows = []
+    for s in sheets:
+        ledger = s.get("ledger_name") or _ledger_name(s.get("ledger"), lang) or t("ui.report.unrecognised", lang)
+        if lang == "en" and s.get("ledger"):
+            ledger = _ledger_name(s.get("ledger"), lang) or ledger
+        rows.append({labels["file"]: s.get("file") or "", labels["sheet"]: s.get("sheet") or "",
+                     labels["ledger"]: ledger, labels["rows"]: s.get("rows", 0) or 0,
+                     labels["skipped"]: s.get("skipped", 0) or 0})
+    if not rows:  # a report without per-sheet entries: fall back to the per-ledger counts
+        for name, counts in (report.get("ledgers") or {}).items():
+            rows.append({labels["file"]: "", labels["sheet"]: "", labels["ledger"]: name,
+                         labels["rows"]: counts.get("rows", 0), labels["skipped"]: counts.get("skipped", 0)})
+    return pd.DataFrame(rows, columns=list(labels.values()))
+
+
+def _ledger_name(key: str | None, lang: str) -> str | None:
+    if not key:
+        return None
+    from ledgers.registry import LEDGERS
+
+    spec = LEDGERS.get(key)
+    if spec is None:
+        return key
+    return spec.name_en if lang == "en" else spec.name
+
+
+def evidence_for_display(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Evidence rows as shown: identity hashes dropped, provenance renamed, dates without 00:00."""
+    if frame is None or not len(frame.columns):
+        return pd.DataFrame()
+    keep = [c for c in frame.columns if not str(c).endswith("_key")]
+    out = frame[keep].copy()
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.strftime("%Y-%m-%d").where(out[col].notna(), "")
+    rename = {"_file": t("ui.report.file", lang), "_sheet": t("ui.report.sheet", lang),
+              "_row": t("ui.report.row", lang)}
+    out = out.rename(columns=rename)
+    # provenance last: the ledger's own columns are what the room asks about
+    prov = [c for c in rename.values() if c in out.columns]
+    return out[[c for c in out.columns if c not in prov] + prov]
+
+
+# ---------------------------------------------------------------- targets sheet
+
+
+def targets_workbook(rows: Sequence[tuple[str, str, float | None, bool, str]]) -> bytes:
+    """A 指标目标 sheet (指标, 指标名称, 目标值, 启用) the reader accepts back as target overrides.
+
+    ``rows`` are (id, name, target, enabled, kind); ratio targets are written as percentages.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "指标目标"
+    ws.append(["指标", "指标名称", "目标值", "启用"])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for metric_id, name, target, enabled, kind in rows:
+        ws.append([metric_id, name, target, "是" if enabled else "否"])
+        if kind in ("ratio", "checklist") and target is not None:
+            ws.cell(ws.max_row, 3).number_format = "0%"
+    for col, width in zip("ABCD", (10, 28, 10, 8), strict=True):
+        ws.column_dimensions[col].width = width
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

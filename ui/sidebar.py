@@ -1,0 +1,151 @@
+"""The sidebar every page shares (language, community, data, year, as-of) and the PDF button."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import streamlit as st
+
+from i18n import t
+from ui import data, state
+from ui.render import markdown
+
+LANG_OPTIONS = ("zh", "en")
+LANG_LABELS = {"zh": "中文", "en": "English"}
+
+
+def language_switch() -> str:
+    st.segmented_control("Language / 语言", LANG_OPTIONS, key=state.LANG, default="zh", required=True,
+                         format_func=LANG_LABELS.__getitem__, label_visibility="collapsed")
+    return state.lang()
+
+
+def choose_dataset(lang: str) -> data.Dataset:
+    """Which data is shown: the sample (default), this session's upload, or a stored snapshot."""
+    store = state.get_store()
+    pending = st.session_state.pop(state.PENDING_SOURCE, None)
+    if pending:
+        st.session_state[state.SOURCE] = pending
+    upload: data.Dataset | None = st.session_state.get(state.UPLOAD)
+    snapshots = _snapshots(store)
+    options = ["sample"] + (["upload"] if upload is not None else []) + (["snapshot"] if snapshots else [])
+    if st.session_state.get(state.SOURCE) not in options:
+        st.session_state[state.SOURCE] = "sample"
+    source = st.radio(t("ui.sidebar.source", lang), options, key=state.SOURCE,
+                      format_func=lambda o: t(f"ui.sidebar.source.{o}", lang))
+    if source == "upload" and upload is not None:
+        return upload
+    if source == "snapshot":
+        ids = [s.id for s in snapshots]
+        if st.session_state.get(state.SNAPSHOT) not in ids:
+            st.session_state[state.SNAPSHOT] = ids[0]
+        labels = {s.id: _snapshot_label(s, i == 0, lang) for i, s in enumerate(snapshots)}
+        sid = st.selectbox(t("store.snapshot.title", lang), ids, key=state.SNAPSHOT,
+                           format_func=labels.__getitem__)
+        try:
+            return _snapshot(store, sid)
+        except Exception as exc:  # a snapshot that cannot be read must not take the page down
+            st.error(t("ui.sidebar.snapshot_failed", lang, error=exc))
+    return state.sample()
+
+
+def _snapshots(store: Any) -> list[Any]:
+    try:
+        return list(store.snapshots())
+    except Exception:
+        return []
+
+
+def _snapshot_label(info: Any, latest: bool, lang: str) -> str:
+    when = info.created_at.strftime("%Y-%m-%d %H:%M")
+    tag = f" · {t('store.snapshot.latest', lang)}" if latest else ""
+    return f"#{info.id} {when} · {t('store.snapshot.file_count', lang, n=len(info.files))}{tag}"
+
+
+def _snapshot(store: Any, sid: int) -> data.Dataset:
+    cache = st.session_state.setdefault("_snapshot_cache", {})
+    if sid not in cache:  # session memory: a snapshot is read from SQLite once per session
+        cache.clear()
+        cache[sid] = data.load_snapshot(store, sid)
+    return cache[sid]
+
+
+def period(dataset: data.Dataset, lang: str) -> tuple[int, dt.date]:
+    """Year and as-of pickers; the defaults come from metrics.engine.default_period."""
+    default_year, _ = state.cached_period(dataset.frames, dataset.id, None)
+    years = state.cached_years(dataset.frames, dataset.id) or [default_year]
+    if default_year not in years:
+        years = [default_year, *years]
+    year_key = f"year:{dataset.id}"  # per dataset, so new data starts at its own latest year
+    year = st.selectbox(t("ui.sidebar.year", lang), years, index=years.index(default_year), key=year_key)
+    _, default_day = state.cached_period(dataset.frames, dataset.id, year)
+    # a fresh as-of widget per (data, year): picking another year resets D to that year's default
+    as_of = st.date_input(t("ui.sidebar.as_of", lang), value=default_day, key=f"as_of:{dataset.id}:{year}",
+                          min_value=dt.date(year, 1, 1), max_value=dt.date(year, 12, 31),
+                          help=t("ui.sidebar.as_of_help", lang), format="YYYY-MM-DD")
+    return int(year), as_of
+
+
+def render(lang: str) -> state.View:
+    """Draw the sidebar and compute the view every page renders from."""
+    with st.sidebar:
+        language_switch()
+        lang = state.lang()
+        community = st.text_input(t("ui.sidebar.community", lang), value=t("app.community", "zh"),
+                                  key="community")
+        dataset = choose_dataset(lang)
+        year, as_of = period(dataset, lang)
+    store = state.get_store()
+    targets = store.targets()
+    key = state.targets_key(targets)
+    results = state.cached_results(dataset.frames, dataset.id, year, as_of, key)
+    view = state.View(dataset, year, as_of, lang, community, targets, key, results,
+                      data.stale_ledgers(dataset.frames, as_of))
+    st.session_state[state.VIEW] = view
+    with st.sidebar:
+        pdf_button(view)
+    return view
+
+
+# ---------------------------------------------------------------- the PDF
+
+
+def pdf_button(view: state.View) -> None:
+    """Generate on request (it takes seconds), then offer the download; any change asks again."""
+    lang = view.lang
+    key = (view.dataset.id, view.year, view.as_of, view.targets_key, lang, view.community)
+    st.divider()
+    ready = st.session_state.get("_pdf")
+    if ready is not None and ready[0] == key:
+        st.download_button(t("ui.pdf.download", lang), ready[1], type="primary", icon=":material/download:",
+                           file_name=f"{view.community}_{view.year}_{view.as_of:%Y%m%d}.pdf",
+                           mime="application/pdf", key="pdf_download", width="stretch")
+        return
+    if st.button(t("ui.pdf.generate", lang), icon=":material/picture_as_pdf:", key="pdf_generate", width="stretch"):
+        with st.spinner(t("ui.pdf.working", lang)):
+            try:
+                pdf = build_pdf(view)
+            except Exception as exc:  # missing Chromium or font: say so, keep the dashboard usable
+                st.error(t("ui.pdf.failed", lang, error=exc))
+                return
+        st.session_state["_pdf"] = (key, pdf)
+        st.rerun()
+    markdown(f"<span class='muted'>{t('ui.pdf.hint', lang)}</span>")
+
+
+def build_pdf(view: state.View) -> bytes:
+    """The report engineer's PDF of exactly what the screen shows (same results, history, charts)."""
+    from charts.figures import metric_figure
+    from report.pdf import build_pdf as report_pdf
+
+    hist = view.history()
+
+    def figure(result: Any, h: Any, lang: str) -> Any:
+        return metric_figure(result, h, lang, results=view.results.metrics, as_of=view.as_of,
+                             events=view.evidence(result.id) if result.kind == "zero" else None)
+
+    counts = {m.id: m.evidence_count for m in view.results.metrics}
+    return report_pdf(view.results, report=view.dataset.report, history=hist, evidence_counts=counts,
+                      sources=view.dataset.sources, community=view.community, lang=view.lang,
+                      figure_builder=figure)

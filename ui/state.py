@@ -1,0 +1,167 @@
+"""Session state and the thin cached wrappers: the one place streamlit caching is used."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from ui import data
+
+# session_state keys
+LANG = "lang"
+SOURCE = "source"  # "sample" | "upload" | "snapshot"
+SNAPSHOT = "snapshot_id"
+UPLOAD = "upload_dataset"  # the accepted upload of this session (Dataset)
+ATTEMPT = "upload_attempt"  # the last upload tried (UploadOutcome), accepted or not
+PENDING_SOURCE = "pending_source"  # set by a page, applied before the sidebar's widget is drawn
+VIEW = "_view"
+
+
+@dataclass
+class View:
+    """Everything a page renders from, computed once per run in app.py."""
+
+    dataset: data.Dataset
+    year: int
+    as_of: dt.date
+    lang: str
+    community: str
+    targets: dict[str, Any]
+    targets_key: tuple
+    results: Any  # metrics.engine.Results
+    stale: set[str]
+
+    def history(self) -> dict[str, pd.DataFrame]:
+        return cached_history(self.dataset.frames, self.dataset.id, self.year, self.as_of, self.targets_key)
+
+    def prev_history(self) -> dict[str, pd.DataFrame]:
+        """Last year's month ends, for year on year (empty where the data does not reach back)."""
+        return cached_prev_history(self.dataset.frames, self.dataset.id, self.year - 1, self.targets_key)
+
+    def evidence(self, metric_id: str) -> pd.DataFrame:
+        return cached_evidence(self.dataset.frames, self.dataset.id, metric_id, self.year, self.as_of)
+
+
+def lang() -> str:
+    return st.session_state.get(LANG, "zh")
+
+
+def data_dir() -> Path:
+    from store.db import default_data_dir
+
+    return default_data_dir()
+
+
+@st.cache_resource(show_spinner=False)
+def _store(path: str) -> Any:
+    from store.db import Store
+
+    return Store(Path(path))
+
+
+def get_store() -> Any:
+    """The store of ``$DASHBOARD_DATA_DIR`` (or ./data), one per folder per process."""
+    return _store(str(data_dir().resolve()))
+
+
+@st.cache_resource(show_spinner=False)
+def _sample(data_dir_key: str, mappings_key: str) -> data.Dataset:
+    return data.load_sample(get_store().secret, get_store().mappings())
+
+
+def sample() -> data.Dataset:
+    """The sample ledgers, read once per data folder (the secret that keys PII hashes lives there)."""
+    return _sample(str(data_dir().resolve()), "")
+
+
+def targets_key(targets: dict[str, Any]) -> tuple:
+    return tuple(sorted((k, v.value, v.enabled) for k, v in targets.items()))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_results(_frames: dict, data_id: str, year: int | None, as_of: dt.date | None,
+                   targets_key: tuple) -> Any:
+    from metrics.engine import compute_all
+
+    return compute_all(_frames, year=year, as_of=as_of, targets=_targets(targets_key))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_history(_frames: dict, data_id: str, year: int, as_of: dt.date, targets_key: tuple) -> dict:
+    from metrics.engine import history_all
+
+    return history_all(_frames, year, as_of, _targets(targets_key))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_prev_history(_frames: dict, data_id: str, year: int, targets_key: tuple) -> dict:
+    from metrics.engine import default_period, history_all
+
+    # only when the data holds dated rows in that year: otherwise D would be 31 Dec of an empty year
+    if default_period(_frames, year)[1] == dt.date(year, 12, 31) and not _has_rows_in(_frames, year):
+        return {}
+    return history_all(_frames, year, None, _targets(targets_key))
+
+
+def _has_rows_in(frames: dict, year: int) -> bool:
+    newest = data.ledger_newest(frames)
+    from metrics.registry import STARRED_DATES
+
+    for key, col in STARRED_DATES.items():
+        if key in newest:
+            years = pd.to_datetime(frames[key][col], errors="coerce").dt.year
+            if (years == year).any():
+                return True
+    return False
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def cached_evidence(_frames: dict, data_id: str, metric_id: str, year: int, as_of: dt.date) -> pd.DataFrame:
+    from metrics.engine import evidence
+
+    return evidence(_frames, metric_id, year, as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_period(_frames: dict, data_id: str, year: int | None) -> tuple[int, dt.date]:
+    from metrics.engine import default_period
+
+    return default_period(_frames, year)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_years(_frames: dict, data_id: str) -> list[int]:
+    """Years that hold dated rows, newest first (the year picker's choices)."""
+    from metrics.registry import STARRED_DATES
+
+    years: set[int] = set()
+    for key, col in STARRED_DATES.items():
+        frame = _frames.get(key)
+        if frame is not None and col in frame:
+            years |= {int(y) for y in pd.to_datetime(frame[col], errors="coerce").dt.year.dropna().unique()}
+    return sorted(years, reverse=True)
+
+
+def _targets(key: tuple) -> dict[str, Any]:
+    from metrics.engine import TargetSetting
+
+    return {k: TargetSetting(value=v, enabled=e) for k, v, e in key}
+
+
+def current_view() -> View:
+    """The view app.py computed for this run."""
+    view = st.session_state.get(VIEW)
+    if view is None:
+        # A deep link (/overview) as the first request of a fresh server runs the page file alone:
+        # Streamlit's legacy pages/ mode stays on until some run calls st.navigation. Switch it off and
+        # run again, so app.py (sidebar, data, navigation) runs first as on every later request.
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    return view

@@ -1,0 +1,111 @@
+"""Rows of the targets page: plan value, current value and on/off of every metric of the catalogue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from i18n import t
+from ui import data
+
+OPS = {">=": "≥", "<=": "≤", "=": "="}
+
+
+@dataclass
+class TargetRow:
+    id: str
+    name_zh: str
+    name_en: str
+    kind: str
+    unit: str
+    op: str
+    plan: float
+    plan_source: str  # "plan" | "default"
+    current: float
+    current_source: str  # "plan" | "default" | "office"
+    enabled: bool
+    office: bool  # the store holds an override
+
+    @property
+    def percent(self) -> bool:
+        return self.kind in ("ratio", "checklist")
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_zh
+
+    def _fmt(self, value: float, lang: str) -> str:
+        if self.percent:
+            return f"{OPS.get(self.op, self.op)} {value * 100:.0f}%"
+        unit = "" if lang == "en" and self.unit in ("次", "个", "项", "起") else self.unit
+        number = f"{value:g}"
+        return f"{OPS.get(self.op, self.op)} {number} {unit}".strip()
+
+    def plan_text(self, lang: str) -> str:
+        return self._fmt(self.plan, lang)
+
+    def current_text(self, lang: str) -> str:
+        return self._fmt(self.current, lang)
+
+    def input_value(self) -> float:
+        return round(self.current * 100, 1) if self.percent else self.current
+
+    def input_unit(self, lang: str) -> str:
+        return "%" if self.percent else (self.unit or "")
+
+    def step(self) -> float:
+        return 1.0
+
+
+def target_rows(view: Any, records: dict[str, Any]) -> list[TargetRow]:
+    """Every metric of the catalogue, switched off ones too, in catalogue order."""
+    from metrics.registry import METRICS
+
+    shown = {m.id: m for m in view.results.metrics}
+    rows = []
+    for spec in METRICS:
+        record = records.get(spec.id)
+        result = shown.get(spec.id)
+        if result is not None:
+            current, source = float(result.target), result.target_source
+        elif record is not None and record.value is not None:
+            current, source = _fraction(spec, record.value), "office"
+        else:
+            current, source = float(spec.default_target), spec.target_source
+        enabled = result is not None
+        rows.append(TargetRow(spec.id, spec.name_zh, spec.name_en, spec.kind, spec.unit, spec.op,
+                              float(spec.default_target), spec.target_source, current, source, enabled,
+                              record is not None))
+    return rows
+
+
+def _fraction(spec: Any, value: float) -> float:
+    if spec.kind == "ratio" and value > 1:
+        return value / 100
+    if spec.kind == "checklist" and value > 1 and spec.checklist_size:
+        return value / spec.checklist_size
+    return float(value)
+
+
+def table(rows: list[TargetRow], lang: str) -> pd.DataFrame:
+    cols = [t(f"ui.targets.col.{c}", lang) for c in ("id", "name", "plan", "current", "source", "enabled")]
+    return pd.DataFrame(
+        [[r.id, r.name(lang), f"{r.plan_text(lang)}（{t(f'target_source.{r.plan_source}', lang)}）",
+          r.current_text(lang), t(f"target_source.{r.current_source}", lang),
+          "✔ " + t("ui.targets.on", lang) if r.enabled else "○ " + t("ui.targets.off", lang)] for r in rows],
+        columns=cols)
+
+
+def save(store: Any, row: TargetRow, typed: float, enabled: bool) -> None:
+    """Store what was typed (percent for ratios) as the engine's unit; an unchanged value keeps the plan."""
+    value = typed / 100 if row.percent else typed
+    same_as_plan = abs(value - row.plan) < 1e-9
+    if same_as_plan and enabled:
+        store.reset_target(row.id)  # nothing left to override: the plan's value shows as the plan's
+    else:
+        store.set_target(row.id, None if same_as_plan else value, enabled)
+
+
+def workbook(rows: list[TargetRow]) -> bytes:
+    return data.targets_workbook([(r.id, r.name_zh, r.current, r.enabled, r.kind) for r in rows])

@@ -1,0 +1,70 @@
+"""The one theme page, parametrised by theme: each metric charted by kind, with its evidence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from charts.figures import format_target, format_value, has_year_on_year, metric_figure, year_on_year
+from i18n import t
+from ui import data, pages, render, state
+
+
+def theme_page(theme: str) -> None:
+    view = state.current_view()
+    lang = view.lang
+    st.title(f"{pages.THEME_ICONS[theme]} {t(f'theme.{theme}', lang)}")
+    st.caption(t("ui.theme.caption", lang, community=view.community, year=view.year,
+                 as_of=view.as_of.isoformat()))
+    members = [m for m in view.results.metrics if m.theme == theme]
+    if not members:
+        st.info(t("ui.theme.empty", lang))
+        return
+    hist = view.history()
+    prev = view.prev_history()
+    # two metrics side by side: at 1920 px each chart is still wider than a slide's half
+    for start in range(0, len(members), 2):
+        for col, result in zip(st.columns(2, gap="large"), members[start:start + 2], strict=False):
+            with col, st.container(border=True):
+                metric_block(view, result, hist.get(result.id), prev.get(result.id))
+
+
+def metric_block(view: state.View, result: Any, hist: Any, prev: Any) -> None:
+    """Chart, year on year where the data reaches back, and the expander answering "which ones?"."""
+    lang = view.lang
+    events = view.evidence(result.id) if result.kind == "zero" else None
+    paced = result.kind == "count" and result.paced
+    fig = metric_figure(result, hist, lang, prev_hist=prev if paced else None, events=events,
+                        results=view.results.metrics, as_of=view.as_of)
+    render.chart(fig, key=f"fig-{result.id}")
+    if data.is_stale(result, view.stale):
+        render.markdown(render.stale_tag(lang) + f" <span class='muted'>{t('ui.theme.stale_hint', lang)}</span>")
+    for warning in result.warnings:
+        st.warning(warning)
+    # zero metrics have their own timeline; a flat line at 0 beside it would say nothing
+    if not paced and result.kind != "zero" and result.value is not None and has_year_on_year(prev):
+        render.chart(year_on_year(result, hist, prev, lang, year=view.year), key=f"yoy-{result.id}")
+    with st.expander(t("ui.theme.details", lang, n=result.evidence_count)):
+        details(view, result)
+
+
+def details(view: state.View, result: Any) -> None:
+    from metrics.registry import BY_ID
+
+    lang = view.lang
+    spec = BY_ID.get(result.id)
+    if spec is not None:
+        st.markdown(f"**{t('ui.theme.formula', lang)}** {spec.formula_en if lang == 'en' else spec.formula_zh}")
+        st.markdown(f"**{t('ui.theme.plan', lang, item=spec.plan_item)}** {spec.plan_text}")
+    target_word = t(f"target_source.{result.target_source}", lang)
+    st.markdown(f"**{t('ui.theme.target', lang)}** {format_target(result, lang)}（{target_word}） · "
+                f"**{t('ui.theme.value', lang)}** {format_value(result, lang)} · "
+                f"**{t('ui.theme.source', lang)}** {result.source}")
+    if result.missing:
+        st.markdown(f"**{t('ui.theme.missing', lang)}** " + "、".join(result.missing))
+    rows = data.evidence_for_display(view.evidence(result.id), lang)
+    if len(rows):
+        st.dataframe(rows, hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 360))
+    else:
+        st.caption(t("ui.theme.no_rows", lang))
