@@ -1,4 +1,5 @@
-"""Command line: `python cli.py metrics [--year Y] [--as-of YYYY-MM-DD] [--format json|table] PATH...`.
+"""Command line: `python cli.py metrics [--year Y] [--as-of YYYY-MM-DD] [--format json|table] PATH...`
+and `python cli.py pdf [--year Y] [--as-of YYYY-MM-DD] [--lang zh|en] --out FILE.pdf PATH...`.
 
 Each subcommand is one `add_<name>_command(subparsers)` function that registers its parser and its
 handler; `main()` only dispatches. Exit codes: 0 when the command ran (import problems are reported
@@ -171,8 +172,45 @@ def format_table(results, report: dict | None = None) -> str:
     return "\n".join(lines)
 
 
+# ---------------------------------------------------------------- pdf
+def add_pdf_command(subparsers) -> None:
+    parser = subparsers.add_parser("pdf", help="生成 PDF 报告（A4 横向，含全部指标、图表和导入问题）")
+    parser.add_argument("--out", required=True, metavar="FILE.pdf", help="输出的 PDF 文件")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="报告语言（默认 zh）")
+    add_period_arguments(parser)
+    parser.set_defaults(handler=run_pdf)
+
+
+def run_pdf(args: argparse.Namespace) -> int:
+    """Same pipeline as the page's download button: report.pdf.build_pdf_from_frames."""
+    from i18n import t
+    from report.pdf import ReportError, ReportUnavailable, build_pdf_from_frames, check_prerequisites
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".pdf":
+        raise UsageError(t("report.cli.bad_out", "zh", path=args.out))
+    if not out.parent.is_dir():
+        raise UsageError(t("report.cli.no_out_dir", "zh", path=out.parent))
+    files = collect_files(args.paths)
+    as_of = parse_as_of(args.as_of)
+    if missing := check_prerequisites():  # say so before spending seconds reading ledgers
+        print(str(ReportUnavailable(missing, args.lang)), file=sys.stderr)
+        return 1
+    frames, report = load_ledgers(files)
+    sources = [(p.name, dt.datetime.fromtimestamp(p.stat().st_mtime).replace(microsecond=0)) for p in files]
+    try:
+        data = build_pdf_from_frames(frames, report, year=args.year, as_of=as_of, sources=sources,
+                                     lang=args.lang)
+    except (ReportUnavailable, ReportError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    out.write_bytes(data)
+    print(t("report.cli.written", args.lang, path=out, size=len(data) // 1024))
+    return 0
+
+
 # ---------------------------------------------------------------- entry point
-COMMANDS = (add_metrics_command,)  # a new subcommand: write add_<name>_command and list it here
+COMMANDS = (add_metrics_command, add_pdf_command)  # a new subcommand: write add_<name>_command and list it here
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -378,7 +378,8 @@ def _actions(items: Iterable[Mapping[str, Any]] | None, lang: str) -> str:
 
 
 def _signoff(lang: str) -> str:
-    cells = "".join(f"<div>{t('report.signoff.' + k, lang)}：</div>"
+    colon = "：" if lang == "zh" else ":"
+    cells = "".join(f"<div>{t('report.signoff.' + k, lang)}{colon}</div>"
                     for k in ("preparer", "reviewer", "date"))
     return f'<h3>{t("report.signoff.title", lang)}</h3><div class="signoff">{cells}</div>'
 

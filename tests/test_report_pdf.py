@@ -81,7 +81,7 @@ def _assert_report(data: bytes, results, report: dict, *, lang: str = "zh") -> s
     text = _text(data)
     flat = re.sub(r"\s+", "", text)
     assert not RADICALS.search(text), sorted(set(RADICALS.findall(text)))
-    assert ("桃园社区" if lang == "zh" else "Taoyuan Community") in flat
+    assert ("桃园社区" if lang == "zh" else "TaoyuanCommunity") in flat
     for m in results.metrics:
         assert m.id in flat
         if lang == "zh":
