@@ -157,7 +157,7 @@ def _nonblank(v: object) -> bool:
 
 def _parse(name: str, data: bytes, info: guards.Inspection) -> list[RawSheet]:
     if info.kind == "csv":
-        return [RawSheet(PurePath(name).stem, _read_csv(data))]
+        return [RawSheet(PurePath(name).stem, _read_csv(data), from_file=True)]
     import python_calamine as pc
 
     try:

@@ -65,6 +65,7 @@ class RawSheet:
     hidden: bool = False
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     formula_blanks: set[tuple[int, int]] = field(default_factory=set)  # 0-based (row, col)
+    from_file: bool = False  # a CSV: its "sheet name" is the file name
 
 
 class Problems:
@@ -277,8 +278,8 @@ def read_sheet(file: str, raw: RawSheet, file_hints: list[str], mappings: dict |
         return SheetResult(report)
     grid.index = pd.RangeIndex(1, len(grid) + 1)  # Excel row numbers
 
-    head = [[_header_text(v) for v in row] for row in raw.grid[: HEADER_SCAN_ROWS + 1]]
     width = grid.shape[1]
+    head = [[_header_text(v) for v in row] + [""] * (width - len(row)) for row in raw.grid[: HEADER_SCAN_ROWS + 1]]
     for (r0, c0), (r1, c1) in raw.merged:
         if r0 > HEADER_SCAN_ROWS:
             continue
@@ -304,7 +305,8 @@ def read_sheet(file: str, raw: RawSheet, file_hints: list[str], mappings: dict |
         how = "mapping"
         problems.add(sheet, None, None, "mapping_applied", "info", ledger=spec.name)
     else:
-        named = [(k, "sheet_name") for k in name_hints(sheet)] + [(k, "file_name") for k in file_hints]
+        sheet_hints = [] if raw.from_file else name_hints(sheet)
+        named = [(k, "sheet_name") for k in sheet_hints] + [(k, "file_name") for k in file_hints]
         for key, by in named:
             cand = _fit(head, LEDGERS[key], matcher(LEDGERS[key]))
             if cand and cand.required == len(LEDGERS[key].required):
