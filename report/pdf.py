@@ -13,7 +13,7 @@ import datetime as dt
 import os
 import shutil
 import subprocess
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -177,13 +177,15 @@ def build_pdf(results: Any, *, report: Mapping[str, Any] | None = None,
               sources: Sequence[tuple[str, object]] = (), community: str | None = None,
               lang: str = "zh", action_items: Iterable[Mapping[str, Any]] | None = None,
               figures: Mapping[str, Any] | None = None,
+              figure_builder: Callable[[Any, Any, str], Any] | None = None,
               generated_at: dt.datetime | None = None) -> bytes:
     """The PDF snapshot of ``results`` (a ``metrics.engine.Results``) as bytes.
 
     ``report`` is ``ImportReport.to_dict()``; ``history`` / ``prev_history`` map metric id → its
     monthly history this year / last year, ``events`` a zero metric's evidence rows: the inputs of
-    ``charts.figures.metric_figure``, so the PDF draws the screen's charts. ``figures`` (id → figure)
-    overrides that for figures the caller already has. ``evidence_counts`` overrides
+    ``charts.figures.metric_figure``, so the PDF draws the screen's charts. ``figure_builder(result,
+    hist, lang)`` replaces that call (a page passes the very builder it draws with); ``figures``
+    (id → figure) gives figures the caller already has. ``evidence_counts`` overrides
     ``MetricResult.evidence_count``; ``sources`` lists (file name, upload time).
     Raises ``ReportUnavailable`` when Chromium or a Chinese font is missing (``check_prerequisites()``
     says so beforehand), ``ReportError`` when printing fails.
@@ -192,8 +194,11 @@ def build_pdf(results: Any, *, report: Mapping[str, Any] | None = None,
     if missing:
         raise ReportUnavailable(missing, lang)
     community = community or t("app.community", lang)
-    drawn = _figures([m for m in results.metrics if m.id not in (figures or {})], lang, results.as_of,
-                     history or {}, prev_history or {}, events or {})
+    todo = [m for m in results.metrics if m.id not in (figures or {})]
+    if figure_builder is not None:
+        drawn = {m.id: figure_builder(m, (history or {}).get(m.id), lang) for m in todo}
+    else:
+        drawn = _figures(todo, lang, results.as_of, history or {}, prev_history or {}, events or {})
     drawn.update(figures or {})
     html = build_html(results.metrics, year=results.year, as_of=results.as_of, figures=drawn,
                       plotlyjs=_plotlyjs(), report=report, evidence_counts=evidence_counts,

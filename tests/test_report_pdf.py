@@ -172,10 +172,26 @@ def test_messy_workbook_report_masks_pii(tmp_path):
     _assert_no_blank_page(data, tmp_path)
 
 
-def test_english_report(tmp_path):
+def test_english_report_with_the_pages_figure_builder(tmp_path):
+    """The page hands over its own builder (``figure_builder``); lang="en" labels everything."""
+    from charts.figures import metric_figure
+    from metrics.engine import compute_all, history_all
+
     path = tmp_path / "ledgers.xlsx"
     _write_messy(path)
-    data, results, report = _build([path], lang="en", year=2026, as_of=dt.date(2026, 11, 20))
+    loaded = _load([path])
+    results = compute_all(loaded.frames, year=2026, as_of=dt.date(2026, 11, 20))
+    hist = history_all(loaded.frames, results.year, results.as_of)
+    calls: list[str] = []
+
+    def builder(result, h, lang):
+        calls.append(result.id)
+        return metric_figure(result, h, lang, results=results.metrics, as_of=results.as_of)
+
+    report = loaded.report.to_dict()
+    data = pdf.build_pdf(results, report=report, history=hist, sources=[(path.name, None)], lang="en",
+                         figure_builder=builder)
+    assert calls == [m.id for m in results.metrics]
     text = _assert_report(data, results, report, lang="en")
     flat = re.sub(r"\s+", "", text)
     assert "Statussummary" in flat and "Preparedby" in flat
