@@ -12,15 +12,19 @@ if str(ROOT) not in sys.path:  # so the project's packages import whatever the w
     sys.path.insert(0, str(ROOT))
 
 from i18n import t  # noqa: E402
+from ui import meeting, sidebar  # noqa: E402
 from ui import pages as nav  # noqa: E402
-from ui import sidebar  # noqa: E402
 from ui.render import inject_css  # noqa: E402
 from ui.state import lang as current_lang  # noqa: E402
 
 lang = current_lang()
 st.set_page_config(page_title=t("app.title", lang), page_icon=":material/holiday_village:", layout="wide",
-                   initial_sidebar_state="expanded")
-page = st.navigation(nav.navigation(ROOT, lang))
+                   initial_sidebar_state=meeting.sidebar_state())
+# projector mode (?mode=projector) shows the slide deck whatever the page, without sidebar or nav
+page = st.navigation(nav.navigation(ROOT, lang), position="hidden" if meeting.projector_on() else "sidebar")
 inject_css()
-sidebar.render(lang)
-page.run()
+view = sidebar.render(lang)
+if meeting.projector_on():
+    meeting.deck(view, projector=True)
+else:
+    page.run()

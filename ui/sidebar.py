@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from i18n import t
-from ui import data, state
+from ui import data, meeting, state
 from ui.render import markdown
 
 LANG_OPTIONS = ("zh", "en")
@@ -96,6 +96,7 @@ def render(lang: str) -> state.View:
                                   key="community")
         dataset = choose_dataset(lang)
         year, as_of = period(dataset, lang)
+        meeting.projector_toggle(lang)
     store = state.get_store()
     targets = store.targets()
     key = state.targets_key(targets)

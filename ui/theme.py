@@ -8,7 +8,7 @@ import streamlit as st
 
 from charts.figures import format_target, format_value, has_year_on_year, metric_figure, year_on_year
 from i18n import t
-from ui import data, pages, render, state
+from ui import data, meeting, pages, render, state
 
 
 def theme_page(theme: str) -> None:
@@ -68,3 +68,4 @@ def details(view: state.View, result: Any) -> None:
         st.dataframe(rows, hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 360))
     else:
         st.caption(t("ui.theme.no_rows", lang))
+    meeting.action_panel(view, result)

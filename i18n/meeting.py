@@ -1,0 +1,55 @@
+"""Strings of meeting mode: the projector slides and the 督办事项 (keys start with ``meeting.``)."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "meeting.nav": ("例会", "Meeting"),
+    "meeting.toggle": ("投影模式", "Projector mode"),
+    "meeting.toggle_help": ("大字、高对比、无侧栏，逐页放映：总览、各主题、需关注的指标",
+                            "Large type, high contrast, no sidebar; one slide at a time: summary, themes, "
+                            "metrics needing attention"),
+    "meeting.exit": ("退出投影", "Leave projector"),
+    "meeting.enter": ("进入投影模式", "Start projector mode"),
+    "meeting.prev": ("上一页", "Previous"),
+    "meeting.next": ("下一页", "Next"),
+    "meeting.position": ("第 {k} / {n} 页", "Slide {k} of {n}"),
+    "meeting.caption": ("{community} · {year}年 · 截至 {as_of}", "{community} · {year} · as of {as_of}"),
+    # slide titles
+    "meeting.summary.title": ("指标状态总览", "Status summary"),
+    "meeting.theme.title": ("{theme}", "{theme}"),
+    "meeting.metric.title": ("{id} {name}", "{id} {name}"),
+    # summary slide
+    "meeting.summary.open_items": ("未完成的督办事项", "Open action items"),
+    "meeting.summary.no_open": ("没有未完成的督办事项", "No open action items"),
+    "meeting.summary.more_items": ("另有 {n} 项，见各指标页", "{n} more on the metric slides"),
+    "meeting.freshness.title": ("台账更新情况（最新一行的日期）", "Ledgers: date of the newest row"),
+    "meeting.freshness.none": ("没有带日期的台账", "No dated ledgers"),
+    "meeting.freshness.stale": ("未更新", "not updated"),
+    "meeting.freshness.stale_hint": ("早于截至日期 {days} 天以上", "more than {days} days before the as-of date"),
+    # theme slide table
+    "meeting.col.metric": ("指标", "Metric"),
+    "meeting.col.value": ("当前值", "Value"),
+    "meeting.col.target": ("目标", "Target"),
+    "meeting.col.status": ("状态", "Status"),
+    "meeting.theme.empty": ("本主题没有启用的指标", "No metric of this theme is switched on"),
+    # metric slide
+    "meeting.metric.value": ("当前值 {value} · 目标 {target}", "Value {value} · target {target}"),
+    "meeting.metric.evidence": ("依据记录 {n} 条", "{n} evidence row(s)"),
+    "meeting.metric.items": ("督办事项", "Action items"),
+    "meeting.metric.no_items": ("尚无督办事项", "No action items yet"),
+    # action items
+    "meeting.item.what": ("事项", "What"),
+    "meeting.item.who": ("责任人", "Who"),
+    "meeting.item.who_help": ("角色或姓名，如 楼组长、物业", "A role or a name, e.g. building head, property office"),
+    "meeting.item.due": ("完成期限", "Due"),
+    "meeting.item.add": ("添加督办事项", "Add action item"),
+    "meeting.item.added": ("已添加督办事项", "Action item added"),
+    "meeting.item.need_what": ("请填写事项内容", "Please say what is to be done"),
+    "meeting.item.done": ("完成", "Done"),
+    "meeting.item.reopen": ("重新打开", "Reopen"),
+    "meeting.item.status.open": ("未完成", "Open"),
+    "meeting.item.status.done": ("已完成", "Done"),
+    "meeting.item.overdue": ("逾期", "Overdue"),
+    "meeting.item.earlier": ("上次例会", "earlier meeting"),
+    "meeting.item.line": ("{what} — {who} · 期限 {due}", "{what} — {who} · due {due}"),
+    "meeting.item.failed": ("未能保存：{error}", "Could not save: {error}"),
+    "meeting.item.locked": ("添加或关闭督办事项需要管理密码", "Adding or closing action items needs the office password"),
+}
