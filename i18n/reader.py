@@ -31,6 +31,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reader.parse_failed": ("无法读取文件：{detail}", "The file could not be read: {detail}"),
     "reader.parse_crashed": ("读取文件时处理进程异常退出（文件可能过大或已损坏），未读取；其他文件不受影响",
                              "The reading process died on this file (too large or damaged); other files are unaffected"),
+    "reader.out_of_memory": ("文件太大，读取时超出内存上限（{limit} MB），未读取；请拆分后上传",
+                             "The file needs more memory than allowed ({limit} MB) to read; split it"),
     "reader.parse_timeout": ("读取文件超时（超过 {seconds} 秒），未读取", "Reading timed out after {seconds} s"),
     "reader.csv_encoding": ("无法识别文件编码（试过 UTF-8、GB18030、UTF-16）", "Unknown text encoding (tried UTF-8, GB18030, UTF-16)"),
     "reader.workbook_empty": ("工作簿里没有任何数据", "The workbook holds no data"),

@@ -119,8 +119,8 @@ def read_file(name: str, path: str | None, data: bytes | None, mappings: dict | 
         info = guards.inspect(name, data)
         raw_sheets = _parse(name, data, info)
     except Exception as exc:
-        if isinstance(exc, MemoryError):
-            exc = guards.GuardError("parse_crashed")
+        if type(exc).__name__.endswith("MemoryError"):  # MemoryError, pyarrow's ArrowMemoryError
+            exc = guards.GuardError("out_of_memory", limit=_memory_limit_mb())
         elif not isinstance(exc, guards.GuardError):  # a surprise in one file must not cost the others
             exc = guards.GuardError("parse_failed", detail=type(exc).__name__)
         problems.add(None, None, None, exc.code, exc.severity, **exc.params)
@@ -137,7 +137,10 @@ def read_file(name: str, path: str | None, data: bytes | None, mappings: dict | 
             try:
                 sr = read_sheet(name, raw, hints, mappings, secret, problems)
             except Exception as exc:  # one sheet's surprise must not cost the other sheets
-                problems.add(raw.name, None, None, "parse_failed", "error", detail=type(exc).__name__)
+                if type(exc).__name__.endswith("MemoryError"):
+                    problems.add(raw.name, None, None, "out_of_memory", "error", limit=_memory_limit_mb())
+                else:
+                    problems.add(raw.name, None, None, "parse_failed", "error", detail=type(exc).__name__)
                 result.sheets.append(SheetReport(name, raw.name, "failed", hidden=raw.hidden))
                 continue
             result.sheets.append(sr.report)
@@ -149,6 +152,10 @@ def read_file(name: str, path: str | None, data: bytes | None, mappings: dict | 
     del loaded_any
     result.problems = problems.items
     return result
+
+
+def _memory_limit_mb() -> int | str:
+    return os.environ.get("LEDGERS_MEMORY_MB", "?")
 
 
 def _nonblank(v: object) -> bool:

@@ -9,6 +9,7 @@ tens of milliseconds, not a Python start-up; the app's threads (Streamlit) are n
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import resource
 import time
 from typing import Any
@@ -43,13 +44,14 @@ def _limit_memory(memory_mb: int) -> None:
 
 
 def _child_main(conn: Any, jobs: list, mappings: dict | None, secret: bytes, memory_mb: int) -> None:
+    os.environ["LEDGERS_MEMORY_MB"] = str(memory_mb)  # for the message naming the limit
     _limit_memory(memory_mb)
     for k, (name, path, data) in enumerate(jobs):
         conn.send(("start", k))
         try:
             result = read_file(name, path, data, mappings, secret)
         except MemoryError:
-            result = _failed(name, "parse_crashed")
+            result = _failed(name, "out_of_memory", limit=memory_mb)
         conn.send(("done", k, result))
     conn.send(("end",))
     conn.close()
