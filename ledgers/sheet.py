@@ -346,7 +346,7 @@ def read_sheet(file: str, raw: RawSheet, file_hints: list[str], mappings: dict |
                                                         (fit.bottom if fit else g_row) + 1, spec.key))
     assert fit is not None
     report.header_row = fit.bottom + 1
-    above = [" ".join(v for v in row if v) for row in head[: fit.top] if any(row)]
+    above = [" ".join(dict.fromkeys(v for v in row if v)) for row in head[: fit.top] if any(row)]
     if above:
         problems.add(sheet, None, None, "rows_above_header", "info", header=fit.bottom + 1,
                      text="；".join(a[:40] for a in above[:3]))

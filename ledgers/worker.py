@@ -2,31 +2,29 @@
 
 A file that slips past ``ledgers.guards`` and makes calamine abort or balloon kills only the child:
 the parent names that file in the report and carries on with the remaining files in a fresh child.
-Children fork from a ``forkserver`` that has already imported pandas and the reader, so one costs
-tens of milliseconds, not a Python start-up; the app's threads (Streamlit) are never forked.
+The child is ``python -m ledgers.worker`` (one per ``load_files`` call, ~0.5 s to import pandas):
+multiprocessing's spawn/forkserver would re-run the caller's ``__main__`` in the child, and under
+Streamlit that is the app script itself. Requests and results travel as pickles over stdin/stdout.
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
+import pickle
+import queue
 import resource
+import subprocess
+import sys
+import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from ledgers.reader import FileResult, read_file
 from ledgers.report import SheetReport
 from ledgers.sheet import Problems
 
-_CTX: Any = None
-
-
-def _context() -> Any:
-    global _CTX
-    if _CTX is None:
-        _CTX = mp.get_context("forkserver")
-        _CTX.set_forkserver_preload(["ledgers.reader", "ledgers.worker"])
-    return _CTX
+_ROOT = str(Path(__file__).resolve().parent.parent)
 
 
 def _limit_memory(memory_mb: int) -> None:
@@ -43,18 +41,25 @@ def _limit_memory(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _child_main(conn: Any, jobs: list, mappings: dict | None, secret: bytes, memory_mb: int) -> None:
+def _child() -> None:
+    jobs, mappings, secret, memory_mb = pickle.load(sys.stdin.buffer)
+    out = sys.stdout.buffer
+    sys.stdout = sys.stderr  # a stray print must not corrupt the result stream
     os.environ["LEDGERS_MEMORY_MB"] = str(memory_mb)  # for the message naming the limit
     _limit_memory(memory_mb)
+
+    def send(msg: tuple) -> None:
+        pickle.dump(msg, out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
+
     for k, (name, path, data) in enumerate(jobs):
-        conn.send(("start", k))
+        send(("start", k))
         try:
             result = read_file(name, path, data, mappings, secret)
         except MemoryError:
             result = _failed(name, "out_of_memory", limit=memory_mb)
-        conn.send(("done", k, result))
-    conn.send(("end",))
-    conn.close()
+        send(("done", k, result))
+    send(("end",))
 
 
 def _failed(name: str, code: str, **params: Any) -> FileResult:
@@ -63,36 +68,41 @@ def _failed(name: str, code: str, **params: Any) -> FileResult:
     return FileResult(name, problems=problems.items, sheets=[SheetReport(name, None, "failed")])
 
 
+def _pump(stream: Any, inbox: queue.Queue) -> None:
+    try:
+        while True:
+            inbox.put(pickle.load(stream))
+    except Exception:  # EOF or a truncated pickle: the child is gone
+        inbox.put(("eof",))
+
+
 def run_jobs(jobs: list[tuple[str, str | None, bytes | None]], mappings: dict | None, secret: bytes, *,
              timeout: float = 120.0, memory_mb: int = 4096) -> list[FileResult]:
     """Results in job order; ``timeout`` applies to each file."""
-    ctx = _context()
     results: dict[int, FileResult] = {}
     pending = list(range(len(jobs)))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [_ROOT, os.environ.get("PYTHONPATH")])))
     while pending:
-        receiver, sender = ctx.Pipe(duplex=False)
         batch = list(pending)
-        proc = ctx.Process(target=_child_main, args=(sender, [jobs[i] for i in batch], mappings, secret, memory_mb),
-                           daemon=True)
-        proc.start()
-        sender.close()
+        proc = subprocess.Popen([sys.executable, "-m", "ledgers.worker"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=_ROOT, env=env)
+        inbox: queue.Queue = queue.Queue()
+        reader = threading.Thread(target=_pump, args=(proc.stdout, inbox), daemon=True)
+        reader.start()
+        try:
+            pickle.dump(([jobs[i] for i in batch], mappings, secret, memory_mb), proc.stdin,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+            proc.stdin.close()
+        except (BrokenPipeError, OSError):
+            pass  # the child died at start; the inbox says so
         current: int | None = None
-        deadline = time.monotonic() + timeout
         failure: str | None = None
+        deadline = time.monotonic() + timeout + 10  # start-up (imports) is not the file's fault
         while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                failure = "parse_timeout"
-                break
             try:
-                if not receiver.poll(min(left, 0.5)):
-                    if not proc.is_alive() and not receiver.poll(0):
-                        failure = "parse_crashed"
-                        break
-                    continue
-                msg = receiver.recv()
-            except (EOFError, OSError):
-                failure = "parse_crashed"
+                msg = inbox.get(timeout=max(deadline - time.monotonic(), 0.01))
+            except queue.Empty:
+                failure = "parse_timeout"
                 break
             if msg[0] == "start":
                 current = batch[msg[1]]
@@ -101,16 +111,22 @@ def run_jobs(jobs: list[tuple[str, str | None, bytes | None]], mappings: dict | 
                 results[batch[msg[1]]] = msg[2]
                 pending.remove(batch[msg[1]])
                 current = None
-            else:
+            elif msg[0] == "end":
                 break
-        receiver.close()
+            else:
+                failure = "parse_crashed"
+                break
         if failure:
-            if proc.is_alive():
-                proc.kill()
+            proc.kill()
             culprit = current if current is not None else (pending[0] if pending else None)
             if culprit is not None and culprit in pending:
                 params = {"seconds": int(timeout)} if failure == "parse_timeout" else {}
                 results[culprit] = _failed(jobs[culprit][0], failure, **params)
                 pending.remove(culprit)
-        proc.join(5)
+        proc.wait(10)
+        reader.join(5)
     return [results[i] for i in range(len(jobs))]
+
+
+if __name__ == "__main__":
+    _child()
