@@ -24,14 +24,23 @@ def theme_page(theme: str) -> str:
     return f"pages/{theme}.py"
 
 
+# URL of each page. Deliberately not the file's stem: while Streamlit's legacy pages/ mode is on (a
+# fresh server's first request, every AppTest run) a URL equal to a file stem runs that file alone,
+# without app.py's sidebar; a distinct URL always goes through app.py and st.navigation.
+URLS = {"overview": "dashboard", "safety": "safety-fire", "culture": "culture-education",
+        "environment": "environment-sanitation", "service": "services-welfare", "party": "party-partners",
+        "meeting": "meeting-slides", "data": "ledgers", "targets": "target-settings"}
+
+
 def navigation(root: Path, lang: str) -> dict[str, list[st.Page]]:
     """Sections for st.navigation: the dashboard pages, then data and targets."""
-    board = [st.Page(root / OVERVIEW, title=t("ui.nav.overview", lang), icon=":material/dashboard:", url_path="overview",
-                     default=True)]
-    board += [st.Page(root / theme_page(th), title=t(f"theme.{th}", lang), icon=THEME_ICONS[th], url_path=th)
+    board = [st.Page(root / OVERVIEW, title=t("ui.nav.overview", lang), icon=":material/dashboard:",
+                     url_path=URLS["overview"], default=True)]
+    board += [st.Page(root / theme_page(th), title=t(f"theme.{th}", lang), icon=THEME_ICONS[th], url_path=URLS[th])
               for th in THEMES]
     board.append(st.Page(root / MEETING, title=t("meeting.nav", lang), icon=":material/co_present:",
-                         url_path="meeting"))
-    manage = [st.Page(root / DATA, title=t("ui.nav.data", lang), icon=":material/upload_file:", url_path="data"),
-              st.Page(root / TARGETS, title=t("ui.nav.targets", lang), icon=":material/tune:", url_path="targets")]
+                         url_path=URLS["meeting"]))
+    manage = [st.Page(root / DATA, title=t("ui.nav.data", lang), icon=":material/upload_file:", url_path=URLS["data"]),
+              st.Page(root / TARGETS, title=t("ui.nav.targets", lang), icon=":material/tune:",
+                      url_path=URLS["targets"])]
     return {t("ui.nav.section.board", lang): board, t("ui.nav.section.manage", lang): manage}

@@ -154,14 +154,9 @@ def _targets(key: tuple) -> dict[str, Any]:
 
 
 def current_view() -> View:
-    """The view app.py computed for this run."""
-    view = st.session_state.get(VIEW)
-    if view is None:
-        # A deep link (/overview) as the first request of a fresh server runs the page file alone:
-        # Streamlit's legacy pages/ mode stays on until some run calls st.navigation. Switch it off and
-        # run again, so app.py (sidebar, data, navigation) runs first as on every later request.
-        from streamlit.runtime.pages_manager import PagesManager
+    """The view app.py computed for this run (drawn here should a page ever run without app.py)."""
+    if VIEW not in st.session_state:
+        from ui import sidebar
 
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-    return view
+        return sidebar.render(lang())
+    return st.session_state[VIEW]

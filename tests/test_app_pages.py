@@ -1,0 +1,206 @@
+"""Every page through Streamlit's AppTest: runs on the sample, uploads, targets, language.
+
+AppTest drives the real app.py (st.navigation, sidebar, pages) in-process; the file uploader is
+driven through AppTest's own ``file_uploader(...).set_value`` (supported by streamlit 1.67).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from streamlit.testing.v1 import AppTest
+
+from metrics.registry import METRICS
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["pages/overview.py", "pages/safety.py", "pages/culture.py", "pages/environment.py",
+         "pages/service.py", "pages/party.py", "pages/data.py", "pages/targets.py"]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a fresh data folder per test: no test touches ./data, targets and snapshots start empty
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("LEDGERS_IN_PROCESS", "1")  # the reader's switch for tests: no child process
+    monkeypatch.chdir(ROOT)
+
+
+def app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+
+
+def view(at: AppTest):
+    return at.session_state["_view"]
+
+
+def no_exceptions(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def messy_activities() -> bytes:
+    """An office-style activities workbook: title and blank rows, synonyms, text dates, a totals row."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws.append(["桃园社区2026年文体活动台账"])
+    ws.append([])
+    ws.append(["日期", "活动内容", "类型", "参加人数 ", "合作单位"])
+    dates = ["2026/1/8", "2026年2月3日", "2026.3.5", "2026-03-28", "2026/4/18", "2026/5/9", "2026/6/2",
+             "2026/7/15", "2026/8/1", "2026/9/9", "2026/10/10", "2026/11/11"]
+    for i, day in enumerate(dates):
+        ws.append([day, f"广场舞比赛{i + 1}", "文体", f"{20 + i}人", "供电局、电信局"])
+    ws.append(["合计", "", "", "294", ""])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_every_page_runs_on_the_sample() -> None:
+    at = app()
+    no_exceptions(at)
+    for page in PAGES:
+        at.switch_page(page).run()
+        no_exceptions(at)
+        assert at.title, page
+
+
+def test_overview_lists_all_46_metrics_with_status_words() -> None:
+    at = app()
+    labels = [link.label for link in at.page_link]
+    for spec in METRICS:
+        assert any(label.startswith(f"{spec.id} {spec.name_zh}") for label in labels), spec.id
+    shown = view(at).results.metrics
+    assert len(shown) == 46
+    html = " ".join(m.value for m in at.markdown)
+    for word in ("达标", "需关注", "未达标", "无数据"):
+        assert word in html
+
+
+def test_overview_status_filter_narrows_the_rows() -> None:
+    at = app()
+    at.pills(key="status_filter").set_value(["behind"]).run()
+    behind = [m.id for m in view(at).results.metrics if m.status == "behind"]
+    metric_links = [link.label for link in at.page_link if link.label.split(" ")[0] in {s.id for s in METRICS}]
+    assert sorted(label.split(" ")[0] for label in metric_links) == sorted(behind)
+
+
+def test_theme_page_has_a_chart_and_evidence_per_metric() -> None:
+    at = app()
+    at.switch_page("pages/safety.py").run()
+    no_exceptions(at)
+    safety = [m for m in view(at).results.metrics if m.theme == "safety"]
+    assert len(at.expander) == len(safety)
+    assert any("计算方法" in e.label for e in at.expander)
+
+
+def test_upload_changes_values_and_import_report() -> None:
+    at = app()
+    before = view(at).results.get("B04")
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="uploader").set_value(("桃园社区活动台账.xlsx", messy_activities(), XLSX)).run()
+    no_exceptions(at)
+    v = view(at)
+    assert v.dataset.kind == "upload"
+    assert at.sidebar.radio(key="source").value == "upload"
+    b04 = v.results.get("B04")
+    assert b04.value == 12 and b04.value != before.value
+    # the import report is the upload's: its file, and the totals row said to be ignored
+    tables = " ".join(df.value.to_csv() for df in at.dataframe)
+    assert "桃园社区活动台账.xlsx" in tables
+    assert "合计" in tables
+    # and the overview shows the new number
+    at.switch_page("pages/overview.py").run()
+    no_exceptions(at)
+    assert any("12 次" in m.value for m in at.markdown)
+    assert v.dataset.snapshot_id is not None  # kept as a snapshot in the store
+
+
+def test_failed_upload_keeps_what_was_shown() -> None:
+    at = app()
+    before = view(at).results.get("B04").value
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="uploader").set_value(("坏文件.xlsx", b"this is not a workbook", XLSX)).run()
+    no_exceptions(at)
+    assert at.error, "a refused upload says so"
+    v = view(at)
+    assert v.dataset.kind == "sample" and v.results.get("B04").value == before
+
+
+def test_unknown_sheet_is_mapped_by_hand_and_remembered() -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws.append(["哪天", "干了啥", "分类"])
+    for day in ("2026-02-01", "2026-03-01", "2026-04-01"):
+        ws.append([day, "党课", "党建"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    at = app()
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="uploader").set_value(("杂表.xlsx", buf.getvalue(), XLSX)).run()
+    no_exceptions(at)
+    mapper = [s for s in at.selectbox if str(s.key).startswith("map-ledger-")]
+    assert mapper, "the unknown sheet gets a mapper"
+    signature = mapper[0].key.removeprefix("map-ledger-")
+    mapper[0].set_value("activities").run()
+    for header, column in (("哪天", "活动日期"), ("干了啥", "活动名称"), ("分类", "活动类别")):
+        at.selectbox(key=f"map-col-{signature}-activities-{header}").set_value(column)
+    at.run()
+    at.button(key=f"map-save-{signature}").click().run()
+    no_exceptions(at)
+    v = view(at)
+    assert v.dataset.kind == "upload" and v.results.get("T14").value == 3
+    from store.db import Store, default_data_dir
+
+    assert signature in Store(default_data_dir()).mappings()
+
+
+def test_editing_a_target_changes_the_status_and_restoring_brings_it_back() -> None:
+    at = app()
+    assert view(at).results.get("B04").status == "met"
+    at.switch_page("pages/targets.py").run()
+    at.selectbox(key="target_metric").set_value("B04").run()
+    at.number_input(key="target_value_B04").set_value(20.0)
+    at.button(key="target_save").click().run()
+    no_exceptions(at)
+    b04 = view(at).results.get("B04")
+    assert b04.target == 20 and b04.target_source == "office" and b04.status == "behind"
+    assert any("居委会设定" in df.value.to_csv() for df in at.dataframe)
+    at.button(key="target_restore").click().run()
+    b04 = view(at).results.get("B04")
+    assert b04.target == 4 and b04.status == "met"
+
+
+def test_switching_a_metric_off_hides_it() -> None:
+    at = app()
+    at.switch_page("pages/targets.py").run()
+    at.selectbox(key="target_metric").set_value("B05c").run()
+    at.toggle(key="target_enabled_B05c").set_value(False)
+    at.button(key="target_save").click().run()
+    assert view(at).results.get("B05c") is None
+    assert len(view(at).results.metrics) == 45
+
+
+def test_language_switch_changes_labels_and_metric_names() -> None:
+    at = app()
+    assert "总览" in at.title[0].value
+    at.sidebar.segmented_control(key="lang").set_value("en").run()
+    no_exceptions(at)
+    assert "campaign metrics" in at.title[0].value
+    labels = [link.label for link in at.page_link]
+    assert any("Fire equipment provision rate" in label for label in labels)
+    assert at.sidebar.selectbox[0].label == "Year"
+    at.switch_page("pages/targets.py").run()
+    assert at.title[0].value == "Targets"
+
+
+def test_year_picker_recomputes_for_the_earlier_year() -> None:
+    at = app()
+    at.sidebar.selectbox(key=f"year:{view(at).dataset.id}").set_value(2025).run()
+    no_exceptions(at)
+    v = view(at)
+    assert v.year == 2025 and v.results.year == 2025 and v.as_of.year == 2025
