@@ -72,6 +72,10 @@ _KIND = {str: "s", float: "f", int: "i", bool: "b", type(None): "n", dt.date: "d
 
 def kinds(s: pd.Series) -> pd.Series:
     """A one-letter kind of every cell (calamine hands out plain Python objects): s f i b n d t o."""
+    inferred = pd.api.types.infer_dtype(s.to_numpy(dtype=object), skipna=False)
+    whole = {"string": "s", "floating": "f", "integer": "i", "boolean": "b"}.get(inferred)
+    if whole:  # one type throughout (the usual case): no per-cell look
+        return pd.Series(whole, index=s.index, dtype=object)
     return s.map(type, na_action=None).map(_KIND).fillna("o")
 
 
@@ -118,7 +122,7 @@ def to_date(s: pd.Series, kind: pd.Series, strs: pd.Series, blank: pd.Series) ->
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
     is_dt = kind == "d"
     if is_dt.any():
-        out[is_dt] = pd.to_datetime(s[is_dt].map(lambda v: dt.datetime(v.year, v.month, v.day)))
+        out[is_dt] = pd.to_datetime(s[is_dt].to_numpy(dtype=object)).normalize().as_unit("ns")
     num = kind.isin(["i", "f"]) & ~blank
     serial = pd.Series(np.nan, index=s.index)
     if num.any():

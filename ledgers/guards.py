@@ -223,13 +223,14 @@ def _check_extent(part: str, xml: bytes) -> None:
     else:
         if re.search(rb' r="[A-Z]\d', xml):
             max_col = max(max_col, 26)
-    # row numbers: row elements carry them; a cell can claim its own (7+ digits looked at)
-    row_nums = re.findall(rb'<row\b[^>]*?\sr="(\d+)"', xml)
-    if row_nums:
-        max_row = max(max_row, max(int(r) for r in row_nums))
-    big = re.findall(rb' r="[A-Z]+(\d{7,})"', xml)
-    if big:
-        max_row = max(max_row, max(int(r) for r in big))
+    # row numbers: rows come in order, so the last row element carries the largest; a file that breaks
+    # the order with 7-digit rows is read in full, and one that breaks it below a million rows costs
+    # at most the child's memory cap
+    last = xml.rfind(b"<row ")
+    if last >= 0 and (m := re.match(rb'<row\b[^>]*?\sr="(\d+)"', xml[last:last + 200])):
+        max_row = max(max_row, int(m.group(1)))
+    if re.search(rb' r="[A-Z]*\d{7,}"', xml):
+        max_row = max(max_row, *(int(r) for r in re.findall(rb' r="[A-Z]*(\d{7,})"', xml)))
     cells = max_row * max_col
     if max_col > MAX_COLS or max_row > MAX_ROWS or cells > MAX_CELLS:
         ref = f"A1:{_letters(max_col)}{max_row}"
