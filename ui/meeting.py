@@ -22,7 +22,8 @@ from i18n import t
 from ui import projector as look
 
 THEMES = ("safety", "culture", "environment", "service", "party")
-THEME_ICONS = {"safety": "🧯", "culture": "🎭", "environment": "🌳", "service": "🤝", "party": "🚩"}
+# glyphs only from the CJK font or DejaVu: a projector PC without an emoji font must not show tofu
+STALE_ICON = "◷"
 ATTENTION = ("behind", "at_risk")  # metrics that get a slide of their own, worst first
 MODE_PARAM, SLIDE_PARAM, PROJECTOR = "mode", "slide", "projector"
 TOGGLE_KEY = "meeting_projector"
@@ -156,7 +157,7 @@ def freshness_html(rows: Sequence[Freshness], lang: str) -> str:
         return f"<p class='sub'>{_e(t('meeting.freshness.none', lang))}</p>"
     cells = "".join(
         f"<div>{_e(r.name)}"
-        + (f"<span class='flag stale'>⏱ {_e(t('meeting.freshness.stale', lang))}</span>" if r.stale else "")
+        + (f"<span class='flag stale'>{STALE_ICON} {_e(t('meeting.freshness.stale', lang))}</span>" if r.stale else "")
         + f"<span class='date'>{r.newest.isoformat()}</span></div>" for r in rows)
     return f"<div class='fresh'>{cells}</div>"
 
@@ -166,7 +167,7 @@ def theme_table_html(members: Sequence[Any], stale_ids: set[str], lang: str) -> 
     heads = "".join(f"<th>{_e(t(f'meeting.col.{c}', lang))}</th>" for c in ("metric", "value", "target", "status"))
     rows = []
     for m in members:
-        stale = (f"<span class='flag stale'>⏱ {_e(t('meeting.freshness.stale', lang))}</span>"
+        stale = (f"<span class='flag stale'>{STALE_ICON} {_e(t('meeting.freshness.stale', lang))}</span>"
                  if m.id in stale_ids else "")
         rows.append(f"<tr><td><b>{_e(m.id)}</b> {_e(metric_name(m, lang))}{stale}</td>"
                     f"<td class='num'>{_e(format_value(m, lang))}</td>"
@@ -253,7 +254,7 @@ def deck(view: Any, *, projector: bool) -> None:
         mode.button("✕ " + t("meeting.exit", lang), key="meeting_exit", on_click=_set_mode, args=(False,),
                     width="stretch")
     else:
-        mode.button("📽️ " + t("meeting.enter", lang), key="meeting_enter", on_click=_set_mode, args=(True,),
+        mode.button("▶ " + t("meeting.enter", lang), key="meeting_enter", on_click=_set_mode, args=(True,),
                     width="stretch")
     if slide.kind == "summary":
         summary_slide(view)
@@ -267,7 +268,7 @@ def _slide_title(slide: Slide, view: Any, lang: str) -> str:
     if slide.kind == "summary":
         return t("meeting.summary.title", lang)
     if slide.kind == "theme":
-        return f"{THEME_ICONS[slide.key]} {t(f'theme.{slide.key}', lang)}"
+        return t(f"theme.{slide.key}", lang)
     m = view.results.get(slide.key)
     return t("meeting.metric.title", lang, id=slide.key, name=metric_name(m, lang) if m else "")
 
@@ -280,7 +281,7 @@ def summary_slide(view: Any) -> None:
     st.html(f"<div class='deck'>{counts_html(view.results, lang)}</div>")
     left, right = st.columns([1.15, 1], gap="large")
     with left:
-        st.html(f"<div class='deck'><h2>📌 {_e(t('meeting.summary.open_items', lang))}</h2></div>")
+        st.html(f"<div class='deck'><h2>{_e(t('meeting.summary.open_items', lang))}</h2></div>")
         items = order_items(_store_items(None, "open"), meeting)
         if not items:
             st.html(f"<div class='deck'><p class='sub'>{_e(t('meeting.summary.no_open', lang))}</p></div>")
@@ -292,7 +293,7 @@ def summary_slide(view: Any) -> None:
                     f"{_e(t('meeting.summary.more_items', lang, n=len(items) - SUMMARY_ITEMS))}</p></div>")
     with right:
         rows = freshness(data.ledger_newest(view.dataset.frames), view.stale, lang)
-        st.html(f"<div class='deck'><h2>🗂️ {_e(t('meeting.freshness.title', lang))}</h2>"
+        st.html(f"<div class='deck'><h2>{_e(t('meeting.freshness.title', lang))}</h2>"
                 f"{freshness_html(rows, lang)}</div>")
 
 
@@ -325,7 +326,7 @@ def metric_slide(view: Any, result: Any) -> None:
         fig = metric_figure(result, hist, lang, events=events, results=view.results.metrics, as_of=view.as_of)
         render.chart(projector_figure(fig), key=f"meeting-fig-{result.id}")
     with side:
-        st.html(f"<div class='deck'><h2>📌 {_e(t('meeting.metric.items', lang))}</h2></div>")
+        st.html(f"<div class='deck'><h2>{_e(t('meeting.metric.items', lang))}</h2></div>")
         action_panel(view, result, where="slide")
 
 
@@ -435,4 +436,4 @@ def _add_form(metric_id: str, lang: str, *, where: str) -> None:
         st.error(t("meeting.item.failed", lang, error=exc))
         return
     st.session_state.pop("_pdf", None)
-    st.toast(t("meeting.item.added", lang), icon="📌")
+    st.toast(t("meeting.item.added", lang), icon=":material/push_pin:")

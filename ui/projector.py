@@ -79,6 +79,8 @@ DECK_CSS = f"""
 .st-key-meeting_enter button {{ min-height: 72px; width: 100%; }}
 .st-key-meeting_prev button p, .st-key-meeting_next button p, .st-key-meeting_exit button p,
 .st-key-meeting_enter button p {{ font-size: 28px; font-weight: 800; }}
+.st-key-meeting_next button {{ background: #0B3D91; border-color: #0B3D91; }}
+.st-key-meeting_next button p {{ color: #FFFFFF; }}
 [class*="st-key-meeting_done"] button, [class*="st-key-meeting_reopen"] button {{ min-height: 52px; }}
 </style>
 """

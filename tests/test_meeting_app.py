@@ -1,0 +1,135 @@
+"""Meeting mode through AppTest: the switch, the URL, next/previous, action items that persist."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("LEDGERS_IN_PROCESS", "1")  # the reader's test switch: no child process
+    monkeypatch.chdir(ROOT)
+
+
+def app(**params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def ok(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def slide_html(at: AppTest) -> str:
+    return "\n".join(h.value for h in at.html)
+
+
+def title(at: AppTest) -> str:
+    return next(h.value for h in at.html if "<h1>" in h.value)
+
+
+def submit(at: AppTest, form: str):
+    """The submit button of the form whose key starts with ``form``."""
+    return next(b for b in at.button if b.form_id.startswith(form) or (b.key or "").startswith(f"FormSubmitter:{form}"))
+
+
+def param(at: AppTest, key: str) -> str | None:
+    value = at.query_params.get(key)
+    return value[0] if isinstance(value, list) else value
+
+
+def test_sidebar_toggle_enters_and_the_exit_button_leaves_projector_mode() -> None:
+    at = app()
+    ok(at)
+    assert "meeting_exit" not in [b.key for b in at.button]
+    at.toggle(key="meeting_projector").set_value(True).run()
+    ok(at)
+    assert param(at, "mode") == "projector" and param(at, "slide") == "1"
+    assert "指标状态总览" in title(at)
+    at.button(key="meeting_exit").click().run()
+    ok(at)
+    assert param(at, "mode") is None
+    assert "meeting_exit" not in [b.key for b in at.button]
+    assert at.toggle(key="meeting_projector").value is False
+
+
+def test_url_opens_straight_into_a_slide_and_next_prev_move_it() -> None:
+    at = app(mode="projector", slide="3")
+    ok(at)
+    assert "文体教育" in title(at)  # 1 summary, 2 治安消防, 3 文体教育
+    assert "第 3 / " in slide_html(at)
+    at.button(key="meeting_next").click().run()
+    ok(at)
+    assert param(at, "slide") == "4" and "环境卫生" in title(at)
+    at.button(key="meeting_prev").click().run()
+    at.button(key="meeting_prev").click().run()
+    ok(at)
+    assert param(at, "slide") == "2" and "治安消防" in title(at)
+    at.button(key="meeting_prev").click().run()
+    assert param(at, "slide") == "1" and at.button(key="meeting_prev").disabled
+
+
+def test_out_of_range_slide_is_clamped() -> None:
+    at = app(mode="projector", slide="999")
+    ok(at)
+    n = int(param(at, "slide"))
+    assert n > 6 and at.button(key="meeting_next").disabled
+    assert f"第 {n} / {n} 页" in slide_html(at)
+
+
+def test_action_item_added_on_a_metric_slide_survives_a_fresh_run() -> None:
+    at = app(mode="projector", slide="7")  # the first metric slide: the first behind metric
+    ok(at)
+    metric_id = title(at).split("<h1>")[1].split()[0]
+    at.text_input(key=f"meeting_what_slide_{metric_id}").input("补充调解员并每周回访")
+    at.text_input(key=f"meeting_who_slide_{metric_id}").input("调解委员会")
+    submit(at, f"meeting_add_slide_{metric_id}").click().run()
+    ok(at)
+    assert "补充调解员并每周回访" in slide_html(at)
+
+    fresh = app(mode="projector", slide="1")  # a new session: only the store remembers
+    ok(fresh)
+    html = slide_html(fresh)
+    assert "补充调解员并每周回访" in html and "调解委员会" in html and metric_id in html
+    done = [b for b in fresh.button if b.key and b.key.startswith("meeting_done_summary_")]
+    assert len(done) == 1
+    done[0].click().run()
+    ok(fresh)
+    assert "补充调解员并每周回访" not in slide_html(fresh)  # the summary lists open items only
+    again = app(mode="projector", slide="7")
+    assert "已完成" in slide_html(again)
+
+
+def test_theme_page_expander_has_the_action_form() -> None:
+    at = app()
+    at.switch_page("pages/safety.py").run()
+    ok(at)
+    assert any(k.startswith("meeting_what_theme_") for k in (t.key for t in at.text_input if t.key))
+
+
+def test_password_guards_adding_and_closing() -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.secrets["password"] = "会议2026"
+    at.query_params["mode"] = "projector"
+    at.query_params["slide"] = "7"
+    at.run()
+    ok(at)
+    keys = [t.key for t in at.text_input if t.key]
+    assert not any(k.startswith("meeting_what_") for k in keys)
+    pw = next(t for t in at.text_input if t.key and t.key.startswith("meeting_pw_"))
+    pw.input("wrong")
+    submit(at, "meeting_unlock_").click().run()
+    assert not any(t.key.startswith("meeting_what_") for t in at.text_input if t.key)
+    pw = next(t for t in at.text_input if t.key and t.key.startswith("meeting_pw_"))
+    pw.input("会议2026")
+    submit(at, "meeting_unlock_").click().run()
+    ok(at)
+    assert any(t.key.startswith("meeting_what_") for t in at.text_input if t.key)

@@ -1,0 +1,134 @@
+"""Projector mode in a real browser at 1920×1080: type size, contrast, screenshots to look at.
+
+Starts ``streamlit run app.py`` on a free port with a temp data folder and drives Debian's chromium.
+Screenshots go to tests/_artifacts/ (git-ignored) for a person to judge from the back of the room.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ui.projector import contrast
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "_artifacts"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("no chromium at /usr/bin/chromium")
+    port = _free_port()
+    env = dict(os.environ, DASHBOARD_DATA_DIR=str(tmp_path_factory.mktemp("data")))
+    log = (tmp_path_factory.mktemp("log") / "streamlit.log").open("wb")
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "streamlit"), "run", "app.py", "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port)],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("streamlit did not come up")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def _rgb(css: str) -> str:
+    """'rgb(17, 17, 17)' -> '#111111' (opaque colours only)."""
+    r, g, b = (int(x) for x in re.findall(r"\d+", css)[:3])
+    return f"#{r:02X}{g:02X}{b:02X}"
+
+
+# every text element of the slide content (not Streamlit's own chrome)
+TEXT_SIZES_JS = """() => Array.from(document.querySelectorAll(
+  '.deck p, .deck td, .deck th, .deck .item, .deck .fresh div, .deck .badge, .deck .pos, .deck .sub'))
+  .filter(e => e.offsetParent !== null && e.textContent.trim())
+  .map(e => [e.textContent.trim().slice(0, 30), parseFloat(getComputedStyle(e).fontSize)])"""
+
+
+def _wait_slide(page, text: str) -> None:
+    page.wait_for_selector(f".deck h1:has-text('{text}')", timeout=90_000)
+    page.wait_for_timeout(1500)  # let plotly and fonts settle before measuring or shooting
+
+
+def test_projector_slides_are_large_and_high_contrast(server: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1920, "height": 1080})
+            page.goto(f"{server}/?mode=projector", wait_until="domcontentloaded")
+            _wait_slide(page, "指标状态总览")
+            assert "slide=1" in page.url
+            assert not page.locator("[data-testid='stSidebar']").is_visible()
+            page.screenshot(path=str(ARTIFACTS / "meeting_1_summary.png"))
+            sizes = page.evaluate(TEXT_SIZES_JS)
+            assert sizes and min(s for _, s in sizes) >= 24, sorted(sizes, key=lambda x: x[1])[:5]
+
+            ink = _rgb(page.evaluate("() => getComputedStyle(document.querySelector('.deck p')).color"))
+            paper = _rgb(page.evaluate(
+                "() => getComputedStyle(document.querySelector('.stMainBlockContainer')"
+                ".closest('.stApp')).backgroundColor"))
+            assert contrast(ink, paper) >= 7, (ink, paper)
+            for colour in page.evaluate("() => Array.from(document.querySelectorAll('.deck .card .w, .deck .badge'))"
+                                        ".map(e => getComputedStyle(e).color)"):
+                assert contrast(_rgb(colour), paper) >= 7, colour
+
+            nxt = page.locator(".st-key-meeting_next button")
+            assert nxt.bounding_box()["height"] >= 64
+            nxt.click()
+            _wait_slide(page, "治安消防")
+            page.wait_for_function("() => location.search.includes('slide=2')", timeout=30_000)
+            page.screenshot(path=str(ARTIFACTS / "meeting_2_theme.png"))
+            sizes = page.evaluate(TEXT_SIZES_JS)
+            assert min(s for _, s in sizes) >= 24, sorted(sizes, key=lambda x: x[1])[:5]
+            td = _rgb(page.evaluate("() => getComputedStyle(document.querySelector('.deck td')).color"))
+            assert contrast(td, paper) >= 7
+
+            page.goto(f"{server}/?mode=projector&slide=7", wait_until="domcontentloaded")
+            page.wait_for_selector(".deck .big", timeout=90_000)
+            page.wait_for_selector(".js-plotly-plot .xtick text", timeout=60_000)
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(ARTIFACTS / "meeting_3_metric.png"))
+            sizes = page.evaluate(TEXT_SIZES_JS)
+            assert min(s for _, s in sizes) >= 24, sorted(sizes, key=lambda x: x[1])[:5]
+            ticks = page.evaluate("() => Array.from(document.querySelectorAll('.js-plotly-plot .xtick text,"
+                                  " .js-plotly-plot .ytick text')).map(e => parseFloat(getComputedStyle(e).fontSize))")
+            assert ticks and min(ticks) >= 20, ticks
+        finally:
+            browser.close()
