@@ -432,7 +432,10 @@ def _type_rows(file: str, sheet: str, data: pd.DataFrame, fit: HeaderFit, spec: 
         problems.add(sheet, None, None, "blank_rows", "info", count=len(rows), rows=shown)
     for mask, code in ((total_row, "total_row"), (note_row & ~total_row, "note_row")):
         for row in mask[mask].index[:PROBLEM_CAP]:
-            problems.add(sheet, int(row), None, code, "info", text=_show(first_text[row]))
+            text = _show(first_text[row])
+            if code == "note_row":  # 填表人：李四 — the name after the colon is personal
+                text = re.split(r"[:：]", text, maxsplit=1)[0] + "：…" if re.search(r"[:：]", text) else text[:6]
+            problems.add(sheet, int(row), None, code, "info", text=text)
     for row in (repeated & ~total_row & ~note_row)[lambda m: m].index[:PROBLEM_CAP]:
         problems.add(sheet, int(row), None, "repeated_header", "info")
     keep = ~drop

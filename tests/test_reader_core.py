@@ -260,6 +260,7 @@ def test_totals_notes_and_blank_rows(tmp_path):
     assert frame["_row"].tolist() == [2, 4, 6]
     assert [p.row for p in probs(res, "total_row")] == [7, 8]
     assert [p.row for p in probs(res, "note_row")] == [9, 10]
+    assert "李四" not in probs(res, "note_row")[1].message
     (blank,) = probs(res, "blank_rows")
     assert blank.params["count"] == 2 and "3、5" in blank.message
     sheet = res.report.sheets[0]
@@ -480,3 +481,22 @@ def test_report_to_dict_shape(tmp_path):
     assert set(p) >= {"file", "sheet", "row", "column", "message", "severity", "code"}
     assert d["sheets"][0]["status"] == "loaded"
     assert res.report.problems[0].text("en").startswith("File 'r.xlsx'")
+
+
+def test_repeated_problems_are_capped_with_a_summary(tmp_path):
+    rows = [ACT] + [["待定", f"a{i}", "文体", 1, 1] for i in range(120)] + [act_row(1)]
+    res = load(xlsx(tmp_path / "cap.xlsx", {"活动台账": rows}))
+    listed = probs(res, "bad_date")
+    assert len(listed) == 50 and [p.row for p in listed[:2]] == [2, 3]
+    (more,) = probs(res, "more_same")
+    assert more.params["count"] == 70 and more.column == "活动日期" and "70" in more.message
+    assert res.report.sheets[0].skipped == 120 and len(res.frames["activities"]) == 1
+
+
+def test_empty_frame_has_the_contract_columns():
+    from ledgers.reader import empty_frame
+
+    frame = empty_frame("volunteers")
+    assert list(frame.columns) == ["姓名", "姓名_key", "队伍", "加入日期", "状态", "联系电话", "联系电话_key",
+                                   "_file", "_sheet", "_row"]
+    assert str(frame["加入日期"].dtype) == "datetime64[ns]" and len(frame) == 0
