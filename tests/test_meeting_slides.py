@@ -1,0 +1,128 @@
+"""The pure side of meeting mode: slide list, item order, freshness, PDF rows, colours, projector figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import pytest
+
+from charts.figures import metric_figure
+from charts.palette import STATUSES
+from ui import meeting
+from ui.projector import INK, MUTED, PAPER, STATUS_TEXT, contrast
+
+D = dt.date(2026, 11, 20)
+MEETING = dt.date(2026, 11, 28)
+
+
+def m(id_: str, theme: str, status: str) -> SimpleNamespace:
+    return SimpleNamespace(id=id_, theme=theme, status=status)
+
+
+def results(*metrics: SimpleNamespace) -> SimpleNamespace:
+    return SimpleNamespace(metrics=list(metrics))
+
+
+THEME_SLIDES = [("theme", th) for th in meeting.THEMES]
+
+
+@pytest.mark.parametrize("metrics, attention", [
+    ((), []),
+    ((m("B01", "safety", "met"), m("B07a", "safety", "at_risk"), m("C01", "culture", "behind")),
+     [("metric", "C01"), ("metric", "B07a")]),  # behind before at risk, whatever the catalogue order
+    ((m("B08", "safety", "behind"), m("T15", "party", "behind"), m("T01", "service", "at_risk"),
+      m("X", "environment", "on_track"), m("Y", "environment", "no_data")),
+     [("metric", "B08"), ("metric", "T15"), ("metric", "T01")]),
+])
+def test_slides_summary_then_themes_then_attention(metrics, attention) -> None:
+    deck = meeting.slides(results(*metrics))
+    assert [(s.kind, s.key) for s in deck] == [("summary", "summary"), *THEME_SLIDES, *attention]
+    themes = {s.key: s.metric_ids for s in deck if s.kind == "theme"}
+    for x in metrics:
+        assert x.id in themes[x.theme]
+
+
+@pytest.mark.parametrize("raw, n, want", [
+    (None, 15, 1), ("3", 15, 3), ("0", 15, 1), ("-2", 15, 1), ("99", 15, 15), ("abc", 15, 1), (" 4 ", 15, 4),
+    ("2", 0, 1),
+])
+def test_clamp_slide(raw, n, want) -> None:
+    assert meeting.clamp_slide(raw, n) == want
+
+
+@dataclass
+class Item:
+    id: int
+    metric_id: str
+    what: str
+    who: str
+    due: dt.date
+    meeting_date: dt.date
+    status: str
+    overdue: bool
+
+
+def test_open_items_first_earlier_meetings_then_overdue_then_due() -> None:
+    items = [
+        Item(1, "B08", "done long ago", "物业", dt.date(2026, 10, 1), dt.date(2026, 9, 28), "done", False),
+        Item(2, "B08", "today, due soon", "楼组长", dt.date(2026, 12, 1), MEETING, "open", False),
+        Item(3, "T15", "last month, not yet due", "物业", dt.date(2026, 12, 20), dt.date(2026, 10, 28), "open", False),
+        Item(4, "T15", "last month, overdue", "楼组长", dt.date(2026, 11, 10), dt.date(2026, 10, 28), "open", True),
+        Item(5, "B08", "today, overdue already", "居委", dt.date(2026, 11, 27), MEETING, "open", True),
+    ]
+    assert [i.id for i in meeting.order_items(items, MEETING)] == [4, 3, 5, 2, 1]
+    rows = meeting.pdf_items(items, MEETING, "zh")
+    assert [r["action"] for r in rows][0] == "last month, overdue"
+    assert rows[0] == {"metric_id": "T15", "action": "last month, overdue", "owner": "楼组长",
+                       "due": "2026-11-10", "status": "未完成 · ⚠ 逾期"}
+    assert rows[-1]["status"] == "已完成"
+    html = meeting.item_html(items[3], MEETING, "zh", metric="T15")
+    assert "逾期" in html and "上次例会" in html and "T15" in html
+
+
+def test_freshness_uses_the_stale_set_it_is_given() -> None:
+    newest = {"activities": dt.date(2026, 11, 16), "fire_equipment": dt.date(2026, 9, 1),
+              "greening": dt.date(2026, 10, 31)}
+    rows = meeting.freshness(newest, {"fire_equipment"}, "zh")
+    assert rows[0].key == "fire_equipment" and rows[0].stale and rows[0].name == "消防器材台账"
+    assert [r.stale for r in rows[1:]] == [False, False]
+    html = meeting.freshness_html(rows, "zh")
+    assert html.count("未更新") == 1 and "2026-09-01" in html
+
+
+def test_freshness_agrees_with_ui_data() -> None:
+    """The slide flags exactly the ledgers the 未更新 badge flags (same function, same 45 days)."""
+    import pandas as pd
+
+    from metrics.registry import STARRED_DATES
+    from ui import data
+
+    key, col = next(iter(STARRED_DATES.items()))
+    frames = {key: pd.DataFrame({col: pd.to_datetime(["2026-09-01"])})}
+    stale = data.stale_ledgers(frames, D)
+    rows = meeting.freshness(data.ledger_newest(frames), stale, "zh")
+    assert [(r.key, r.stale) for r in rows] == [(key, True)]
+
+
+def test_every_slide_colour_passes_aaa() -> None:
+    for colour in (INK, MUTED, *STATUS_TEXT.values()):
+        assert contrast(colour, PAPER) >= 7, colour
+    assert set(STATUS_TEXT) == set(STATUSES)
+    assert contrast("#000000", "#FFFFFF") == pytest.approx(21)
+
+
+def test_badges_carry_icon_and_word() -> None:
+    html = meeting.badge("behind", "zh")
+    assert "✖" in html and "未达标" in html and "st-behind" in html
+
+
+def test_projector_figure_has_large_type() -> None:
+    r = SimpleNamespace(id="B08", name="纠纷调解率", name_en="Mediation rate", theme="safety", kind="ratio",
+                        unit="%", value=0.84, target=0.9, op=">=", status="behind", numerator=21, denominator=25,
+                        missing=[], items=[], expected=None, paced=False, target_source="plan", as_of=D)
+    fig = meeting.projector_figure(metric_figure(r, None, "zh"))
+    assert fig.layout.xaxis.tickfont.size >= 20 and fig.layout.yaxis.tickfont.size >= 20
+    assert fig.layout.font.size >= 24
+    assert all(a.font.size >= 20 for a in fig.layout.annotations)
