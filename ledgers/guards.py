@@ -106,7 +106,7 @@ def _inspect_zip(data: bytes) -> dict[str, set[tuple[int, int]]]:
     except (zipfile.BadZipFile, EOFError, ValueError) as exc:
         raise GuardError("zip_truncated") from exc
     names = {i.filename for i in infos}
-    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
+    if "xl/workbook.xml" not in names:  # .xlsb/.ods/.docx: binary parts the extent check cannot read
         raise GuardError("not_spreadsheet")
     total = sum(i.file_size for i in infos)
     if total > MAX_UNCOMPRESSED:
