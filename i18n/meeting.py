@@ -38,7 +38,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # action items
     "meeting.item.what": ("事项", "What"),
     "meeting.item.who": ("责任人", "Who"),
-    "meeting.item.who_help": ("角色或姓名，如 楼组长、物业", "A role or a name, e.g. building head, property office"),
+    "meeting.item.who_help": ("如 楼组长、物业", "e.g. building head, property office"),
     "meeting.item.due": ("完成期限", "Due"),
     "meeting.item.add": ("添加督办事项", "Add action item"),
     "meeting.item.added": ("已添加督办事项", "Action item added"),

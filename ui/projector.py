@@ -97,6 +97,7 @@ PROJECTOR_CSS = f"""
 .stMainBlockContainer li {{ font-size: {BODY_PX}px; color: {INK}; }}
 .stMainBlockContainer [data-testid="stWidgetLabel"] p {{ font-size: 24px; font-weight: 700; }}
 .stMainBlockContainer button p {{ font-size: 24px; }}
+.stMainBlockContainer input, [data-testid="stDateInput"] input {{ font-size: 24px !important; }}
 </style>
 """
 
