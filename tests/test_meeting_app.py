@@ -133,3 +133,25 @@ def test_password_guards_adding_and_closing() -> None:
     submit(at, "meeting_unlock_").click().run()
     ok(at)
     assert any(t.key.startswith("meeting_what_") for t in at.text_input if t.key)
+
+
+def test_pdf_receives_open_items_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+    import os
+
+    import report.pdf
+    from store.db import Store
+    from ui import sidebar
+
+    store = Store(Path(os.environ["DASHBOARD_DATA_DIR"]))
+    done = store.add_action_item("B08", "已办完的事", "物业", dt.date(2026, 10, 1), dt.date(2026, 9, 28))
+    store.set_action_status(done.id, "done")
+    store.add_action_item("T15", "补种绿地", "物业", dt.date(2020, 1, 1), dt.date(2019, 12, 1))
+    at = app()
+    ok(at)
+    seen: dict = {}
+    monkeypatch.setattr(report.pdf, "build_pdf", lambda *a, **k: seen.update(k) or b"%PDF")
+    sidebar.build_pdf(at.session_state["_view"])
+    rows = seen["action_items"]
+    assert [r["action"] for r in rows] == ["补种绿地", "已办完的事"]
+    assert rows[0]["status"] == "未完成 · ⚠ 逾期" and rows[0]["owner"] == "物业" and rows[0]["metric_id"] == "T15"

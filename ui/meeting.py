@@ -92,6 +92,11 @@ def pdf_items(items: Iterable[Any], meeting: dt.date, lang: str) -> list[dict[st
              "status": item_status(it, lang)} for it in order_items(items, meeting)]
 
 
+def pdf_action_items(lang: str) -> list[dict[str, Any]]:
+    """Every stored action item for the PDF's 督办事项 table (open and earlier ones first)."""
+    return pdf_items(_store_items(None), today(), lang)
+
+
 @dataclass(frozen=True)
 class Freshness:
     key: str

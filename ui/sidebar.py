@@ -149,4 +149,4 @@ def build_pdf(view: state.View) -> bytes:
     counts = {m.id: m.evidence_count for m in view.results.metrics}
     return report_pdf(view.results, report=view.dataset.report, history=hist, evidence_counts=counts,
                       sources=view.dataset.sources, community=view.community, lang=view.lang,
-                      figure_builder=figure)
+                      figure_builder=figure, action_items=meeting.pdf_action_items(view.lang))
