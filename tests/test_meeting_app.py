@@ -155,3 +155,15 @@ def test_pdf_receives_open_items_first(monkeypatch: pytest.MonkeyPatch) -> None:
     rows = seen["action_items"]
     assert [r["action"] for r in rows] == ["补种绿地", "已办完的事"]
     assert rows[0]["status"] == "未完成 · ⚠ 逾期" and rows[0]["owner"] == "物业" and rows[0]["metric_id"] == "T15"
+
+
+def test_english_slides() -> None:
+    at = app()
+    at.segmented_control(key="lang").set_value("en").run()
+    at.toggle(key="meeting_projector").set_value(True).run()
+    ok(at)
+    assert "Status summary" in title(at)
+    for _ in range(7):
+        at.button(key="meeting_next").click().run()
+        ok(at)
+    assert "Slide 8 of" in slide_html(at) and "Value" in slide_html(at)
