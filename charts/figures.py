@@ -349,7 +349,8 @@ def paced_count_figure(result: Any, hist: pd.DataFrame | None, lang: str = "zh",
                       legend={"y": -0.14, "yanchor": "top", "x": 0.0, "xanchor": "left"})
     top = max(target, float(result.value or 0), *ys, *prev["value"]) * 1.15 or 1
     fig.update_yaxes(range=[0, top], rangemode="tozero")
-    fig.update_xaxes(range=[start, end], dtick="M1",
+    # a week of room before 1 January keeps the "1月" tick clear of the y axis's "0"
+    fig.update_xaxes(range=[start - pd.Timedelta(days=8), end], dtick="M1",
                      tickformat="%-m月" if lang == "zh" else "%b")
     return apply(fig, height=380)
 

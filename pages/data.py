@@ -40,7 +40,8 @@ if len(sheets):
 problems = data.problems_table(report, lang)
 st.markdown(f"**{t('ui.data.problems', lang, n=len(problems))}**")
 if len(problems):
-    st.dataframe(problems, hide_index=True, width="stretch", height=min(40 + 35 * len(problems), 520))
+    st.dataframe(problems, hide_index=True, width="stretch", height=min(40 + 35 * len(problems), 520),
+                 column_config=data.problem_columns(problems))
 else:
     st.caption(t("ui.data.no_problems", lang))
 

@@ -6,6 +6,7 @@ wrappers live in ``ui.state``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -180,24 +181,31 @@ def problems_table(report: Mapping[str, Any], lang: str = "zh") -> pd.DataFrame:
                                              p.get("row") if isinstance(p.get("row"), int) else 0,
                                              _SEVERITY_ORDER.get(p.get("severity"), 3))):
         severity = p.get("severity") or "info"
-        rows.append([p.get("file") or "", p.get("sheet") or "", p.get("row") if p.get("row") else None,
+        rows.append([p.get("file") or "", p.get("sheet") or "", str(p["row"]) if p.get("row") else "",
                      p.get("column") or "", _severity(severity, lang), _message(p, lang)])
-    frame = pd.DataFrame(rows, columns=cols)
-    frame[cols[2]] = frame[cols[2]].astype("Int64")
-    return frame
+    return pd.DataFrame(rows, columns=cols)
+
+
+def problem_columns(table: pd.DataFrame) -> dict[str, Any]:
+    """Column widths for the problems table: the message gets the room."""
+    import streamlit as st  # column_config is streamlit's; only the page calls this
+
+    widths = ("medium", "small", "small", "small", "small", "large")
+    return {col: st.column_config.TextColumn(col, width=w) for col, w in zip(table.columns, widths, strict=False)}
 
 
 def _message(problem: Mapping[str, Any], lang: str) -> str:
-    """The reader's Chinese message, or the same message rendered in English from its code."""
-    if lang == "zh" or not problem.get("code"):
-        return problem.get("message") or ""
-    from ledgers.report import render
+    """What happened, without the file/sheet/row prefix the table already shows in its own columns;
+    in English rendered again from the problem's code."""
+    text = problem.get("message") or ""
+    if lang != "zh" and problem.get("code"):
+        from ledgers.report import render
 
-    try:
-        return render(lang, problem.get("file") or "", problem.get("sheet"), problem.get("row"),
-                      problem.get("column"), problem["code"], problem.get("params") or {})
-    except (KeyError, ValueError, IndexError):
-        return problem.get("message") or ""
+        with contextlib.suppress(KeyError, ValueError, IndexError):
+            text = render(lang, problem.get("file") or "", problem.get("sheet"), problem.get("row"),
+                          problem.get("column"), problem["code"], problem.get("params") or {})
+    head, sep, rest = text.partition("：" if lang == "zh" else ": ")
+    return rest.strip() if sep and problem.get("file") and str(problem["file"]) in head else text
 
 
 def _severity(severity: str, lang: str) -> str:

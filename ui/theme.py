@@ -42,8 +42,9 @@ def metric_block(view: state.View, result: Any, hist: Any, prev: Any) -> None:
         render.markdown(render.stale_tag(lang) + f" <span class='muted'>{t('ui.theme.stale_hint', lang)}</span>")
     for warning in result.warnings:
         st.warning(warning)
-    # zero metrics have their own timeline; a flat line at 0 beside it would say nothing
-    if not paced and result.kind != "zero" and result.value is not None and has_year_on_year(prev):
+    # zero metrics have their timeline and checklists their items: a year-on-year line adds nothing
+    if result.kind in ("ratio", "sum", "count") and not paced and result.value is not None \
+            and has_year_on_year(prev):
         render.chart(year_on_year(result, hist, prev, lang, year=view.year), key=f"yoy-{result.id}")
     with st.expander(t("ui.theme.details", lang, n=result.evidence_count)):
         details(view, result)
