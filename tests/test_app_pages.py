@@ -204,3 +204,23 @@ def test_year_picker_recomputes_for_the_earlier_year() -> None:
     no_exceptions(at)
     v = view(at)
     assert v.year == 2025 and v.results.year == 2025 and v.as_of.year == 2025
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists() or not Path("/usr/bin/pdftotext").exists(),
+                    reason="needs chromium and poppler")
+def test_pdf_button_reports_what_the_upload_shows(tmp_path: Path) -> None:
+    import subprocess
+
+    at = app()
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="uploader").set_value(("桃园社区活动台账.xlsx", messy_activities(), XLSX)).run()
+    at.button(key="pdf_generate").click().run(timeout=240)
+    no_exceptions(at)
+    assert [b.label for b in at.get("download_button") if b.label == "下载PDF报告"]
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(at.session_state["_pdf"][1])
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    b04 = next(line for line in text.splitlines() if "小型文体活动次数" in line and "B04" in line)
+    assert "12" in b04
