@@ -36,7 +36,7 @@ title_key = "ui.data.report_upload" if last is not None else "ui.data.report_cur
 st.subheader(t(title_key, lang, source=t(f"ui.sidebar.source.{view.dataset.kind}", lang)))
 sheets = data.sheets_table(report, lang)
 if len(sheets):
-    st.dataframe(sheets, hide_index=True, width="stretch")
+    st.dataframe(sheets, hide_index=True, width="stretch", height=min(40 + 35 * len(sheets), 640))
 problems = data.problems_table(report, lang)
 st.markdown(f"**{t('ui.data.problems', lang, n=len(problems))}**")
 if len(problems):
