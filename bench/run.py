@@ -48,14 +48,14 @@ GOALS: list[tuple[str, str, float, int]] = [
 ]
 
 
-def median_time(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
-    """Median wall time of `runs` calls, and the last call's result."""
-    times, out = [], None
+def timed_runs(fn: Callable[[], Any], runs: int) -> list[float]:
+    """Wall time of each of `runs` calls."""
+    times = []
     for _ in range(max(1, runs)):
         t0 = time.perf_counter()
-        out = fn()
+        fn()
         times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
+    return times
 
 
 class RssSampler:
@@ -126,8 +126,8 @@ def worker_reads(path: Path, runs: int, openpyxl_runs: int) -> dict[str, Any]:
 
     if openpyxl_runs <= 0:
         return {}
-    t, _ = median_time(lambda: pd.read_excel(path, sheet_name=None, engine="openpyxl"), openpyxl_runs)
-    return {"openpyxl_s": t}
+    times = timed_runs(lambda: pd.read_excel(path, sheet_name=None, engine="openpyxl"), openpyxl_runs)
+    return {"openpyxl_s": statistics.median(times), "openpyxl_runs": times}
 
 
 def worker_project(path: Path, runs: int, pdf_runs: int) -> dict[str, Any]:
@@ -157,10 +157,10 @@ def worker_project(path: Path, runs: int, pdf_runs: int) -> dict[str, Any]:
                 loads.append(time.perf_counter() - t0)
             except Exception as e:  # noqa: BLE001 - a missing layer is a result here, not a crash
                 out["errors"]["load_s"] = _why(e)
-        out["calamine_s"] = statistics.median(floor)
+        out["calamine_s"], out["calamine_runs"] = statistics.median(floor), floor
         if loads:
-            out["load_s"] = statistics.median(loads)
-            out["load_runs_s"] = [round(x, 3) for x in loads]  # the first includes the forkserver start
+            # the first load also starts the reader's forkserver, as an app's first upload does
+            out["load_s"], out["load_runs"] = statistics.median(loads), loads
             report = result.report.to_dict()
             out["ledger_rows"] = {k: v.get("rows") for k, v in report.get("ledgers", {}).items()}
             out["problem_count"] = len(report.get("problems", []))
@@ -170,7 +170,8 @@ def worker_project(path: Path, runs: int, pdf_runs: int) -> dict[str, Any]:
                             ("pdf_s", lambda: time_pdf(result, pdf_runs)),
                             ("rerun_s", lambda: time_rerun(result, path, runs))):
                 try:
-                    out[key] = fn()
+                    times = fn()
+                    out[key], out[key.removesuffix("_s") + "_runs"] = statistics.median(times), times
                 except Exception as e:  # noqa: BLE001
                     out["errors"][key] = _why(e)
     out["peak_rss_mb"] = rss.peak_mb
@@ -179,7 +180,7 @@ def worker_project(path: Path, runs: int, pdf_runs: int) -> dict[str, Any]:
     return out
 
 
-def time_metrics(frames: dict, runs: int) -> float:
+def time_metrics(frames: dict, runs: int) -> list[float]:
     """compute_all for Y, plus the month-end history of every metric of the catalogue.
 
     Each run gets fresh (shallow) frame objects: the engine caches per-column preparations by frame
@@ -196,10 +197,10 @@ def time_metrics(frames: dict, runs: int) -> float:
         for spec in METRICS:
             history(fresh, spec.id, year, as_of=as_of)
         times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return times
 
 
-def time_pdf(result: Any, runs: int) -> float:
+def time_pdf(result: Any, runs: int) -> list[float]:
     """The whole PDF report from the loaded frames (report.pdf.build_pdf_from_frames, as cli.py pdf)."""
     from metrics.engine import default_period
     from report.pdf import build_pdf_from_frames
@@ -212,11 +213,10 @@ def time_pdf(result: Any, runs: int) -> float:
         if not data.startswith(b"%PDF"):
             raise RuntimeError("the builder returned something that is not a PDF")
 
-    t, _ = median_time(once, runs)
-    return t
+    return timed_runs(once, runs)
 
 
-def time_rerun(result: Any, path: Path, runs: int) -> float:
+def time_rerun(result: Any, path: Path, runs: int) -> list[float]:
     """A warm rerun of the overview page: app.py with the loaded workbook as this session's upload.
 
     The app picks its data from session state (ui.state: upload_dataset + pending_source), so the
@@ -235,9 +235,9 @@ def time_rerun(result: Any, path: Path, runs: int) -> float:
         at.run()  # cold: computes and caches results and history
         _check_app(at, dataset)
 
-        t, _ = median_time(at.run, runs)
+        times = timed_runs(at.run, runs)
         _check_app(at, dataset)
-    return t
+    return times
 
 
 def _check_app(at: Any, dataset: Any) -> None:
@@ -337,9 +337,19 @@ def print_table(results: list[dict[str, Any]], args: argparse.Namespace) -> None
     print("goal".ljust(label_w) + "  " + "  ".join(f"{r['rows']:>8,}" for r in results))
     for label, marks in goal_rows(results):
         print(label.ljust(label_w) + "  " + "  ".join(f"{m:>8}" for m in marks))
+    print()
+    print("each run, in order (the spread shows how busy the machine was):")
     for r in results:
-        for key, why in r["_extra"]["errors"].items():
-            print(f"{r['rows']:,} rows, {key} not measured: {why}")
+        extra = r["_extra"]
+        runs = "  ".join(f"{k.removesuffix('_runs')} " + "/".join(f"{x:.2f}" for x in v)
+                         for k, v in extra.items() if k.endswith("_runs"))
+        print(f"  {r['rows']:>7,}  {runs}")
+        if "ledger_rows" in extra:
+            print(f"           rows loaded {sum(v or 0 for v in extra['ledger_rows'].values()):,} in "
+                  f"{len(extra['ledger_rows'])} ledgers, {extra.get('problem_count', 0)} report entries; "
+                  f"getrusage peak (self + largest child) {extra.get('ru_maxrss_mb', 0):.0f} MB")
+        for key, why in extra["errors"].items():
+            print(f"           {key} not measured: {why}")
 
 
 def main(argv: list[str] | None = None) -> int:
