@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# exactly these, one object per size in the order of --rows
 KEYS = {
-    "rows", "calamine_s", "openpyxl_s", "load_s", "load_vs_calamine", "openpyxl_speedup",
+    "calamine_s", "openpyxl_s", "load_s", "load_vs_calamine", "openpyxl_speedup",
     "metrics_s", "pdf_s", "rerun_s", "peak_rss_mb",
 }
 # A key is only required once every layer it needs exists in the tree (they land one by one).
@@ -40,10 +41,17 @@ def test_bench_json_tiny(tmp_path: Path) -> None:
     assert isinstance(results, list) and len(results) == 1
     (row,) = results
     assert set(row) == KEYS
-    assert row["rows"] == 2000
-    for key in KEYS - {"rows"}:
+    for key in KEYS:
         value = row[key]
         if value is None and not all((ROOT / f).exists() for f in LAYERS_OF.get(key, ())):
             continue  # that layer has not landed yet
+        if value is None and key == "pdf_s" and _pdf_unavailable():
+            continue  # no Chromium or Chinese font on this machine: report.pdf refuses, rightly
         assert isinstance(value, (int, float)) and math.isfinite(value) and value > 0, (key, value, proc.stderr[-2000:])
     assert list(tmp_path.glob("street_2000_*.xlsx")), "the workbook should be generated into BENCH_CACHE_DIR"
+
+
+def _pdf_unavailable() -> bool:
+    from report.pdf import check_prerequisites
+
+    return bool(check_prerequisites())
