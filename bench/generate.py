@@ -639,7 +639,7 @@ def cached(rows: int, seed: int = DEFAULT_SEED, cache_dir: Path = CACHE_DIR) -> 
     """The workbook for `rows`, generated once into the (git-ignored) cache."""
     path = cache_dir / f"street_{rows}_s{seed}_v{GENERATOR_VERSION}.xlsx"
     if not path.exists():
-        tmp = path.with_suffix(".tmp.xlsx")
+        tmp = path.with_suffix(f".{os.getpid()}.tmp.xlsx")  # parallel test workers each write their own
         generate(tmp, rows, seed)
         tmp.replace(path)  # never leave a half-written workbook under the cached name
     return path

@@ -381,6 +381,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"measuring {rows:,} rows …", file=sys.stderr, flush=True)
         results.append(measure(rows, args))
     if args.json:
+        for r in results:  # stdout is the JSON alone; why a value is null goes to stderr
+            for key, why in r["_extra"]["errors"].items():
+                print(f"{r['rows']:,} rows, {key} not measured: {why}", file=sys.stderr)
         print(json.dumps([{k: r[k] for k in JSON_KEYS} for r in results]))
     else:
         print(f"bench {time.strftime('%Y-%m-%d %H:%M')}  python {sys.version.split()[0]}  {os.cpu_count()} CPUs")
