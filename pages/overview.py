@@ -23,8 +23,8 @@ for col, status in zip(st.columns(len(STATUSES)), STATUSES, strict=True):
     with col:
         render.markdown(render.count_card(status, counts[status], lang))
 
-chosen = st.pills(t("ui.overview.filter", lang), STATUSES, selection_mode="multi", key="status_filter",
-                  format_func=lambda s: f"{status_label(s, lang)} ({counts[s]})")
+chosen = state.choice(st.pills, t("ui.overview.filter", lang), STATUSES, selection_mode="multi",
+                      key="status_filter", format_func=lambda s: f"{status_label(s, lang)} ({counts[s]})")
 shown = [m for m in results if not chosen or m.status in chosen]
 hist = view.history()
 

@@ -20,7 +20,7 @@ st.dataframe(targets.table(rows, lang), hide_index=True, width="stretch", height
 st.subheader(t("ui.targets.edit", lang))
 ids = [r.id for r in rows]
 by_id = {r.id: r for r in rows}
-metric_id = st.selectbox(t("ui.targets.metric", lang), ids, key="target_metric",
+metric_id = state.choice(st.selectbox, t("ui.targets.metric", lang), ids, key="target_metric",
                          format_func=lambda i: f"{i} {by_id[i].name(lang)}")
 row = by_id[metric_id]
 left, right = st.columns(2)

@@ -224,3 +224,20 @@ def test_pdf_button_reports_what_the_upload_shows(tmp_path: Path) -> None:
                           check=True).stdout
     b04 = next(line for line in text.splitlines() if "小型文体活动次数" in line and "B04" in line)
     assert "12" in b04
+
+
+def test_choice_widgets_keep_their_selection_when_the_language_changes() -> None:
+    """Streamlit keeps a radio's or selectbox's value in the browser as its label: after a language
+    switch the app must send the new label, else the browser shows nothing selected."""
+    at = app()
+    at.switch_page("pages/targets.py").run()
+    at.selectbox(key="target_metric").set_value("B05c").run()
+    at.sidebar.segmented_control(key="lang").set_value("en").run()
+    no_exceptions(at)
+    source = at.sidebar.radio(key="source")
+    assert source.value == "sample"
+    assert source.proto.set_value and source.proto.raw_value == "Sample data (Taoyuan)"
+    metric = at.selectbox(key="target_metric")
+    assert metric.value == "B05c"
+    assert metric.proto.set_value and metric.proto.raw_value.startswith("B05c ")
+    assert metric.proto.raw_value in metric.proto.options

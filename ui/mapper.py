@@ -41,7 +41,7 @@ def sheet_mapper(sheet: Any, files: list[tuple[str, bytes]], lang: str) -> None:
         st.markdown(f"**{t('ui.mapper.sheet', lang, file=file, sheet=name or '—')}**")
         keys = [k for k in LEDGERS if k != "targets"]
         guess = _field(sheet, "ledger_guess")
-        ledger_key = st.selectbox(t("ui.mapper.ledger", lang), keys, key=f"map-ledger-{signature}",
+        ledger_key = state.choice(st.selectbox, t("ui.mapper.ledger", lang), keys, key=f"map-ledger-{signature}",
                                   index=keys.index(guess) if guess in keys else 0,
                                   format_func=lambda k: LEDGERS[k].name_en if lang == "en" else LEDGERS[k].name)
         ledger = LEDGERS[ledger_key]
@@ -51,7 +51,7 @@ def sheet_mapper(sheet: Any, files: list[tuple[str, bytes]], lang: str) -> None:
             for col, header in zip(st.columns(3), headers[start:start + 3], strict=False):
                 default = guess_column(header, ledger)
                 with col:
-                    value = st.selectbox(header, options, index=options.index(default),
+                    value = state.choice(st.selectbox, header, options, index=options.index(default),
                                          key=f"map-col-{signature}-{ledger_key}-{header}",
                                          format_func=lambda c: t("ui.mapper.ignore", lang) if c == IGNORE else c)
                 if value:

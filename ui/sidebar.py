@@ -32,8 +32,8 @@ def choose_dataset(lang: str) -> data.Dataset:
     options = ["sample"] + (["upload"] if upload is not None else []) + (["snapshot"] if snapshots else [])
     if st.session_state.get(state.SOURCE) not in options:
         st.session_state[state.SOURCE] = "sample"
-    source = st.radio(t("ui.sidebar.source", lang), options, key=state.SOURCE,
-                      format_func=lambda o: t(f"ui.sidebar.source.{o}", lang))
+    source = state.choice(st.radio, t("ui.sidebar.source", lang), options, key=state.SOURCE,
+                          format_func=lambda o: t(f"ui.sidebar.source.{o}", lang))
     if source == "upload" and upload is not None:
         return upload
     if source == "snapshot":
@@ -41,7 +41,7 @@ def choose_dataset(lang: str) -> data.Dataset:
         if st.session_state.get(state.SNAPSHOT) not in ids:
             st.session_state[state.SNAPSHOT] = ids[0]
         labels = {s.id: _snapshot_label(s, i == 0, lang) for i, s in enumerate(snapshots)}
-        sid = st.selectbox(t("store.snapshot.title", lang), ids, key=state.SNAPSHOT,
+        sid = state.choice(st.selectbox, t("store.snapshot.title", lang), ids, key=state.SNAPSHOT,
                            format_func=labels.__getitem__)
         try:
             return _snapshot(store, sid)

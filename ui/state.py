@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,23 @@ class View:
 
 def lang() -> str:
     return st.session_state.get(LANG, "zh")
+
+
+def choice(widget: Callable[..., Any], label: str, options: Any, *, key: str, **kwargs: Any) -> Any:
+    """Draw a choice widget (st.radio, st.selectbox, st.pills, st.segmented_control) whose options are
+    stable ids and whose labels (``format_func``) follow the language.
+
+    Streamlit 1.67 keeps such a widget's value in the browser as the *formatted label*: once the language
+    changes, that label matches no option and the browser shows nothing selected. On the first run in a
+    new language the value (the option id, still read with the old labels) is assigned again, so
+    Streamlit sends the browser the label in the new language. Every such widget goes through here.
+    """
+    stamp = f"_lang_of:{key}"
+    current = lang()
+    if key in st.session_state and st.session_state.get(stamp, current) != current:
+        st.session_state[key] = st.session_state[key]
+    st.session_state[stamp] = current
+    return widget(label, options, key=key, **kwargs)
 
 
 def data_dir() -> Path:
