@@ -47,6 +47,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reader.mapping_applied": ("按已保存的列对应关系识别为「{ledger}」", "Recognised as {ledger} by a saved column mapping"),
     "reader.rows_above_header": ("表头在第 {header} 行，上方的标题/说明行已跳过：{text}",
                                  "Header found on row {header}; title/note rows above were skipped: {text}"),
+    "reader.rows_above_header.two_rows": ("表头在第 {top}–{header} 行，上方的标题/说明行已跳过：{text}",
+                                          "Header found on rows {top}–{header}; title/note rows above were skipped: "
+                                          "{text}"),
     "reader.blank_rows": ("已忽略 {count} 个空行（第 {rows} 行）", "{count} blank rows ignored (rows {rows})"),
     "reader.total_row": ("合计/小计行「{text}」，已忽略，不计入", "Totals row '{text}' ignored"),
     "reader.note_row": ("备注/填表人行「{text}」，已忽略", "Notes row '{text}' ignored"),

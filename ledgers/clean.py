@@ -1,4 +1,4 @@
-"""Vectorised cleaning and typing of raw cell columns, and PII masking.
+"""Vectorised cleaning and typing of raw cell columns (PII masking is ``ledgers.privacy``).
 
 Every function takes an object Series of raw cells (str, float, int, bool, date/datetime from calamine;
 str from CSV) indexed by Excel row number and returns typed values plus masks of what it could not read.
@@ -8,8 +8,6 @@ No Python loop runs over rows: only over the distinct values of a column where a
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import re
 import unicodedata
 
@@ -19,7 +17,6 @@ import pandas as pd
 # NFKC turns ㎡ into "m2"; a private-use placeholder survives NFKC so the unit keeps its meaning.
 _SQM = "\ue000"
 _CONTROL_RE = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]"
-PLACEHOLDERS = frozenset({"na", "n/a", "无", "null", "none", "-", "--", "/", "不详", "暂无", "没有", "nan"})
 
 _NUMBER_RE = (
     r"^(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+)"
@@ -246,85 +243,3 @@ def to_category(s: pd.Series, kind: pd.Series, strs: pd.Series, blank: pd.Series
     out = out.where(out.notna(), None)
     unknown = ~blank & out.isna()
     return out, unknown
-
-
-# --- PII -----------------------------------------------------------------------------------------
-
-_COMPOUND_SURNAMES = frozenset(
-    ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "轩辕",
-     "令狐", "钟离", "端木", "独孤", "南宫", "西门", "呼延", "万俟", "闻人", "澹台"))
-
-
-def pii_kind(column: str) -> str:
-    if "电话" in column or "手机" in column:
-        return "phone"
-    if "身份证" in column or "证件" in column:
-        return "id"
-    return "name"
-
-
-def mask_value(value: str | None, kind: str) -> str | None:
-    """The masked form of one normalised value: 张*, 欧阳**, 138****5678, 310***********1234."""
-    if value is None or value.lower() in PLACEHOLDERS:
-        return value
-    if kind == "name":
-        keep = 2 if value[:2] in _COMPOUND_SURNAMES and len(value) > 2 else 1
-        return value[:keep] + "*" * max(len(value) - keep, 1) if len(value) > 1 else "*"
-    if len(value) >= 8:
-        return value[:3] + "*" * (len(value) - 7) + value[-4:]
-    return "*" * max(len(value) - 2, 1) + value[-2:]
-
-
-def mask_series(values: pd.Series, kind: str) -> pd.Series:
-    present = values.dropna()
-    mapping = {v: mask_value(v, kind) for v in present.unique()}
-    out = pd.Series(None, index=values.index, dtype=object)
-    out[present.index] = present.map(mapping).to_numpy(dtype=object)
-    return out
-
-
-def key_series(values: pd.Series, secret: bytes) -> pd.Series:
-    """HMAC-SHA-256 of each normalised value, so identity survives masking."""
-    present = values.dropna()
-    mapping = {v: hmac.new(secret, v.encode("utf-8"), hashlib.sha256).hexdigest() for v in present.unique()}
-    out = pd.Series(None, index=values.index, dtype=object)
-    out[present.index] = present.map(mapping).to_numpy(dtype=object)
-    return out
-
-
-def normalise_phone(text: pd.Series) -> pd.Series:
-    digits = text.astype(object).str.replace(r"^\+?86(?=1\d{10}$)", "", regex=True)
-    cleaned = digits.str.replace(r"[\s\-()（）.]", "", regex=True)
-    return cleaned.where(cleaned.str.fullmatch(r"\d+"), text)
-
-
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
-
-
-def id_checksum_ok(ids: pd.Series) -> pd.Series:
-    """ISO 7064 MOD 11-2 check digit of 18-character IDs (vectorised over positions)."""
-    total = pd.Series(0, index=ids.index)
-    for pos, weight in enumerate(_ID_WEIGHTS):
-        total = total + ids.str[pos].astype(int) * weight
-    expected = total.mod(11).map(lambda r: _ID_CHECK[r])
-    return expected == ids.str[17]
-
-
-_PHONE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
-_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{3})\d{11}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
-
-
-def _scrub(value: str) -> str:
-    if not _DIGITS11.search(value):
-        return value
-    return _PHONE_IN_TEXT.sub(r"\1****\2", _ID_IN_TEXT.sub(r"\1***********\2", value))
-
-
-_DIGITS11 = re.compile(r"\d{11}")
-
-
-def scrub_text(text: pd.Series) -> pd.Series:
-    """Mask phone and ID numbers written inside free text (a 描述 may name a resident's phone)."""
-    out = map_unique(text, _scrub)
-    return out.where(out.notna(), None)

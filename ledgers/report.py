@@ -45,7 +45,14 @@ def render(lang: str, file: str, sheet: str | None, row: int | None, column: str
         fields["consequence"] = t(f"reader.consequence.{fields['consequence']}", lang)
     sep = "" if lang == "zh" else ", "
     colon = "：" if lang == "zh" else ": "
-    return sep.join(loc) + colon + t(f"reader.{code}", lang, **fields)
+    return sep.join(loc) + colon + t(_message_key(code, params), lang, **fields)
+
+
+def _message_key(code: str, params: dict[str, Any]) -> str:
+    """The i18n key of a problem; a header spanning two rows names both (表头在第 3–4 行)."""
+    if code == "rows_above_header" and params.get("top", params.get("header")) != params.get("header"):
+        return "reader.rows_above_header.two_rows"
+    return f"reader.{code}"
 
 
 @dataclass

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ledgers import clean
+from ledgers import clean, privacy
 from ledgers.registry import LEDGERS, LedgerSpec
 from ledgers.report import Problem, SheetReport, UnknownSheet, render
 
@@ -78,6 +78,9 @@ class Problems:
 
     def add(self, sheet: str | None, row: int | None, column: str | None, code: str, severity: str,
             **params: Any) -> None:
+        # Values quoted in a message come from cells: an ID or phone typed into the wrong column
+        # must not reach the report, the screen or a log in clear.
+        params = {k: privacy.scrub_text(v) if isinstance(v, str) else v for k, v in params.items()}
         message = render("zh", self.file, sheet, row, column, code, params)
         self.items.append(Problem(self.file, sheet, row, column, message, severity, code, params))
 
@@ -204,7 +207,7 @@ def _fit(rows: list[list[str]], spec: LedgerSpec, lookup: dict[str, str]) -> Hea
         if not any(rows[i]):
             continue
         candidates = [(i, rows[i])]
-        if i + 1 < len(rows) and any(rows[i + 1]):
+        if i + 1 < len(rows) and any(rows[i + 1]) and not _is_title(rows[i]):
             combined = _combine(rows[i], rows[i + 1])
             resolved = []
             for name in combined:
@@ -222,6 +225,11 @@ def _fit(rows: list[list[str]], spec: LedgerSpec, lookup: dict[str, str]) -> Hea
             if score and (best is None or (req, score) > (best.required, best.score)):
                 best = HeaderFit(i, bottom, names, colmap, dups, score, req)
     return best
+
+
+def _is_title(row: list[str]) -> bool:
+    """One text from column A on (merged across or alone): a sheet title, never the parent of a header."""
+    return bool(row and row[0]) and len({v for v in row if v}) == 1
 
 
 def signature_of(names: list[str]) -> str:
@@ -348,7 +356,7 @@ def read_sheet(file: str, raw: RawSheet, file_hints: list[str], mappings: dict |
     report.header_row = fit.bottom + 1
     above = [" ".join(dict.fromkeys(v for v in row if v)) for row in head[: fit.top] if any(row)]
     if above:
-        problems.add(sheet, None, None, "rows_above_header", "info", header=fit.bottom + 1,
+        problems.add(sheet, None, None, "rows_above_header", "info", header=fit.bottom + 1, top=fit.top + 1,
                      text="；".join(a[:40] for a in above[:3]))
     frame, skipped, dropped = _type_rows(file, sheet, grid.iloc[fit.bottom + 1:], fit, spec, raw, secret,
                                          problems)
@@ -490,7 +498,7 @@ def _type_rows(file: str, sheet: str, data: pd.DataFrame, fit: HeaderFit, spec: 
             if col.pii:
                 values, show, bad = _pii(sheet, col.name, values, s, kind, problems)
             else:
-                values = clean.scrub_text(values)
+                values = privacy.scrub_series(values)
         params = {"choices": "、".join(col.categories)} if col.type == "category" else {}
         formula = formula & blank
         if col.required:
@@ -514,13 +522,13 @@ def _type_rows(file: str, sheet: str, data: pd.DataFrame, fit: HeaderFit, spec: 
                 problems.add_rows(sheet, formula[formula].index, col.name, "formula_no_value", "warning",
                                   consequence="blank")
         if col.pii:
-            out[col.name] = clean.mask_series(values, clean.pii_kind(col.name))
-            out[col.name + "_key"] = clean.key_series(values, secret)
+            out[col.name] = privacy.mask_series(values, privacy.pii_kind(col.name))
+            out[col.name + "_key"] = privacy.key_series(values, secret)
         else:
             out[col.name] = values
     for j, name in extras.items():
         s, kind, strs, blank = (x[keep.to_numpy()] for x in cols[j])
-        out[name] = clean.scrub_text(clean.to_text(s, kind, strs, blank))
+        out[name] = privacy.scrub_series(clean.to_text(s, kind, strs, blank))
     frame = pd.DataFrame({k: _plain(v) for k, v in out.items()})
     frame["_file"] = pd.Series([file] * n, dtype=object)
     frame["_sheet"] = pd.Series([sheet] * n, dtype=object)
@@ -549,46 +557,46 @@ def _missing_column(type_: str, n: int) -> pd.Series:
 
 def _pii(sheet: str, column: str, text: pd.Series, raw: pd.Series, kind: pd.Series, problems: Problems
          ) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Normalise a personal column and warn about doubtful IDs and phones, quoting masked values only."""
-    pk = clean.pii_kind(column)
+    """Normalise a personal column (``privacy.normalise``) and warn about doubtful IDs and phones,
+    quoting masked values only. Returns the normalised values, their masked forms and unreadable cells."""
+    pk = privacy.pii_kind(column)
     bad = pd.Series(False, index=text.index)
     if pk == "phone":
-        text = clean.normalise_phone(text)
+        text = privacy.normalise_series(text, pk)
         digits = text.dropna()
         digits = digits[digits.str.fullmatch(r"\d+")]
         lengths = digits.str.len()
         odd = lengths[~lengths.isin([7, 8, 11, 12])]
-        masked = clean.mask_series(text, pk)
+        masked = privacy.mask_series(text, pk)
         for row in odd.index[:PROBLEM_CAP]:
             problems.add(sheet, int(row), column, "phone_length", "warning", value=masked[row], n=int(odd[row]))
         return text, masked, bad
     if pk == "id":
-        text = text.astype(object).str.replace(r"\s+", "", regex=True)
+        lower = text.astype(object).str.replace(r"\s+", "", regex=True).str.fullmatch(r"\d{17}x", na=False)
+        text = privacy.normalise_series(text, pk)
         numeric = kind.isin(["i", "f"]) & text.notna()
         if numeric.any():
             big = raw[numeric].astype(float).abs() >= 1e15  # beyond 15 significant digits Excel lost some
             lost = big[big].index
             if len(lost):
-                masked = clean.mask_series(text[lost], pk)
+                masked = privacy.mask_series(text[lost], pk)
                 problems.add_rows(sheet, lost, column, "id_lost_digits", "error", masked, consequence="blank")
                 bad[lost] = True
                 text[lost] = None
-        present = text.dropna()
-        lower = present[present.str.fullmatch(r"\d{17}x")]
-        fixed = present.str.upper()
-        text[present.index] = fixed.to_numpy(dtype=object)
-        masked = clean.mask_series(text, pk)
-        for row in lower.index[:PROBLEM_CAP]:
+        masked = privacy.mask_series(text, pk)
+        for row in lower[lower & text.notna()].index[:PROBLEM_CAP]:
             problems.add(sheet, int(row), column, "id_lowercase_x", "warning", value=masked[row])
-        digits = fixed[fixed.str.fullmatch(r"\d{14,20}X?")]
+        present = text.dropna()
+        digits = present[present.str.fullmatch(r"\d{14,20}X?")]
         wrong_len = digits[digits.str.len().isin([14, 16, 17, 19, 20])]
         for row in wrong_len.index[:PROBLEM_CAP]:
             problems.add(sheet, int(row), column, "id_length", "warning", value=masked[row],
                          n=len(wrong_len[row]))
-        full = fixed[fixed.str.fullmatch(r"\d{17}[\dX]")]
+        full = present[present.str.fullmatch(r"\d{17}[\dX]")]
         if len(full):
-            ok = clean.id_checksum_ok(full)
+            ok = privacy.id_checksum_ok(full)
             for row in ok[~ok].index[:PROBLEM_CAP]:
                 problems.add(sheet, int(row), column, "id_checksum", "warning", value=masked[row])
         return text, masked, bad
-    return text, clean.mask_series(text, pk), bad
+    text = privacy.normalise_series(text, pk)
+    return text, privacy.mask_series(text, pk), bad

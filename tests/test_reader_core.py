@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import xlsxwriter
 
-from ledgers.clean import id_checksum_ok
+from ledgers.privacy import id_checksum_ok
 from ledgers.reader import SourceFile, load_files
 from ledgers.registry import LEDGERS
 
@@ -243,6 +243,14 @@ def test_title_rows_and_merged_two_row_header(tmp_path):
     (above,) = probs(res, "rows_above_header")
     assert "桃园社区2026年文体活动台账" in above.message and above.params["header"] == 5
     assert res.report.sheets[0].header_row == 5
+    # the header spans rows 4-5: the report names both, not only the last
+    assert "表头在第 4–5 行" in above.message and "rows 4–5" in above.text("en")
+
+
+def test_one_row_header_below_a_title_names_one_row(tmp_path):
+    res = load(xlsx(tmp_path / "t.xlsx", {"活动台账": [["桃园社区活动台账"], ACT, act_row(1)]}))
+    (above,) = probs(res, "rows_above_header")
+    assert "表头在第 2 行，" in above.message and "Header found on row 2;" in above.text("en")
 
 
 def test_two_row_header_without_merge_info_in_csv(tmp_path):

@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from ledgers.privacy import scrub
 from store.db import Store
-from store.pii import mask_pii_value, remask_frames, scrub_text
+from store.pii import mask_pii_value, remask_frames
 from tests.test_store_support import (
     FakeReport,
     FakeResult,
@@ -74,7 +75,7 @@ def test_raw_pii_is_masked_before_it_is_written(tmp_path: Path) -> None:
     _assert_no_raw_pii(data)
     frames, stored_report = store.load_snapshot(info.id)
     emp = frames["employment"]
-    assert emp["姓名"].tolist() == ["张*", "欧*"]
+    assert emp["姓名"].tolist() == ["张**", "欧阳**"]  # as the reader masks: ledgers.privacy
     assert emp["身份证号"].tolist() == ["310***********1234", "310***********002X"]
     # the keyed hash the reader would have added: same raw value, same key
     assert emp["姓名_key"].notna().all() and emp["身份证号_key"].str.fullmatch("[0-9a-f]{64}").all()
@@ -107,9 +108,9 @@ def test_key_hashes_survive_an_18_char_check() -> None:
     ("+8613812345678", "138****5678"),
     (13812345678.0, "138****5678"),
     ("310101199003071234", "310***********1234"),
-    ("31010519851122002x", "310***********002x"),
+    ("31010519851122002x", "310***********002X"),  # the reader reads x as X
     ("张三", "张*"),
-    ("欧阳娜娜", "欧*"),
+    ("欧阳娜娜", "欧阳**"),  # a compound surname is kept, as the reader keeps it
     ("１３８１２３４５６７８", "138****5678"),  # full-width digits
 ])
 def test_mask_pii_value(raw, masked) -> None:
@@ -123,8 +124,8 @@ def test_already_masked_or_blank_values_are_left(value) -> None:
 
 
 def test_scrub_text_leaves_ordinary_numbers() -> None:
-    assert scrub_text("2026年3月5日 参与户数1200户 编号20260305") == ("2026年3月5日 参与户数1200户 编号20260305", 0)
-    assert scrub_text("联系13812345678或021-12345678") == ("联系138****5678或021-12345678", 1)
+    assert scrub("2026年3月5日 参与户数1200户 编号20260305") == ("2026年3月5日 参与户数1200户 编号20260305", 0)
+    assert scrub("联系13812345678或021-12345678") == ("联系138****5678或021-12345678", 1)
 
 
 def test_reader_output_through_the_store(tmp_path: Path) -> None:
@@ -160,3 +161,30 @@ def test_reader_output_through_the_store(tmp_path: Path) -> None:
     frames, report = store.load_snapshot(info.id)
     assert_frames_equal(result.frames, frames)  # the reader's real dtypes round-trip too
     assert report == result.report.to_dict()
+
+
+def test_store_remasks_and_keys_exactly_as_the_reader_does(tmp_path: Path) -> None:
+    """One privacy module: a raw frame remasked by the store equals what the reader makes of the same
+    cells, masks and identity keys alike (the store once masked 欧阳娜娜 as 欧*, the reader as 欧阳**)."""
+    from ledgers.reader import SourceFile, load_files
+
+    names = ["张三", "欧阳娜娜", "李 四"]
+    phones = ["138-1234-5678", "+86 159 0000 1111", "021-62345678"]
+    ids = ["310101199003071234", "31010519851122002x", "310101199003071234"]
+    csv = "姓名,身份证号,人员类别,登记日期,参加社保\n" + "".join(
+        f"{n},{i},失业,2026-01-05,是\n" for n, i in zip(names, ids, strict=True))
+    vol = "姓名,队伍,状态,联系电话\n" + "".join(f"{n},文明劝导,在册,{p}\n" for n, p in zip(names, phones, strict=True))
+    secret = b"same-secret"
+    read = load_files([SourceFile("就业援助台账.csv", csv.encode()), SourceFile("志愿者名册.csv", vol.encode())],
+                      secret=secret, in_process=True).frames
+    raw = {"employment": pd.DataFrame({"姓名": obj(names), "身份证号": obj(ids)}),
+           "volunteers": pd.DataFrame({"姓名": obj(names), "联系电话": obj(phones)})}
+    stored, n = remask_frames(raw, secret)
+    assert n == 12
+    for ledger, cols in (("employment", ("姓名", "身份证号")), ("volunteers", ("姓名", "联系电话"))):
+        for col in cols:
+            assert stored[ledger][col].tolist() == read[ledger][col].tolist(), (ledger, col)
+            assert stored[ledger][f"{col}_key"].tolist() == read[ledger][f"{col}_key"].tolist(), (ledger, col)
+    assert read["employment"]["姓名"].tolist()[:2] == ["张*", "欧阳**"]
+    assert read["volunteers"]["联系电话"].tolist()[:2] == ["138****5678", "159****1111"]
+    assert read["employment"]["身份证号"].tolist()[:2] == ["310***********1234", "310***********002X"]

@@ -1,0 +1,180 @@
+"""Personal data: the one implementation of which columns are PII, how a value is masked, normalised
+for keying and hashed, and how phone and ID numbers inside free text are found.
+
+The reader masks with it before frames leave ``ledgers``; the store calls the same functions to check
+frames again before writing (``store.pii``). Two copies once disagreed (欧阳娜娜 became 欧* in one and
+欧阳** in the other), so there is exactly one. Masked forms: 张*, 欧阳**, 138****5678, 310***********1234.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from functools import cache
+
+import pandas as pd
+
+from ledgers.clean import map_unique, norm_text
+
+# Blanks written as words: not personal data, so they stay as written (and a reader can see why a
+# cell counted as blank).
+PLACEHOLDERS = frozenset({"na", "n/a", "无", "null", "none", "-", "--", "/", "不详", "暂无", "没有", "nan"})
+
+# A two-character surname is kept whole: 欧阳** tells the office who is meant, 欧*** would not.
+COMPOUND_SURNAMES = frozenset(
+    ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "轩辕",
+     "令狐", "钟离", "端木", "独孤", "南宫", "西门", "呼延", "万俟", "闻人", "澹台"))
+
+KINDS = ("name", "phone", "id")
+
+_SEPARATORS = re.compile(r"[\s\-()（）.]")
+_PHONE_PREFIX = re.compile(r"^\+?86(?=1\d{10}$)")
+_DIGITS = re.compile(r"\d+[Xx]?")  # a phone or ID written as digits (an ID may end in X)
+
+# Inside free text. The look-arounds keep a number from matching inside a longer code; an old
+# 15-digit ID must hold a plausible birth date, or every long order number would be masked.
+_EDGE_L, _EDGE_R = r"(?<![0-9A-Za-z])", r"(?![0-9A-Za-z])"
+_ID_IN_TEXT = re.compile(_EDGE_L + r"\d{17}[\dXx]" + _EDGE_R)
+_OLD_ID_IN_TEXT = re.compile(_EDGE_L + r"\d{8}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}" + _EDGE_R)
+_PHONE_IN_TEXT = re.compile(_EDGE_L + r"(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}" + _EDGE_R)
+_FOUR_DIGITS = re.compile(r"\d{4}")  # every pattern above holds four digits in a row: a cheap pre-check
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+# --- which columns ---------------------------------------------------------------------------------
+
+def pii_kind(column: str) -> str:
+    """How a PII column is masked and keyed: "phone", "id" or "name" (from its canonical name)."""
+    if "电话" in column or "手机" in column:
+        return "phone"
+    if "身份证" in column or "证件" in column:
+        return "id"
+    return "name"
+
+
+@cache
+def pii_columns() -> dict[str, tuple[str, ...]]:
+    """Ledger key -> its PII column names, as the registry marks them (ledgers.md **PII**)."""
+    from ledgers.registry import LEDGERS
+
+    out = {key: tuple(c.name for c in spec.columns if c.pii) for key, spec in LEDGERS.items()}
+    return {key: cols for key, cols in out.items() if cols}
+
+
+# --- one value -------------------------------------------------------------------------------------
+
+def is_placeholder(value: str) -> bool:
+    return value.strip().lower() in PLACEHOLDERS
+
+
+def normalise(value: str, kind: str) -> str:
+    """The form a value is keyed by, so 138-1234-5678 and +8613812345678 are one person.
+
+    NFKC and trimming for every kind; a phone loses separators and a +86 prefix when what remains
+    is digits; an ID loses whitespace and ends in an upper-case X.
+    """
+    text = norm_text(value)
+    if kind == "phone":
+        compact = _PHONE_PREFIX.sub("", _SEPARATORS.sub("", text))
+        return compact if compact.isdigit() else text
+    if kind == "id":
+        return re.sub(r"\s+", "", text).upper()
+    return text
+
+
+def mask_digits(value: str) -> str:
+    """138****5678, 310***********1234: three kept in front and four behind; short numbers hidden."""
+    if len(value) >= 8:
+        return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    if len(value) >= 5:
+        return "*" * (len(value) - 2) + value[-2:]
+    return "*" * len(value)
+
+
+def mask_name(value: str) -> str:
+    """张*, 张**, 欧阳**: the surname kept, one * per hidden character; a single character hidden."""
+    if len(value) <= 1:
+        return "*" * len(value)
+    keep = 2 if value[:2] in COMPOUND_SURNAMES and len(value) > 2 else 1
+    return value[:keep] + "*" * (len(value) - keep)
+
+
+def mask_value(value: str | None, kind: str) -> str | None:
+    """The masked form of one normalised value; blanks and placeholder words stay as they are.
+
+    A value written as digits is masked as a number whatever its column, and anything else as a
+    name, so a name typed into a phone column does not keep its last two characters.
+    """
+    if value is None or value.lower() in PLACEHOLDERS:
+        return value
+    if _DIGITS.fullmatch(value):
+        return mask_digits(value)
+    return mask_name(value)
+
+
+def digits_of(value: str) -> str | None:
+    """The phone or ID number a cell holds (separators and +86 dropped), or None when it holds text."""
+    compact = _PHONE_PREFIX.sub("", _SEPARATORS.sub("", norm_text(value)))
+    return compact.upper() if _DIGITS.fullmatch(compact) else None
+
+
+def hmac_key(normalised: str, secret: bytes) -> str:
+    """HMAC-SHA-256 hex of a normalised value: identity (distinct volunteers) survives masking."""
+    return hmac.new(secret, normalised.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def scrub(text: str) -> tuple[str, int]:
+    """``text`` with every ID or mobile number inside it masked, and how many there were."""
+    if not _FOUR_DIGITS.search(text):
+        return text, 0
+    count = 0
+
+    def repl(m: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        return mask_digits(_PHONE_PREFIX.sub("", _SEPARATORS.sub("", m.group(0))))
+
+    for pattern in (_ID_IN_TEXT, _OLD_ID_IN_TEXT, _PHONE_IN_TEXT):
+        text = pattern.sub(repl, text)
+    return text, count
+
+
+def scrub_text(text: str) -> str:
+    """``text`` with IDs and mobile numbers inside it masked (for messages and logs)."""
+    return scrub(text)[0]
+
+
+# --- columns (once per distinct value) -------------------------------------------------------------
+
+def normalise_series(values: pd.Series, kind: str) -> pd.Series:
+    return _none_for_nan(map_unique(values, lambda v: normalise(v, kind)))
+
+
+def mask_series(values: pd.Series, kind: str) -> pd.Series:
+    return _none_for_nan(map_unique(values, lambda v: mask_value(v, kind)))
+
+
+def key_series(values: pd.Series, secret: bytes) -> pd.Series:
+    """``hmac_key`` of each normalised value (None where blank)."""
+    return _none_for_nan(map_unique(values, lambda v: hmac_key(v, secret)))
+
+
+def scrub_series(text: pd.Series) -> pd.Series:
+    """Free text (a 描述 may name a resident's phone) with IDs and mobile numbers masked."""
+    return _none_for_nan(map_unique(text, scrub_text))
+
+
+def id_checksum_ok(ids: pd.Series) -> pd.Series:
+    """ISO 7064 MOD 11-2 check digit of 18-character IDs (vectorised over positions)."""
+    total = pd.Series(0, index=ids.index)
+    for pos, weight in enumerate(_ID_WEIGHTS):
+        total = total + ids.str[pos].astype(int) * weight
+    expected = total.mod(11).map(lambda r: _ID_CHECK[r])
+    return expected == ids.str[17]
+
+
+def _none_for_nan(s: pd.Series) -> pd.Series:
+    return s.where(s.notna(), None)
