@@ -8,6 +8,7 @@ reader needs is printed on the figure (values, targets, status words) because th
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -44,9 +45,7 @@ def format_value(result: Any, lang: str = "zh") -> str:
         return f"{value * 100:.1f}%"
     if kind == "checklist" and result.denominator:
         return f"{_num(result.numerator)}/{_num(result.denominator)}"
-    if kind == "zero":
-        return f"{_num(value)} {t('ui.unit.events', lang)}".strip()
-    return f"{_num(value)} {_unit(result, lang)}".strip()
+    return f"{_num(value)} {_unit(result, lang, value)}".strip()
 
 
 def format_target(result: Any, lang: str = "zh") -> str:
@@ -58,20 +57,46 @@ def format_target(result: Any, lang: str = "zh") -> str:
     if result.kind == "ratio":
         return f"{op} {target * 100:.0f}%"
     if result.kind == "checklist":
-        total = result.denominator or len(getattr(result, "items", None) or []) or target
-        return f"{_num(total)}/{_num(total)}" if target >= 1 else f"{op} {target * 100:.0f}%"
+        total = result.denominator or len(getattr(result, "items", None) or []) or _checklist_size(result.id)
+        return checklist_target(target, total, op) if total else f"{op} {target * 100:.0f}%"
     if result.kind == "zero":
         return f"{op} {_num(target)}"
-    return f"{op} {_num(target)} {_unit(result, lang)}".strip()
+    return f"{op} {_num(target)} {_unit(result, lang, target)}".strip()
 
 
-def _unit(result: Any, lang: str) -> str:
-    unit = getattr(result, "unit", "") or ""
+def checklist_target(target: float, total: int | float, op: str = "≥") -> str:
+    """A checklist's target as items, like its value: "3/3" when every item is required, "≥ 4/5" else.
+    The one wording of the overview, the theme pages, the targets page and the slides."""
+    total = int(total)
+    need = min(total, math.ceil(target * total - 1e-9))
+    # fewer items than all: "at least", whatever the plan's "=" (every item) said
+    return f"{total}/{total}" if need >= total else f"≥ {need}/{total}"
+
+
+def _checklist_size(metric_id: str) -> int:
+    from metrics.registry import BY_ID
+
+    spec = BY_ID.get(metric_id)
+    return int(getattr(spec, "checklist_size", 0) or 0)
+
+
+def _unit(result: Any, lang: str, n: float | None = None) -> str:
+    unit = getattr(result, "unit", "") or ("起" if getattr(result, "kind", "") == "zero" else "")
     if unit in ("%", "ratio"):
         return ""
-    if lang == "en" and unit in ("次", "项", "个", "起"):
-        return ""  # Chinese counters have no English word; the number alone reads fine
-    return unit
+    return unit_label(unit, lang, n)
+
+
+def unit_label(unit: str | None, lang: str = "zh", n: float | None = None) -> str:
+    """A registry unit (Chinese: 人, 次, 起, ㎡ …) in ``lang``: "people", "times", "events" in English,
+    singular when ``n`` is 1. A unit without an entry in i18n is shown as it is."""
+    unit = unit or ""
+    try:
+        text = t(f"ui.unit.{unit}", lang)
+    except KeyError:
+        return unit
+    singular, _, plural = text.partition("|")
+    return singular if not plural or (n is not None and float(n) == 1) else plural
 
 
 def status_label(status: str, lang: str = "zh") -> str:

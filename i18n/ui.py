@@ -23,6 +23,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.unit.times": ("次", ""),
 }
 
+# The units of metrics.registry (kept there in Chinese) and their English forms, "singular|plural".
+# Read through charts.figures.unit_label by the pages, the charts, the slides and the PDF alike.
+UNITS: dict[str, tuple[str, str]] = {
+    "人": ("人", "person|people"),
+    "次": ("次", "time|times"),
+    "起": ("起", "event|events"),
+    "个": ("个", "case|cases"),
+    "项": ("项", "item|items"),
+    "㎡": ("㎡", "m²"),
+    "%": ("%", "%"),
+}
+MESSAGES.update({f"ui.unit.{unit}": forms for unit, forms in UNITS.items()})
+
 MESSAGES.update({
     # navigation
     "ui.nav.overview": ("总览", "Overview"),
@@ -138,6 +151,7 @@ MESSAGES.update({
     "ui.targets.edit": ("修改目标", "Change a target"),
     "ui.targets.metric": ("指标", "Metric"),
     "ui.targets.value": ("目标值（{unit}）", "Target ({unit})"),
+    "ui.targets.of_items": ("项，共 {n} 项", "items of {n}"),
     "ui.targets.plan_is": ("计划值：{plan}（{source}）", "Plan value: {plan} ({source})"),
     "ui.targets.enabled": ("启用此指标", "Metric switched on"),
     "ui.targets.enabled_help": ("停用后，此指标不在看板、报告中出现。",

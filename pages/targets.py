@@ -26,7 +26,7 @@ row = by_id[metric_id]
 left, right = st.columns(2)
 with left:
     value = st.number_input(t("ui.targets.value", lang, unit=row.input_unit(lang)), min_value=0.0,
-                            value=float(row.input_value()), step=row.step(), key=f"target_value_{metric_id}",
+                            max_value=row.input_max(), value=float(row.input_value()), step=row.step(), key=f"target_value_{metric_id}",
                             format="%.1f" if row.percent else "%g")
     st.caption(t("ui.targets.plan_is", lang, plan=row.plan_text(lang),
                  source=t(f"target_source.{row.plan_source}", lang)))

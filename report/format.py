@@ -40,9 +40,11 @@ def _pct(v: float) -> str:
     return f"{v * 100:.1f} %"
 
 
-def _unit(m: Any) -> str:
-    unit = getattr(m, "unit", "") or ""
-    return "" if unit in ("%", "ratio", "fraction") else unit
+def _unit(m: Any, lang: str = "zh", n: float | None = None) -> str:
+    from charts.figures import unit_label  # the one mapping of units to English, shared with the screen
+
+    unit = getattr(m, "unit", "") or ("起" if getattr(m, "kind", "") == "zero" else "")
+    return "" if unit in ("%", "ratio", "fraction") else unit_label(unit, lang, n)
 
 
 def format_value(m: Any, lang: str = "zh") -> str:
@@ -54,14 +56,13 @@ def format_value(m: Any, lang: str = "zh") -> str:
     if kind == "ratio":
         return _pct(v)
     if kind == "zero":
-        return t("report.value.events", lang, n=_num(v))
+        return f"{_num(v)} {_unit(m, lang, v)}".strip()
     if kind == "checklist":
         num, den = getattr(m, "numerator", None), getattr(m, "denominator", None)
         if not _missing(num) and not _missing(den):
             return t("report.note.fraction", lang, num=_num(num), den=_num(den))
         return _pct(v)
-    unit = _unit(m)
-    return f"{_num(v)} {unit}".strip()
+    return f"{_num(v)} {_unit(m, lang, v)}".strip()
 
 
 def format_target(m: Any, lang: str = "zh") -> str:
@@ -78,9 +79,11 @@ def format_target(m: Any, lang: str = "zh") -> str:
     if kind == "checklist":
         den = getattr(m, "denominator", None)
         if not _missing(den) and den and target <= 1:
-            return t("report.note.fraction", lang, num=_num(round(target * den)), den=_num(den))
+            from charts.figures import checklist_target  # items, worded as on screen: 3 / 3, ≥ 4 / 5
+
+            return checklist_target(target, den).replace("/", " / ")
         return f"{op} {_pct(target)}" if target <= 1 else f"{op} {_num(target)}"
-    text = f"{op} {_num(target)} {_unit(m)}".strip()
+    text = f"{op} {_num(target)} {_unit(m, lang, target)}".strip()
     if getattr(m, "paced", False):
         return t("report.value.annual", lang, target=text)
     return text

@@ -241,3 +241,31 @@ def test_choice_widgets_keep_their_selection_when_the_language_changes() -> None
     assert metric.value == "B05c"
     assert metric.proto.set_value and metric.proto.raw_value.startswith("B05c ")
     assert metric.proto.raw_value in metric.proto.options
+
+
+def test_targets_page_shows_checklists_as_items_and_units_in_english() -> None:
+    at = app()
+    at.switch_page("pages/targets.py").run()
+    table = at.dataframe[0].value
+    row = table[table.iloc[:, 0] == "B03"].iloc[0]
+    assert row.iloc[3] == "3/3" and "%" not in row.iloc[2]
+    at.selectbox(key="target_metric").set_value("T01").run()
+    assert at.number_input(key="target_value_T01").value == 5
+    at.sidebar.segmented_control(key="lang").set_value("en").run()
+    table = at.dataframe[0].value
+    text = " ".join(table.iloc[:, 2].astype(str)) + " ".join(table.iloc[:, 3].astype(str))
+    assert not any(u in text for u in ("人", "次", "起", "个", "项")), text
+    assert "≥ 10 people" in text
+
+
+def test_a_lowered_checklist_target_is_saved_as_items() -> None:
+    at = app()
+    at.switch_page("pages/targets.py").run()
+    at.selectbox(key="target_metric").set_value("T01").run()
+    at.number_input(key="target_value_T01").set_value(4).run()
+    at.button(key="target_save").click().run()
+    no_exceptions(at)
+    result = view(at).results.get("T01")
+    assert result.target == pytest.approx(0.8)
+    table = at.dataframe[0].value
+    assert table[table.iloc[:, 0] == "T01"].iloc[0].iloc[3] == "≥ 4/5"

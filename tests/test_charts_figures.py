@@ -221,3 +221,38 @@ def test_year_on_year_overlays_the_earlier_year() -> None:
 def test_format_value_and_target(result: Result, value: str, target: str) -> None:
     assert figures.format_value(result, "zh") == value
     assert figures.format_target(result, "zh") == target
+
+
+CJK = __import__("re").compile(r"[\u3400-\u9fff]")
+
+
+@pytest.mark.parametrize("spec", __import__("metrics.registry", fromlist=["METRICS"]).METRICS,
+                         ids=lambda s: s.id)
+def test_english_values_and_targets_carry_no_chinese_unit(spec: Any) -> None:
+    """Every registry unit (人, 次, 起, 个, 项, ㎡) has an English form on screen and in the PDF."""
+    from report import format as report_format
+
+    size = spec.checklist_size or None
+    for value in (1.0, 14.0):
+        result = Result(spec.id, spec.kind, value if spec.kind != "ratio" else 0.5, spec.default_target, "met",
+                        op=spec.op, unit=spec.unit, paced=spec.paced,
+                        numerator=size, denominator=size)
+        for text in (figures.format_value(result, "en"), figures.format_target(result, "en"),
+                     report_format.format_value(result, "en"), report_format.format_target(result, "en")):
+            assert not CJK.search(text), (spec.id, text)
+
+
+def test_units_read_in_english_with_number() -> None:
+    assert figures.format_value(COUNT_UNPACED, "en") == "85 people"
+    assert figures.format_value(ZERO, "en") == "1 event"
+    assert figures.format_value(ZERO_NONE, "en") == "0 events"
+    assert figures.format_value(PACED, "en") == "3 times"
+    assert figures.format_target(COUNT_UNPACED, "en") == "≥ 100 people"
+    assert figures.format_value(COUNT_UNPACED, "zh") == "85 人"
+
+
+@pytest.mark.parametrize(("target", "size", "text"), [(1.0, 3, "3/3"), (0.6, 5, "≥ 3/5"), (0.8, 5, "≥ 4/5")])
+def test_checklist_targets_are_items_not_percent(target: float, size: int, text: str) -> None:
+    result = Result("T01", "checklist", 0.8, target, "met", numerator=4, denominator=size)
+    assert figures.format_target(result, "zh") == text
+    assert figures.format_value(result, "zh") == f"4/{size}"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from charts.figures import checklist_target, unit_label
 from i18n import t
 from ui import data
 
@@ -27,18 +29,26 @@ class TargetRow:
     current_source: str  # "plan" | "default" | "office"
     enabled: bool
     office: bool  # the store holds an override
+    size: int = 0  # a checklist's number of required items
 
     @property
     def percent(self) -> bool:
-        return self.kind in ("ratio", "checklist")
+        return self.kind == "ratio"
+
+    @property
+    def items(self) -> bool:
+        """A checklist: its target is shown and typed as items ("3/3"), like its value."""
+        return self.kind == "checklist" and self.size > 0
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_zh
 
     def _fmt(self, value: float, lang: str) -> str:
-        if self.percent:
+        if self.items:
+            return checklist_target(value, self.size, self.op)
+        if self.percent or self.kind == "checklist":
             return f"{OPS.get(self.op, self.op)} {value * 100:.0f}%"
-        unit = "" if lang == "en" and self.unit in ("次", "个", "项", "起") else self.unit
+        unit = unit_label(self.unit, lang, value)
         number = f"{value:g}"
         return f"{OPS.get(self.op, self.op)} {number} {unit}".strip()
 
@@ -49,10 +59,23 @@ class TargetRow:
         return self._fmt(self.current, lang)
 
     def input_value(self) -> float:
+        if self.items:
+            return float(min(self.size, math.ceil(self.current * self.size - 1e-9)))
         return round(self.current * 100, 1) if self.percent else self.current
 
     def input_unit(self, lang: str) -> str:
-        return "%" if self.percent else (self.unit or "")
+        if self.items:
+            return t("ui.targets.of_items", lang, n=self.size)
+        return "%" if self.percent else unit_label(self.unit, lang)
+
+    def to_engine(self, typed: float) -> float:
+        """What was typed (percent for ratios, items for checklists) in the engine's unit, a fraction."""
+        if self.items:
+            return typed / self.size
+        return typed / 100 if self.percent else typed
+
+    def input_max(self) -> float | None:
+        return float(self.size) if self.items else (100.0 if self.percent else None)
 
     def step(self) -> float:
         return 1.0
@@ -76,7 +99,7 @@ def target_rows(view: Any, records: dict[str, Any]) -> list[TargetRow]:
         enabled = result is not None
         rows.append(TargetRow(spec.id, spec.name_zh, spec.name_en, spec.kind, spec.unit, spec.op,
                               float(spec.default_target), spec.target_source, current, source, enabled,
-                              record is not None))
+                              record is not None, int(spec.checklist_size or 0)))
     return rows
 
 
@@ -99,7 +122,7 @@ def table(rows: list[TargetRow], lang: str) -> pd.DataFrame:
 
 def save(store: Any, row: TargetRow, typed: float, enabled: bool) -> None:
     """Store what was typed (percent for ratios) as the engine's unit; an unchanged value keeps the plan."""
-    value = typed / 100 if row.percent else typed
+    value = row.to_engine(typed)
     same_as_plan = abs(value - row.plan) < 1e-9
     if same_as_plan and enabled:
         store.reset_target(row.id)  # nothing left to override: the plan's value shows as the plan's
