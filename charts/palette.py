@@ -26,6 +26,10 @@ STATUS_STYLE: dict[str, StatusStyle] = {
     "no_data": StatusStyle("#999999", "#595959", "○"),
 }
 
+# The "not updated" mark of a ledger (pages, slides): a clock face DejaVu Sans carries; the stopwatch
+# emoji (U+23F1) is in no installed font and showed as tofu.
+STALE_ICON = "◷"
+
 # Fonts named for every figure and page; WenQuanYi Micro Hei is what the set-up installs.
 CJK_FONT_STACK = (
     '"WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", '

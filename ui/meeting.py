@@ -17,13 +17,12 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from charts.figures import format_target, format_value, metric_name
-from charts.palette import STATUS_STYLE, STATUSES
+from charts.palette import STALE_ICON, STATUS_STYLE, STATUSES
 from i18n import t
 from ui import projector as look
 
 THEMES = ("safety", "culture", "environment", "service", "party")
 # glyphs only from the CJK font or DejaVu: a projector PC without an emoji font must not show tofu
-STALE_ICON = "◷"
 ATTENTION = ("behind", "at_risk")  # metrics that get a slide of their own, worst first
 MODE_PARAM, SLIDE_PARAM, PROJECTOR = "mode", "slide", "projector"
 TOGGLE_KEY = "meeting_projector"

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from charts.figures import status_label
-from charts.palette import CJK_FONT_STACK, STATUS_STYLE
+from charts.palette import CJK_FONT_STACK, STALE_ICON, STATUS_STYLE
 from i18n import t
 
 # Generous type for the projector; the CJK stack so Chinese never falls back to tofu.
@@ -69,7 +69,7 @@ def target_tag(source: str, lang: str) -> str:
 
 
 def stale_tag(lang: str) -> str:
-    return f"<span class='stale'>⏱ {html.escape(t('ui.overview.stale', lang))}</span>"
+    return f"<span class='stale'>{STALE_ICON} {html.escape(t('ui.overview.stale', lang))}</span>"
 
 
 def markdown(text: str) -> None:
