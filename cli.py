@@ -229,7 +229,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(str(exc), file=sys.stderr)
         return 2
     except Exception as exc:  # noqa: BLE001 — a scripted monthly run gets one readable line, not a traceback
-        print(f"内部错误：{type(exc).__name__}: {exc}", file=sys.stderr)
+        from ledgers.privacy import scrub_text  # an exception may quote a cell: no raw ID or phone on stderr
+
+        print(scrub_text(f"内部错误：{type(exc).__name__}: {exc}"), file=sys.stderr)
         return 1
 
 

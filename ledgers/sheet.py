@@ -336,7 +336,8 @@ def read_sheet(file: str, raw: RawSheet, file_hints: list[str], mappings: dict |
             spec, fit, how = LEDGERS[key], _fit(head, LEDGERS[key], matcher(LEDGERS[key])), named[0][1]
 
     if spec is None:
-        headers = [n for n in g_names if n]
+        # a sheet without a header row offers a row of data instead: no raw ID or phone in the report
+        headers = [privacy.scrub_text(n) for n in g_names if n]
         report.status = "unknown"
         problems.add(sheet, None, None, "sheet_unknown", "warning", headers="、".join(headers[:12]))
         return SheetResult(report, unknown=UnknownSheet(file, sheet, headers, signature, g_row + 1))
@@ -349,7 +350,7 @@ def read_sheet(file: str, raw: RawSheet, file_hints: list[str], mappings: dict |
         report.header_row = fit.bottom + 1 if fit else None
         problems.add(sheet, None, None, "missing_required", "error", ledger=spec.name,
                      columns="、".join(missing))
-        headers = [n for n in (fit.names if fit else g_names) if n]
+        headers = [privacy.scrub_text(n) for n in (fit.names if fit else g_names) if n]
         return SheetResult(report, unknown=UnknownSheet(file, sheet, headers, signature,
                                                         (fit.bottom if fit else g_row) + 1, spec.key))
     assert fit is not None
