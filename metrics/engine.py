@@ -31,6 +31,36 @@ class TargetSetting:
     enabled: bool = True
 
 
+class MetricWarning(str):
+    """A warning about one metric: an i18n key and its fields, rendered per language at display time.
+
+    It is also the Chinese text itself (a ``str``), so JSON and callers that print it read as before;
+    a page shows ``warning.text(lang)``. Fields are language-neutral (numbers already formatted).
+    """
+
+    key: str
+    params: dict[str, Any]
+
+    def __new__(cls, key: str, params: dict[str, Any] | None = None) -> MetricWarning:
+        from i18n import t  # i18n.metrics imports the registry: import late, not at module load
+
+        params = dict(params or {})
+        self = super().__new__(cls, t(key, "zh", **params))
+        self.key, self.params = key, params
+        return self
+
+    def text(self, lang: str = "zh") -> str:
+        from i18n import t
+
+        return t(self.key, lang, **self.params)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "params": dict(self.params), "message": str(self)}
+
+    def __reduce__(self):  # pickled by key and fields (st.cache_data), not as a plain str
+        return (MetricWarning, (self.key, self.params))
+
+
 @dataclass
 class MetricResult:
     id: str
@@ -52,7 +82,7 @@ class MetricResult:
     paced: bool = False
     target_source: str = "plan"
     plan_target: float = 0.0
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[MetricWarning] = field(default_factory=list)
     evidence_count: int = 0
 
     def to_dict(self) -> dict[str, Any]:
@@ -65,7 +95,7 @@ class MetricResult:
             "numerator": _round(self.numerator, 4), "denominator": _round(self.denominator, 4),
             "expected": _round(self.expected, 2, integral=False), "paced": self.paced, "target_source": self.target_source,
             "plan_target": _round(self.plan_target, 4, integral=digits == 2), "missing": list(self.missing),
-            "items": [{"name": n, "present": ok} for n, ok in self.items], "warnings": list(self.warnings),
+            "items": [{"name": n, "present": ok} for n, ok in self.items], "warnings": [w.to_dict() for w in self.warnings],
             "evidence_count": self.evidence_count,
         }
 
@@ -282,11 +312,11 @@ def _format(spec: MetricSpec, value: float) -> str:
     return f"{value:g}"
 
 
-def _outcome(spec: MetricSpec, ctx: Context, memo: dict[str, tuple[Computed, str, list[str]]]):
+def _outcome(spec: MetricSpec, ctx: Context, memo: dict[str, tuple[Computed, str, list[MetricWarning]]]):
     """(computed, source, warnings) of one metric: the ledger if present, else 指标填报, else nothing."""
     if spec.id in memo:
         return memo[spec.id]
-    warnings: list[str] = []
+    warnings: list[MetricWarning] = []
     if spec.same_as is not None:
         base, source, base_warnings = _outcome(BY_ID[spec.same_as], ctx, memo)
         if base.value is None and (own := _indicator(spec, ctx)) is not None:
@@ -297,8 +327,8 @@ def _outcome(spec: MetricSpec, ctx: Context, memo: dict[str, tuple[Computed, str
     if all(ctx.has(k) for k in spec.ledgers):
         computed, source = spec.compute(ctx), spec.source_name
         if reported is not None and computed.value is not None and _differs(spec, computed.value, reported.value):
-            warnings.append(f"指标填报值 {_format(spec, reported.value)} 与台账计算值 {_format(spec, computed.value)} "
-                            f"不一致，以台账为准")
+            warnings.append(MetricWarning("metrics.warning.ledger_wins", {
+                "reported": _format(spec, reported.value), "computed": _format(spec, computed.value)}))
     elif reported is not None:
         computed, source = reported, INDICATOR_SOURCE
     else:

@@ -163,6 +163,24 @@ def test_ledger_wins_over_indicator_with_a_warning():
     assert compute_all(same, 2026, D).get("B15").warnings == []
 
 
+def test_ledger_wins_warning_is_structured_and_switches_language():
+    import json
+    import pickle
+
+    data = frames(greening=[{"统计日期": "2026-03-01", "小区总面积": 1000, "绿化面积": 250}],
+                  indicators=[{"指标": "绿化率", "统计日期": "2026-04-01", "数值": 0.30}])
+    (warning,) = compute_all(data, 2026, D).get("B15").warnings
+    assert (warning.key, warning.params) == ("metrics.warning.ledger_wins",
+                                             {"reported": "30.0%", "computed": "25.0%"})
+    assert warning.text("zh") == warning == "指标填报值 30.0% 与台账计算值 25.0% 不一致，以台账为准"
+    assert warning.text("en") == "Reported value 30.0% differs from the ledger's 25.0%; the ledger wins"
+    assert pickle.loads(pickle.dumps(warning)).text("en") == warning.text("en")  # st.cache_data pickles results
+    shown = json.loads(json.dumps(compute_all(data, 2026, D).to_dict(), ensure_ascii=False))
+    b15 = next(m for m in shown["metrics"] if m["id"] == "B15")
+    assert b15["warnings"] == [{"key": "metrics.warning.ledger_wins", "params": {"reported": "30.0%", "computed": "25.0%"},
+                                "message": "指标填报值 30.0% 与台账计算值 25.0% 不一致，以台账为准"}]
+
+
 def test_t08_is_b15_from_indicator_named_by_full_chinese_name():
     data = frames(indicators=[{"指标": " 绿化率 ", "统计日期": "2026-04-01", "数值": 0.25}])
     results = compute_all(data, 2026, D)
