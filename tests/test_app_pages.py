@@ -269,3 +269,41 @@ def test_a_lowered_checklist_target_is_saved_as_items() -> None:
     assert result.target == pytest.approx(0.8)
     table = at.dataframe[0].value
     assert table[table.iloc[:, 0] == "T01"].iloc[0].iloc[3] == "≥ 4/5"
+
+
+def test_pdf_button_calls_the_clis_function_with_what_the_page_shows(monkeypatch: pytest.MonkeyPatch) -> None:
+    import report.pdf
+
+    calls: list[tuple] = []
+
+    def fake(frames, report=None, **kwargs):
+        calls.append((frames, report, kwargs))
+        return b"%PDF-1.7 fake"
+
+    monkeypatch.setattr(report.pdf, "check_prerequisites", lambda: [])
+    monkeypatch.setattr(report.pdf, "build_pdf_from_frames", fake)
+    at = app()
+    at.sidebar.selectbox(key=f"year:{view(at).dataset.id}").set_value(2025).run()
+    at.button(key="pdf_generate").click().run()
+    no_exceptions(at)
+    v = view(at)
+    frames, rep, kwargs = calls[-1]
+    assert frames is v.dataset.frames and rep is v.dataset.report
+    assert kwargs["year"] == 2025 and kwargs["as_of"] == v.as_of and kwargs["lang"] == "zh"
+    assert kwargs["community"] == v.community and kwargs["sources"] == v.dataset.sources
+    assert kwargs["targets"] == v.targets and "action_items" in kwargs
+    assert at.session_state["_pdf"][1] == b"%PDF-1.7 fake"
+
+
+def test_without_chromium_the_pdf_area_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    from report.pdf import ReportUnavailable
+
+    monkeypatch.setenv("REPORT_CHROMIUM", "")  # report.pdf.find_chromium: set but empty = none
+    at = app()
+    no_exceptions(at)
+    assert not [b for b in at.button if b.key == "pdf_generate"]
+    message = str(ReportUnavailable(["chromium"], "zh"))
+    assert any(message == box.value for box in at.sidebar.info)
+    at.switch_page("pages/safety.py").run()
+    no_exceptions(at)
+    assert at.title

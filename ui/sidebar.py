@@ -113,10 +113,17 @@ def render(lang: str) -> state.View:
 
 
 def pdf_button(view: state.View) -> None:
-    """Generate on request (it takes seconds), then offer the download; any change asks again."""
+    """Generate on request (it takes seconds), then offer the download; any change asks again.
+    Without Chromium or a Chinese font the button's place says what to install; the rest works."""
     lang = view.lang
     key = (view.dataset.id, view.year, view.as_of, view.targets_key, lang, view.community)
     st.divider()
+    missing = pdf_missing()
+    if missing:
+        from report.pdf import ReportUnavailable
+
+        st.info(str(ReportUnavailable(missing, lang)), icon=":material/picture_as_pdf:")
+        return
     ready = st.session_state.get("_pdf")
     if ready is not None and ready[0] == key:
         st.download_button(t("ui.pdf.download", lang), ready[1], type="primary", icon=":material/download:",
@@ -127,7 +134,7 @@ def pdf_button(view: state.View) -> None:
         with st.spinner(t("ui.pdf.working", lang)):
             try:
                 pdf = build_pdf(view)
-            except Exception as exc:  # missing Chromium or font: say so, keep the dashboard usable
+            except Exception as exc:  # printing failed: say so, keep the dashboard usable
                 st.error(t("ui.pdf.failed", lang, error=exc))
                 return
         st.session_state["_pdf"] = (key, pdf)
@@ -135,18 +142,20 @@ def pdf_button(view: state.View) -> None:
     markdown(f"<span class='muted'>{t('ui.pdf.hint', lang)}</span>")
 
 
+def pdf_missing() -> list[str]:
+    """What the PDF lacks on this machine (report.pdf.check_prerequisites), asked once per session."""
+    if "_pdf_missing" not in st.session_state:
+        from report.pdf import check_prerequisites
+
+        st.session_state["_pdf_missing"] = check_prerequisites()
+    return st.session_state["_pdf_missing"]
+
+
 def build_pdf(view: state.View) -> bytes:
-    """The report engineer's PDF of exactly what the screen shows (same results, history, charts)."""
-    from charts.figures import metric_figure
-    from report.pdf import build_pdf as report_pdf
+    """The PDF of what the screen shows, through the one path the CLI takes too
+    (report.pdf.build_pdf_from_frames): same numbers, same charts, last year's lines, zero-event timelines."""
+    from report.pdf import build_pdf_from_frames
 
-    hist = view.history()
-
-    def figure(result: Any, h: Any, lang: str) -> Any:
-        return metric_figure(result, h, lang, results=view.results.metrics, as_of=view.as_of,
-                             events=view.evidence(result.id) if result.kind == "zero" else None)
-
-    counts = {m.id: m.evidence_count for m in view.results.metrics}
-    return report_pdf(view.results, report=view.dataset.report, history=hist, evidence_counts=counts,
-                      sources=view.dataset.sources, community=view.community, lang=view.lang,
-                      figure_builder=figure, action_items=meeting.pdf_action_items(view.lang))
+    return build_pdf_from_frames(view.dataset.frames, view.dataset.report, year=view.year, as_of=view.as_of,
+                                 targets=view.targets, sources=view.dataset.sources, lang=view.lang,
+                                 community=view.community, action_items=meeting.pdf_action_items(view.lang))
