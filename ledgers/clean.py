@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -46,7 +48,7 @@ def norm_text(value: str) -> str:
     return value.strip()
 
 
-def map_unique(s: pd.Series, func, dtype=object) -> pd.Series:
+def map_unique(s: pd.Series, func: Callable[[Any], Any], dtype: type = object) -> pd.Series:
     """``func`` applied once per distinct non-null value (ledger columns repeat a lot), aligned to ``s``."""
     codes, uniques = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
     if len(uniques) == 0:
@@ -82,6 +84,7 @@ def norm_strings(s: pd.Series, kind: pd.Series) -> pd.Series:
 
 
 def blank_mask(s: pd.Series, kind: pd.Series, strs: pd.Series) -> pd.Series:
+    """Cells that hold nothing: None, NaN, or text that is empty after normalising."""
     is_float = kind == "f"
     nan = pd.Series(False, index=s.index)
     if is_float.any():
@@ -99,6 +102,7 @@ def _num_to_text(v: pd.Series) -> pd.Series:
 
 
 def to_text(s: pd.Series, kind: pd.Series, strs: pd.Series, blank: pd.Series) -> pd.Series:
+    """Every cell as text (None when blank); whole numbers without ``.0``, dates as ISO."""
     out = pd.Series(None, index=s.index, dtype=object)
     is_str = (kind == "s") & ~blank
     out[is_str] = strs[is_str]
@@ -197,6 +201,7 @@ def to_number(s: pd.Series, kind: pd.Series, strs: pd.Series, blank: pd.Series, 
 
 
 def to_yesno(s: pd.Series, kind: pd.Series, strs: pd.Series, blank: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Nullable booleans from 是/否, 有/无, √/×, Y/N, 1/0, TRUE/FALSE, 已…/未…; mask of unreadable cells."""
     out = pd.Series(pd.NA, index=s.index, dtype="boolean")
     is_bool = kind == "b"
     if is_bool.any():
@@ -222,6 +227,7 @@ def to_yesno(s: pd.Series, kind: pd.Series, strs: pd.Series, blank: pd.Series) -
 
 
 def category_lookup(categories: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Normalised name or synonym -> canonical category."""
     lookup = {}
     for canon, alts in categories.items():
         for name in (canon, *alts):

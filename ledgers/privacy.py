@@ -67,6 +67,7 @@ def pii_columns() -> dict[str, tuple[str, ...]]:
 # --- one value -------------------------------------------------------------------------------------
 
 def is_placeholder(value: str) -> bool:
+    """A blank written as a word (无, 不详, N/A): kept as written, never masked."""
     return value.strip().lower() in PLACEHOLDERS
 
 
@@ -150,10 +151,12 @@ def scrub_text(text: str) -> str:
 # --- columns (once per distinct value) -------------------------------------------------------------
 
 def normalise_series(values: pd.Series, kind: str) -> pd.Series:
+    """``normalise`` of each text value (None where blank)."""
     return _none_for_nan(map_unique(values, lambda v: normalise(v, kind)))
 
 
 def mask_series(values: pd.Series, kind: str) -> pd.Series:
+    """``mask_value`` of each normalised value (None where blank)."""
     return _none_for_nan(map_unique(values, lambda v: mask_value(v, kind)))
 
 

@@ -22,7 +22,7 @@ import pandas as pd
 from ledgers import guards
 from ledgers.registry import LEDGERS
 from ledgers.report import ImportReport, LoadResult, Problem, SheetReport, UnknownSheet
-from ledgers.sheet import Problems, RawSheet, name_hints, read_sheet
+from ledgers.sheet import Problems, RawSheet, missing_column, name_hints, read_sheet
 
 __all__ = ["load_files", "LoadResult", "SourceFile", "ImportReport", "Problem", "SheetReport", "UnknownSheet",
            "empty_frame", "read_file"]
@@ -95,11 +95,9 @@ def _combine(results: list[FileResult]) -> LoadResult:
 
 def empty_frame(key: str) -> pd.DataFrame:
     """A zero-row frame of a ledger with the typed columns of Contract 1."""
-    from ledgers.sheet import _missing_column
-
     cols: dict[str, pd.Series] = {}
     for col in LEDGERS[key].columns:
-        cols[col.name] = _missing_column(col.type, 0)
+        cols[col.name] = missing_column(col.type, 0)
         if col.pii:
             cols[col.name + "_key"] = pd.Series([], dtype=object)
     for name in ("_file", "_sheet"):
@@ -128,7 +126,6 @@ def read_file(name: str, path: str | None, data: bytes | None, mappings: dict | 
         result.sheets.append(SheetReport(name, None, "failed"))
         return result
     hints = name_hints(PurePath(name).stem)
-    loaded_any = False
     if not raw_sheets or all(not any(any(_nonblank(v) for v in row) for row in s.grid) for s in raw_sheets):
         problems.add(None, None, None, "workbook_empty", "warning")
         result.sheets.append(SheetReport(name, None, "empty"))
@@ -148,8 +145,6 @@ def read_file(name: str, path: str | None, data: bytes | None, mappings: dict | 
                 result.unknown.append(sr.unknown)
             if sr.frame is not None and sr.report.ledger:
                 result.frames.append((sr.report.ledger, sr.frame))
-                loaded_any = True
-    del loaded_any
     result.problems = problems.items
     return result
 

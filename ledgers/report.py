@@ -33,6 +33,7 @@ class Problem:
 
 def render(lang: str, file: str, sheet: str | None, row: int | None, column: str | None, code: str,
            params: dict[str, Any]) -> str:
+    """A problem's message in ``lang``: where it is (file, sheet, row, column), then what is wrong."""
     loc = [t("reader.loc.file", lang, file=file)]
     if sheet:
         loc.append(t("reader.loc.sheet", lang, sheet=sheet))

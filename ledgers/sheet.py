@@ -50,6 +50,7 @@ _PII_HEADER_RE = re.compile(r"姓名|电话|手机|身份证|证件|联系人|�
 
 
 def col_letter(j: int) -> str:
+    """Excel's letter of the 0-based column ``j`` (0 -> A, 26 -> AA), as the user sees it."""
     letters = ""
     j += 1
     while j:
@@ -233,6 +234,7 @@ def _is_title(row: list[str]) -> bool:
 
 
 def signature_of(names: list[str]) -> str:
+    """A short stable id of a header row, so a saved column mapping finds the same sheet next time."""
     keys = [re.sub(r"\s+", "", n).lower() for n in names if n]
     return hashlib.sha256("|".join(keys).encode("utf-8")).hexdigest()[:16]
 
@@ -276,6 +278,7 @@ class SheetResult:
 
 def read_sheet(file: str, raw: RawSheet, file_hints: list[str], mappings: dict | None, secret: bytes,
                problems: Problems) -> SheetResult:
+    """Recognise, find the header of, clean and type one sheet; problems go to ``problems``."""
     sheet = raw.name
     report = SheetReport(file, sheet, "empty", hidden=raw.hidden)
     if raw.hidden:
@@ -459,7 +462,7 @@ def _type_rows(file: str, sheet: str, data: pd.DataFrame, fit: HeaderFit, spec: 
     for col in spec.columns:
         j = by_canon.get(col.name)
         if j is None:
-            out[col.name] = _missing_column(col.type, n)
+            out[col.name] = missing_column(col.type, n)
             if col.pii:
                 out[col.name + "_key"] = pd.Series([None] * n, dtype=object)
             continue
@@ -546,7 +549,8 @@ def _plain(s: pd.Series) -> pd.Series:
     return s
 
 
-def _missing_column(type_: str, n: int) -> pd.Series:
+def missing_column(type_: str, n: int) -> pd.Series:
+    """An all-blank column of ``n`` rows typed as Contract 1 types ``type_`` (an optional column absent)."""
     if type_ == "date":
         return pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
     if type_ in ("int", "number", "percent"):

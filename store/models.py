@@ -5,19 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
+# The engine owns TargetSetting; the store hands out the same class so compute_all(targets=...) takes it.
+from metrics.engine import TargetSetting as TargetSetting
+
 # China has had no daylight saving since 1991, so a fixed offset is exact and needs no tzdata.
 SHANGHAI = timezone(timedelta(hours=8), "CST")
-
-try:  # the metrics engine owns TargetSetting once it exists; until then the store defines it
-    from metrics.engine import TargetSetting  # type: ignore[attr-defined]
-except ImportError:
-
-    @dataclass(frozen=True)
-    class TargetSetting:  # type: ignore[no-redef]
-        """An office override of one metric's target: ``value`` None keeps the plan's value."""
-
-        value: float | None
-        enabled: bool = True
 
 
 class StoreError(Exception):
