@@ -126,3 +126,18 @@ def test_projector_figure_has_large_type() -> None:
     assert fig.layout.xaxis.tickfont.size >= 20 and fig.layout.yaxis.tickfont.size >= 20
     assert fig.layout.font.size >= 24
     assert all(a.font.size >= 20 for a in fig.layout.annotations)
+
+
+def test_projector_form_fields_are_large() -> None:
+    """The add-item form on a slide: typed text, the date input's value (drawn as spans) and select
+    values at >= 24 px, in one rule of the projector's style."""
+    import re
+
+    from ui import projector
+
+    rule = next(r for r in re.findall(r"([^{}]+)\{([^{}]*)\}", projector.PROJECTOR_CSS)
+                if '[data-testid="stDateInput"] span' in r[0])
+    size = int(re.search(r"font-size:\s*(\d+)px", rule[1]).group(1))
+    assert size >= 24
+    for selector in ("input", "textarea", '[data-testid="stDateInput"] span', '[data-baseweb="select"] div'):
+        assert f".stMainBlockContainer {selector}," in rule[0] + ",", selector

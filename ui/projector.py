@@ -85,6 +85,13 @@ DECK_CSS = f"""
 </style>
 """
 
+FIELD_PX = 24  # text inside form fields on the projector (the brief: >= 24 px)
+FIELD_SELECTORS = (
+    "input", "textarea", '[data-testid="stDateInput"] span', '[data-baseweb="select"] div',
+    '[data-testid="stNumberInput"] input', "input::placeholder", "textarea::placeholder",
+)
+_FIELD_SELECTORS = ", ".join(f".stMainBlockContainer {sel}" for sel in FIELD_SELECTORS)
+
 # Projector chrome: no sidebar, no header, no nav; larger widget labels; everything high contrast.
 PROJECTOR_CSS = f"""
 <style>
@@ -97,7 +104,10 @@ PROJECTOR_CSS = f"""
 .stMainBlockContainer li {{ font-size: {BODY_PX}px; color: {INK}; }}
 .stMainBlockContainer [data-testid="stWidgetLabel"] p {{ font-size: 24px; font-weight: 700; }}
 .stMainBlockContainer button p {{ font-size: 24px; }}
-.stMainBlockContainer input, [data-testid="stDateInput"] input {{ font-size: 24px !important; }}
+/* form fields: what is typed and shown in them; the date input draws its value as spans, not in the input */
+{_FIELD_SELECTORS} {{ font-size: {FIELD_PX}px !important; line-height: 1.3 !important; }}
+.stMainBlockContainer [data-baseweb="input"], .stMainBlockContainer [data-baseweb="select"] > div {{
+  min-height: 52px; }}
 </style>
 """
 
