@@ -259,7 +259,7 @@ def _band(fig: go.Figure, x0: float, x1: float, lang: str, *, horizontal: bool =
 
 
 def _target_line(fig: go.Figure, x: float, label: str, *, name: str, color: str = TARGET,
-                 dash: str = "solid", row: int = 0, horizontal: bool = True) -> None:
+                 dash: str = "solid", row: int = 0, horizontal: bool = True, above: bool = False) -> None:
     """A target as a line across the plot with its label printed beside it (no hover needed)."""
     line = {"color": color, "width": 3, "dash": dash}
     font = {"size": 15, "color": color}
@@ -273,10 +273,11 @@ def _target_line(fig: go.Figure, x: float, label: str, *, name: str, color: str 
                            bgcolor="rgba(255,255,255,0.85)", name=name)
     else:
         fig.add_shape(type="line", y0=x, y1=x, x0=0, x1=1, yref="y", xref="paper", line=line, name=name)
-        # at the right end: the year's first months, at the left, carry the value labels
-        fig.add_annotation(y=x, x=1.0, yref="y", xref="paper", text=label, showarrow=False,
-                           xanchor="right", yanchor="top", font=font,
-                           bgcolor="rgba(255,255,255,0.85)", name=name)
+        # at the left end, on the side of the line away from the latest value's label (``above``), so the
+        # two never meet whatever the month: the value's label sits on its own side of the line
+        fig.add_annotation(y=x, x=0.0, yref="y", xref="paper", text=label, showarrow=False,
+                           xanchor="left", yanchor="bottom" if above else "top", yshift=3 if above else -3,
+                           font=font, bgcolor="rgba(255,255,255,0.85)", name=name)
 
 
 # ---------------------------------------------------------------- unpaced count and sum: bar
@@ -544,6 +545,11 @@ def year_on_year(result: Any, hist: pd.DataFrame | None, prev_hist: pd.DataFrame
     scale = 100 if result.kind in ("ratio", "checklist") else 1
     fig = go.Figure()
     months = list(range(1, 13))
+    # the latest value's label goes away from the target line, the target's label to the other side
+    latest = _hist_points(hist)
+    latest = latest[latest["month_end"].dt.year == year]["value"]
+    below = (result.target is not None and len(latest) > 0 and float(latest.iloc[-1]) < float(result.target))
+    value_side = "bottom center" if below else "top center"
     for frame, y, color, dash, meta in ((prev_hist, year - 1, PREVIOUS, "dot", "previous"),
                                         (hist, year, STATUS_STYLE[result.status].color, "solid", "current")):
         points = _hist_points(frame)
@@ -554,13 +560,13 @@ def year_on_year(result: Any, hist: pd.DataFrame | None, prev_hist: pd.DataFrame
                         # only the latest value is printed: twelve labels on a line crowd each other
                         text=[""] * (len(points) - 1) + [_short(v * 1.0, scale) for v in points["value"][-1:]]
                         if meta == "current" else None,
-                        textposition="top center", textfont={"size": 13, "color": INK},
+                        textposition=value_side, textfont={"size": 13, "color": INK},
                         line={"color": color, "width": 3 if meta == "current" else 2, "dash": dash},
                         marker={"size": 7, "color": color})
     if result.target is not None and result.kind != "checklist":
         target = result.target * scale
         _target_line(fig, target, t("ui.chart.target", lang, target=format_target(result, lang)),
-                     name="target", horizontal=False)
+                     name="target", horizontal=False, above=below)
     fig.update_xaxes(tickvals=months, ticktext=[f"{m}月" if lang == "zh" else
                                                 dt.date(2000, m, 1).strftime("%b") for m in months],
                      range=[0.6, 12.4])

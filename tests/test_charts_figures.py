@@ -256,3 +256,17 @@ def test_checklist_targets_are_items_not_percent(target: float, size: int, text:
     result = Result("T01", "checklist", 0.8, target, "met", numerator=4, denominator=size)
     assert figures.format_target(result, "zh") == text
     assert figures.format_value(result, "zh") == f"4/{size}"
+
+
+@pytest.mark.parametrize(("values", "value_side", "label_anchor"), [
+    ([0.30, 0.31], "bottom center", "bottom"),  # under the target (T08: 31% against ≥ 38%)
+    ([0.95, 0.97], "top center", "top"),  # over it
+])
+def test_year_on_year_value_and_target_labels_sit_on_opposite_sides(values, value_side, label_anchor) -> None:
+    result = Result("T08", "ratio", values[-1], 0.38 if values[0] < 0.5 else 0.90, "behind")
+    fig = figures.year_on_year(result, hist(values=values), hist(2025, values=[0.3] * 12), "zh")
+    current = traces(fig, "current")[0]
+    assert current.textposition == value_side
+    label = next(a for a in fig.layout.annotations if a.name == "target")
+    # the target's label at the left end, on the far side of the line from the latest value's label
+    assert label.xanchor == "left" and label.x == 0.0 and label.yanchor == label_anchor
