@@ -414,13 +414,29 @@ def _event_dates(events: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     return dates[keep].reset_index(drop=True), labels[keep].reset_index(drop=True)
 
 
+# Zero metrics count over the year Y, except these (metrics.md): B02 counts major fires in
+# (D − 3 years, D], so its timeline spans those three years. The open-problem metrics (B12, B13b, B16)
+# count problems found in any year and still open at D: their timeline reaches back to the earliest
+# found date among the events it is given.
+ZERO_WINDOW_YEARS = {"B02": 3}
+
+
+def zero_window_start(result: Any, as_of: pd.Timestamp, year: int) -> pd.Timestamp:
+    """The left end of a zero metric's timeline: D − n years for a rolling window, else 1 January of Y."""
+    years = ZERO_WINDOW_YEARS.get(result.id)
+    if years:
+        day = pd.Timestamp(as_of)
+        return _same_day(day, day.year - years)
+    return pd.Timestamp(year, 1, 1)
+
+
 def zero_figure(result: Any, lang: str = "zh", *, events: pd.DataFrame | None = None,
                 hist: pd.DataFrame | None = None) -> go.Figure:
     """A timeline of the events that must not happen: one marker per event at its date, labelled by
     its category; with none, a plain "no events" strip over the year."""
     as_of = _as_of(result, hist)
     year = getattr(result, "year", None) or as_of.year
-    start = pd.Timestamp(year, 1, 1)
+    start = zero_window_start(result, as_of, year)
     style = STATUS_STYLE[result.status]
     fig = go.Figure()
     dates, labels = (_event_dates(events) if events is not None and len(events)
@@ -449,8 +465,11 @@ def zero_figure(result: Any, lang: str = "zh", *, events: pd.DataFrame | None = 
                   line={"color": MUTED, "width": 2, "dash": "dot"})
     fig.update_xaxes(range=[start, as_of + pd.Timedelta(days=20)],
                      tickformat="%Y-%m" if start.year < year else ("%-m月" if lang == "zh" else "%b"))
-    fig.update_layout(title=_title(result, lang, t("ui.chart.target", lang, target=format_target(result, lang))),
-                      margin={"t": 100})
+    subtitle = t("ui.chart.target", lang, target=format_target(result, lang))
+    if result.id in ZERO_WINDOW_YEARS:
+        subtitle += " · " + t("ui.chart.window", lang, start=(start + pd.Timedelta(days=1)).date().isoformat(),
+                              end=as_of.date().isoformat())
+    fig.update_layout(title=_title(result, lang, subtitle), margin={"t": 100})
     rows = max(1, labels.nunique()) if len(dates) else 1
     return apply(fig, height=200 + 36 * rows)
 

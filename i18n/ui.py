@@ -18,6 +18,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.chart.month_axis": ("月末", "Month end"),
     "ui.chart.yoy_title": ("同比：{name}", "Year on year: {name}"),
     "ui.chart.value_status": ("{value}  {icon} {status}", "{value}  {icon} {status}"),
+    "ui.chart.window": ("统计区间 {start} 至 {end}", "window {start} to {end}"),
     "ui.chart.as_of": ("截至 {date}", "As of {date}"),
     "ui.unit.events": ("起", "events"),
     "ui.unit.times": ("次", ""),

@@ -270,3 +270,22 @@ def test_year_on_year_value_and_target_labels_sit_on_opposite_sides(values, valu
     label = next(a for a in fig.layout.annotations if a.name == "target")
     # the target's label at the left end, on the far side of the line from the latest value's label
     assert label.xanchor == "left" and label.x == 0.0 and label.yanchor == label_anchor
+
+
+def test_b02_timeline_spans_its_three_year_window() -> None:
+    fig = figures.metric_figure(ZERO_NONE.__class__("B02", "zero", 0.0, 0.0, "met", op="="), None, "zh",
+                                events=pd.DataFrame())
+    start, end = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
+    assert start == pd.Timestamp("2023-11-20") and end > pd.Timestamp(AS_OF)
+    assert "2023-11-21" in fig.layout.title.subtitle.text
+    (line,) = traces(fig, "none")
+    assert pd.Timestamp(line.x[0]) == start
+
+
+def test_other_zero_timelines_span_the_year_or_their_events() -> None:
+    fig = figures.metric_figure(ZERO_NONE, None, "zh", events=pd.DataFrame())
+    assert pd.Timestamp(fig.layout.xaxis.range[0]) == pd.Timestamp("2026-01-01")
+    found = pd.DataFrame({"巡查日期": pd.to_datetime(["2024-07-01", "2026-02-03"]), "问题类别": ["六乱", "无证犬"]})
+    fig = figures.metric_figure(Result("B12", "zero", 2.0, 0.0, "behind", op="=", unit="个"), None, "zh",
+                                events=found)
+    assert pd.Timestamp(fig.layout.xaxis.range[0]) < pd.Timestamp("2024-07-01")
