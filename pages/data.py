@@ -34,16 +34,12 @@ report = last.report if last is not None else view.dataset.report
 unknown = last.unknown_sheets if last is not None else view.dataset.unknown_sheets
 title_key = "ui.data.report_upload" if last is not None else "ui.data.report_current"
 st.subheader(t(title_key, lang, source=t(f"ui.sidebar.source.{view.dataset.kind}", lang)))
+if last is not None and last.accepted and view.dataset.kind == "upload":
+    upload.show_coverage(report, view.results, lang)
 sheets = data.sheets_table(report, lang)
 if len(sheets):
     st.dataframe(sheets, hide_index=True, width="stretch", height=min(40 + 35 * len(sheets), 640))
-problems = data.problems_table(report, lang)
-st.markdown(f"**{t('ui.data.problems', lang, n=len(problems))}**")
-if len(problems):
-    st.dataframe(problems, hide_index=True, width="stretch", height=min(40 + 35 * len(problems), 520),
-                 column_config=data.problem_columns(problems))
-else:
-    st.caption(t("ui.data.no_problems", lang))
+upload.show_problems(report, lang)
 
 if unknown:
     st.subheader(t("ui.mapper.title", lang))

@@ -111,7 +111,11 @@ def test_upload_changes_values_and_import_report() -> None:
     # the import report is the upload's: its file, and the totals row said to be ignored
     tables = " ".join(df.value.to_csv() for df in at.dataframe)
     assert "桃园社区活动台账.xlsx" in tables
-    assert "合计" in tables
+    notes = " ".join(m.value for e in at.expander for m in e.markdown)
+    assert "合计" in notes
+    # only the activities ledger came: the page says the rest show 无数据
+    assert any("本次上传包含 1 种台账；其余 18 种台账未包含，相关指标显示为无数据" in w.value for w in at.warning)
+    assert any("B07a" in c.value for c in at.caption)
     # and the overview shows the new number
     at.switch_page("pages/overview.py").run()
     no_exceptions(at)
@@ -307,3 +311,20 @@ def test_without_chromium_the_pdf_area_says_what_to_install(monkeypatch: pytest.
     at.switch_page("pages/safety.py").run()
     no_exceptions(at)
     assert at.title
+
+
+def test_import_problems_are_grouped_by_sheet_with_whole_messages() -> None:
+    at = app()
+    at.switch_page("pages/data.py").run()
+    no_exceptions(at)
+    shown = [m.value for m in at.markdown]
+    # the error is shown open, whole, with row, column and severity, under its file and sheet
+    error = next(m for m in shown if "待定" in m)
+    assert "第 13 行 · 活动日期 · ✖ 错误 · 「待定」不是可识别的日期" in error
+    assert "该行未导入" in error and "2026年3月5日" in error
+    assert "活动台账" in error.split("</div>")[0]
+    assert not any("待定" in m.value for e in at.expander for m in e.markdown)
+    # the notes (title rows, totals, hidden sheet) are folded into one expander below
+    (notes,) = [e for e in at.expander if "其他提示" in e.label]
+    folded = " ".join(m.value for m in notes.markdown)
+    assert "隐藏的工作表" in folded and "合计" in folded

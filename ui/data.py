@@ -186,12 +186,87 @@ def problems_table(report: Mapping[str, Any], lang: str = "zh") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-def problem_columns(table: pd.DataFrame) -> dict[str, Any]:
-    """Column widths for the problems table: the message gets the room."""
-    import streamlit as st  # column_config is streamlit's; only the page calls this
+@dataclass
+class ProblemGroup:
+    """The problems of one file and sheet: errors and warnings (shown open), notes (shown folded)."""
 
-    widths = ("medium", "small", "small", "small", "small", "large")
-    return {col: st.column_config.TextColumn(col, width=w) for col, w in zip(table.columns, widths, strict=False)}
+    file: str
+    sheet: str
+    serious: list[str]  # "第 13 行 · 活动日期 · ✖ 错误 · 「待定」不是可识别的日期…", whole
+    notes: list[str]  # title rows skipped, totals dropped, hidden sheet: handled, nothing to do
+
+    def title(self, lang: str) -> str:
+        return " · ".join(x for x in (self.file, self.sheet) if x) or t("ui.report.whole_upload", lang)
+
+
+def problem_groups(report: Mapping[str, Any], lang: str = "zh") -> list[ProblemGroup]:
+    """The import problems grouped by file and sheet, each as one line with nothing cut off; groups
+    holding an error or a warning first, then the rest in file order."""
+    groups: dict[tuple[str, str], ProblemGroup] = {}
+    for p in sorted(report.get("problems") or [], key=_problem_order):
+        where = (str(p.get("file") or ""), str(p.get("sheet") or ""))
+        group = groups.setdefault(where, ProblemGroup(*where, [], []))
+        (group.notes if (p.get("severity") or "info") == "info" else group.serious).append(problem_line(p, lang))
+    return sorted(groups.values(), key=lambda g: not g.serious)
+
+
+def _problem_order(p: Mapping[str, Any]) -> tuple:
+    return (str(p.get("file") or ""), str(p.get("sheet") or ""), _SEVERITY_ORDER.get(p.get("severity"), 3),
+            p.get("row") if isinstance(p.get("row"), int) else 0)
+
+
+def problem_line(problem: Mapping[str, Any], lang: str = "zh") -> str:
+    """Row · column · severity · message, e.g. 第 13 行 · 活动日期 · ✖ 错误 · 「待定」不是可识别的日期…"""
+    parts = []
+    if problem.get("row"):
+        parts.append(t("ui.report.row_n", lang, row=problem["row"]))
+    if problem.get("column"):
+        parts.append(str(problem["column"]))
+    parts.append(_severity(problem.get("severity") or "info", lang))
+    parts.append(_message(problem, lang))
+    return " · ".join(parts)
+
+
+def problem_counts(report: Mapping[str, Any]) -> dict[str, int]:
+    counts = dict.fromkeys(_SEVERITY_ORDER, 0)
+    for p in report.get("problems") or []:
+        counts[p.get("severity") or "info"] = counts.get(p.get("severity") or "info", 0) + 1
+    return counts
+
+
+def lines_html(lines: Sequence[str]) -> str:
+    """A list of problem lines as HTML, escaped, wrapping (never cut)."""
+    import html
+
+    return "<ul class='problems'>" + "".join(f"<li>{html.escape(x)}</li>" for x in lines) + "</ul>"
+
+
+@dataclass
+class Coverage:
+    """Which ledgers an upload held, and the metrics left without data because theirs was not in it."""
+
+    present: list[str]  # ledger keys with rows
+    absent: list[str]
+    no_data: list[str]  # metric ids showing 无数据 for want of an absent ledger
+
+    def line(self, lang: str) -> str:
+        return t("ui.data.coverage", lang, n=len(self.present), rest=len(self.absent))
+
+
+def coverage(report: Mapping[str, Any], results: Any) -> Coverage | None:
+    """None when the upload held every ledger (or nothing); else what it left out."""
+    from ledgers.registry import LEDGERS
+    from metrics.registry import BY_ID
+
+    present = [v.get("key") for v in (report.get("ledgers") or {}).values() if v.get("key") and v.get("rows")]
+    if not present:
+        return None
+    absent = [k for k in LEDGERS if k not in present]
+    if not absent:
+        return None
+    no_data = [m.id for m in results.metrics if m.status == "no_data"
+               and m.id in BY_ID and set(BY_ID[m.id].ledgers) - set(present)]
+    return Coverage(present, absent, no_data)
 
 
 def _message(problem: Mapping[str, Any], lang: str) -> str:

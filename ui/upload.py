@@ -8,6 +8,7 @@ import streamlit as st
 
 from i18n import t
 from ui import data, state
+from ui.render import markdown
 
 DIGEST = "_upload_digest"
 
@@ -52,3 +53,44 @@ def template_bytes() -> bytes | None:
         return None
     book = template_workbook()
     return book.getvalue() if hasattr(book, "getvalue") else bytes(book)
+
+
+def show_problems(report: dict[str, Any], lang: str) -> None:
+    """Problems per file and sheet: errors and warnings open, each line whole; notes folded below."""
+    groups = data.problem_groups(report, lang)
+    counts = data.problem_counts(report)
+    st.markdown(f"**{t('ui.data.problem_counts', lang, **counts)}**")
+    if not groups:
+        st.caption(t("ui.data.no_problems", lang))
+        return
+    serious = [g for g in groups if g.serious]
+    if serious:
+        st.caption(t("ui.data.serious_hint", lang))
+    for group in serious:
+        with st.container(border=True):
+            markdown(f"<div class='problem-head'>{_e(group.title(lang))}</div>{data.lines_html(group.serious)}")
+    notes = [g for g in groups if g.notes]
+    if notes:
+        with st.expander(t("ui.data.notes", lang, n=sum(len(g.notes) for g in notes))):
+            for group in notes:
+                markdown(f"<div class='problem-head'>{_e(group.title(lang))}</div>{data.lines_html(group.notes)}")
+
+
+def show_coverage(report: dict[str, Any], results: Any, lang: str) -> None:
+    """After an upload of some ledgers only: which are missing and which metrics show 无数据 for it."""
+    from ledgers.registry import LEDGERS
+
+    cover = data.coverage(report, results)
+    if cover is None:
+        return
+    st.warning(cover.line(lang), icon=":material/info:")
+    names = "、".join((LEDGERS[k].name_en if lang == "en" else LEDGERS[k].name) for k in cover.absent)
+    st.caption(t("ui.data.coverage_ledgers", lang, names=names))
+    if cover.no_data:
+        st.caption(t("ui.data.coverage_metrics", lang, ids="、".join(cover.no_data)))
+
+
+def _e(text: str) -> str:
+    import html
+
+    return html.escape(text)
