@@ -35,6 +35,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "meeting.metric.evidence": ("依据记录 {n} 条", "{n} evidence row(s)"),
     "meeting.metric.items": ("督办事项", "Action items"),
     "meeting.metric.no_items": ("尚无督办事项", "No action items yet"),
+    # metric slide: the rows behind the shortfall
+    "meeting.shortfall.not_counted": ("未计入的记录（{n} 条）", "Rows not counted ({n})"),
+    "meeting.shortfall.events": ("发生的事件（{n} 起）", "The events ({n})"),
+    "meeting.shortfall.rows": ("依据记录（{n} 条）", "Rows behind the number ({n})"),
+    "meeting.shortfall.missing": ("缺少的项目（{n} 项）", "Missing items ({n})"),
+    "meeting.shortfall.item": ("项目", "Item"),
+    "meeting.shortfall.more": ("另有 {n} 条，见主题页明细", "{n} more on the theme page"),
+    "meeting.shortfall.yes": ("是", "yes"),
+    "meeting.shortfall.no": ("否", "no"),
     # action items
     "meeting.item.what": ("事项", "What"),
     "meeting.item.who": ("责任人", "Who"),

@@ -167,3 +167,16 @@ def test_english_slides() -> None:
         at.button(key="meeting_next").click().run()
         ok(at)
     assert "Slide 8 of" in slide_html(at) and "Value" in slide_html(at)
+
+
+def test_a_behind_metric_slide_shows_the_rows_that_explain_it() -> None:
+    from ui.meeting import slides
+
+    at = app(mode="projector", slide="1")
+    deck = slides(at.session_state["_view"].results)
+    k = next(i for i, s in enumerate(deck, 1) if s.kind == "metric" and s.key == "B08")
+    at = app(mode="projector", slide=str(k))
+    ok(at)
+    html = slide_html(at)
+    assert "B08" in title(at) and "未计入的记录（" in html
+    assert "<table class='rows'>" in html and "另有 " not in html.split("未计入的记录")[0]

@@ -141,3 +141,50 @@ def test_projector_form_fields_are_large() -> None:
     assert size >= 24
     for selector in ("input", "textarea", '[data-testid="stDateInput"] span', '[data-baseweb="select"] div'):
         assert f".stMainBlockContainer {selector}," in rule[0] + ",", selector
+
+
+def _short_result(kind: str, **kw):
+    from types import SimpleNamespace
+
+    base = {"id": "B08", "kind": kind, "status": "behind", "missing": [], "items": []}
+    return SimpleNamespace(**{**base, **kw})
+
+
+def test_shortfall_of_a_ratio_lists_the_rows_not_counted() -> None:
+    import pandas as pd
+
+    from ui.meeting import SHORTFALL_ROWS, shortfall, shortfall_html
+
+    rows = pd.DataFrame({"受理日期": pd.to_datetime(["2026-01-05"] * 12), "当事人": ["张*"] * 12,
+                         "调解结果": ["未成功"] * 10 + ["成功"] * 2, "已回访": pd.array([True, False] * 6, "boolean"),
+                         "_file": ["a.xlsx"] * 12, "_sheet": ["调解"] * 12, "_row": list(range(2, 14)),
+                         "计入分子": [False] * 10 + [True] * 2})
+    short = shortfall(_short_result("ratio"), rows, "zh")
+    assert "10" in short.title and short.more == 10 - SHORTFALL_ROWS
+    assert list(short.table.columns)[0] == "行" and "计入分子" not in short.table.columns
+    assert list(short.table["行"]) == [str(r) for r in range(2, 2 + SHORTFALL_ROWS)]
+    assert set(short.table["已回访"]) == {"是", "否"} and set(short.table["受理日期"]) == {"2026-01-05"}
+    html = shortfall_html(short, "zh")
+    assert "另有 2 条" in html and "张*" in html and "成功</td>" not in html.replace("未成功", "")
+
+
+def test_shortfall_of_zero_checklist_and_counts() -> None:
+    import pandas as pd
+
+    from ui.meeting import shortfall
+
+    events = pd.DataFrame({"巡查日期": pd.to_datetime(["2026-10-02"]), "问题类别": ["积存垃圾"], "_row": [7]})
+    short = shortfall(_short_result("zero"), events, "zh")
+    assert short.more == 0 and list(short.table.iloc[0]) == ["7", "2026-10-02", "积存垃圾"]
+    check = shortfall(_short_result("checklist", missing=["卫生小区"]), None, "zh")
+    assert list(check.table.iloc[:, 0]) == ["卫生小区"] and "缺少" in check.title
+    assert shortfall(_short_result("count", paced=True), events, "zh") is None
+
+
+def test_slide_rows_are_projector_size() -> None:
+    import re
+
+    from ui import projector
+
+    rule = re.search(r"\.deck table\.rows th, \.deck table\.rows td \{([^}]*)\}", projector.DECK_CSS).group(1)
+    assert int(re.search(r"font-size:\s*(\d+)px", rule).group(1)) >= 24

@@ -11,6 +11,7 @@ INK = "#111111"  # near-black on white: 18.9:1
 PAPER = "#FFFFFF"
 MUTED = "#3D3D3D"  # secondary text still passes AAA (11:1)
 RULE = "#6E7781"
+ROWS_PX = 24  # the evidence rows on a metric slide: eight of them fit under the chart at this size
 BODY_PX = 26  # body text of a slide; the spec asks >= 24 px at 1920×1080
 # Status words on slides: darker than charts.palette's text colours so each passes AAA (>= 7:1) on
 # white; the badge's border keeps the palette's fill colour, so the colour code stays the same.
@@ -60,6 +61,7 @@ DECK_CSS = f"""
   padding: 4px 12px; white-space: nowrap; }}
 .deck td {{ font-size: {BODY_PX}px; padding: 6px 12px; border-bottom: 1px solid {RULE}; color: {INK};
   vertical-align: middle; }}
+.deck table.rows th, .deck table.rows td {{ font-size: {ROWS_PX}px; padding: 3px 10px; }}
 .deck td.num {{ font-weight: 800; white-space: nowrap; }}
 .deck td.nowrap {{ white-space: nowrap; }}
 .deck .fresh {{ display: grid; grid-template-columns: repeat(2, 1fr); gap: 6px 24px; }}
