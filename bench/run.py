@@ -4,9 +4,10 @@
     .venv/bin/python -m bench.run --rows 300000 --openpyxl-runs 1
     .venv/bin/python -m bench.run --rows 2000 --runs 1 --json
 
-Each size runs in fresh worker processes, one after the other, so no measurement shares a warm
-cache or a heap with another: one worker times the pandas reads (the calamine floor and the openpyxl
-peer), one times the project pipeline (load, metrics, PDF, warm rerun) and reports its peak RSS.
+Each size runs in two fresh worker processes, one after the other: the project worker alternates
+the calamine floor with the full load (so a busy neighbour hits both sides of the ratio), then times
+metrics, the PDF and the warm rerun while sampling the memory of its process tree; the other times
+the openpyxl peer, which is slow, on its own.
 Workbooks come from bench.generate and are cached in bench/_cache (git-ignored).
 """
 
