@@ -277,6 +277,7 @@ def _target_line(fig: go.Figure, x: float, label: str, *, name: str, color: str 
         # two never meet whatever the month: the value's label sits on its own side of the line
         fig.add_annotation(y=x, x=0.0, yref="y", xref="paper", text=label, showarrow=False,
                            xanchor="left", yanchor="bottom" if above else "top", yshift=3 if above else -3,
+                           xshift=10,  # clear of the y axis's tick labels just left of the plot
                            font=font, bgcolor="rgba(255,255,255,0.85)", name=name)
 
 

@@ -38,7 +38,8 @@ if last is not None and last.accepted and view.dataset.kind == "upload":
     upload.show_coverage(report, view.results, lang)
 sheets = data.sheets_table(report, lang)
 if len(sheets):
-    st.dataframe(sheets, hide_index=True, width="stretch", height=min(40 + 35 * len(sheets), 640))
+    # every sheet without an inner scroll (a workbook of 19 ledgers is 19 rows)
+    st.dataframe(sheets, hide_index=True, width="stretch", height=min(40 + 35 * len(sheets), 1440))
 upload.show_problems(report, lang)
 
 if unknown:

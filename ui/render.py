@@ -34,7 +34,7 @@ html, body, [class*="css"], .stMarkdown, .stText, button, input, textarea, selec
 .value {{ font-size: 1.25rem; font-weight: 700; }}
 .muted {{ color: #57606A; }}
 .problem-head {{ font-weight: 700; font-size: 1.1rem; }}
-ul.problems {{ margin: 0.2em 0 0.4em 0; }}
+ul.problems {{ margin: 0.2em 0 0.4em 0; padding-left: 1.4em !important; list-style: disc outside; }}
 ul.problems li {{ font-size: 1.1rem; margin: 0.15em 0; overflow-wrap: anywhere; }}
 </style>
 """

@@ -48,7 +48,8 @@ class TargetRow:
             return checklist_target(value, self.size, self.op)
         if self.percent or self.kind == "checklist":
             return f"{OPS.get(self.op, self.op)} {value * 100:.0f}%"
-        unit = unit_label(self.unit, lang, value)
+        # a zero metric's target reads "= 0", as on the overview and in the PDF
+        unit = "" if self.kind == "zero" else unit_label(self.unit, lang, value)
         number = f"{value:g}"
         return f"{OPS.get(self.op, self.op)} {number} {unit}".strip()
 
