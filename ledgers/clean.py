@@ -43,7 +43,7 @@ def norm_text(value: str) -> str:
     """One string: NFKC (keeping ㎡), control characters removed, trimmed."""
     if not unicodedata.is_normalized("NFKC", value):
         value = unicodedata.normalize("NFKC", value.replace("㎡", _SQM)).replace(_SQM, "㎡")
-    if _CONTROL.search(value):
+    if not value.isprintable() and _CONTROL.search(value):  # every control character is unprintable
         value = _CONTROL.sub("", value)
     return value.strip()
 
@@ -67,94 +67,192 @@ def norm_key(value: str) -> str:
 
 _KIND = {str: "s", float: "f", int: "i", bool: "b", type(None): "n", dt.date: "d", dt.datetime: "d",
          pd.Timestamp: "d", dt.time: "t", dt.timedelta: "t"}
+_TRUE_CELL, _FALSE_CELL = object(), object()  # bools kept apart from 1/0 while factorizing (True == 1)
+_EPOCH_DAY = np.datetime64("1899-12-30", "D")
+_NAT = np.datetime64("NaT", "ns")
+_DATE = re.compile(_DATE_RE)
+_SERIAL_TEXT = re.compile(r"\d{5}(?:\.\d+)?")
+_SPACES = re.compile(r"\s+")
 
 
-def kinds(s: pd.Series) -> pd.Series:
-    """A one-letter kind of every cell (calamine hands out plain Python objects): s f i b n d t o."""
-    inferred = pd.api.types.infer_dtype(s.to_numpy(dtype=object), skipna=False)
-    whole = {"string": "s", "floating": "f", "integer": "i", "boolean": "b"}.get(inferred)
-    if whole:  # one type throughout (the usual case): no per-cell look
-        return pd.Series(whole, index=s.index, dtype=object)
-    return s.map(type, na_action=None).map(_KIND).fillna("o")
+class Column:
+    """One raw column of cells (str, float, int, bool, date/datetime from calamine; str from CSV),
+    factorized once: ``codes`` (one per row, -1 for None/NaN) into its distinct cells ``uniq``.
+
+    Office ledgers repeat themselves (a date column of 60k rows holds ~3k distinct values), so
+    everything below is worked out once per distinct cell and taken back to the rows by ``codes``.
+    The per-distinct arrays ("ext" arrays) have one extra last slot for None/NaN, which code -1 picks.
+    ``sub(mask)`` keeps some rows and shares the distinct values and everything derived from them.
+    """
+
+    __slots__ = ("codes", "uniq", "kind", "text", "blank", "_memo")
+
+    def __init__(self, values: np.ndarray | None = None) -> None:
+        if values is None:
+            return
+        codes, uniq = pd.factorize(values, use_na_sentinel=True)
+        uniq = np.asarray(uniq, dtype=object)
+        homogeneous = pd.api.types.infer_dtype(uniq, skipna=True) if len(uniq) else "empty"
+        if homogeneous not in ("string", "boolean", "empty") and (
+                any(type(u) is bool for u in uniq) or _holds_one_or_zero(uniq)):
+            # True == 1 == 1.0 for pandas' hash table: a column mixing them is factorized again with
+            # the bools marked, so a TRUE cell is never read as the number 1 (or the reverse)
+            is_bool = np.fromiter((type(v) is bool for v in values), bool, len(values))
+            if is_bool.any() and not is_bool.all():
+                marked = values.copy()
+                marked[is_bool] = [_TRUE_CELL if v else _FALSE_CELL for v in values[is_bool]]
+                codes, marked_uniq = pd.factorize(marked, use_na_sentinel=True)
+                uniq = np.empty(len(marked_uniq), dtype=object)
+                uniq[:] = [True if u is _TRUE_CELL else False if u is _FALSE_CELL else u for u in marked_uniq]
+        self.codes = np.asarray(codes, dtype=np.intp)
+        self.uniq = uniq
+        kind = ["s"] * len(uniq) if homogeneous == "string" else [_KIND.get(type(u), "o") for u in uniq]
+        self.kind = np.array(kind + ["n"], dtype="<U1")
+        text = np.empty(len(uniq) + 1, dtype=object)
+        text[:-1] = [norm_text(u) if k == "s" else None for u, k in zip(uniq, kind, strict=True)]
+        self.text = text
+        self.blank = (self.kind == "n") | ((self.kind == "s") & (text == ""))
+        self._memo: dict[Any, Any] = {}
+
+    @classmethod
+    def of(cls, values: Any) -> Column:
+        arr = np.empty(len(values), dtype=object)
+        arr[:] = values
+        return cls(arr)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def sub(self, mask: np.ndarray) -> Column:
+        out = Column()
+        out.codes = self.codes[mask]
+        out.uniq, out.kind, out.text, out.blank, out._memo = self.uniq, self.kind, self.text, self.blank, self._memo
+        return out
+
+    def rows(self, ext: np.ndarray) -> np.ndarray:
+        """A per-distinct ("ext") array taken back to the rows."""
+        return ext[self.codes]
+
+    def raw_ext(self) -> np.ndarray:
+        if "raw" not in self._memo:
+            raw = np.empty(len(self.uniq) + 1, dtype=object)
+            raw[:-1] = self.uniq
+            self._memo["raw"] = raw
+        return self._memo["raw"]
+
+    def memo(self, key: Any, make: Callable[[], Any]) -> Any:
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+    def map_text(self, func: Callable[[str], Any], key: Any, dtype: Any = object, fill: Any = None) -> np.ndarray:
+        """``func`` of each distinct normalised string (``fill`` for the other kinds and blanks)."""
+
+        def make() -> np.ndarray:
+            out = np.full(len(self.text), fill, dtype=dtype)
+            for i, t in enumerate(self.text[:-1]):
+                if t is not None:
+                    out[i] = func(t)
+            return out
+
+        return self.memo(("map_text", key), make)
 
 
-def norm_strings(s: pd.Series, kind: pd.Series) -> pd.Series:
-    """Normalised text of the string cells (NaN elsewhere)."""
-    return map_unique(s.where(kind == "s"), norm_text)
+def _holds_one_or_zero(uniq: np.ndarray) -> bool:
+    return any((type(u) is int or type(u) is float) and (u == 1 or u == 0) for u in uniq)
 
 
-def blank_mask(s: pd.Series, kind: pd.Series, strs: pd.Series) -> pd.Series:
-    """Cells that hold nothing: None, NaN, or text that is empty after normalising."""
-    is_float = kind == "f"
-    nan = pd.Series(False, index=s.index)
-    if is_float.any():
-        nan[is_float] = pd.isna(s[is_float].astype(float))
-    return s.isna() | (kind == "n") | nan | ((kind == "s") & (strs.fillna("") == ""))
-
-
-def _num_to_text(v: pd.Series) -> pd.Series:
-    f = v.astype(float)
-    integral = np.isfinite(f) & (f == np.floor(f)) & (f.abs() < 1e15)
-    out = f.astype(str).astype(object)
-    if integral.any():
-        out[integral] = f[integral].astype("int64").astype(str).astype(object)
+def map_ext(ext: np.ndarray, func: Callable[[Any], Any], dtype: Any = object, fill: Any = None) -> np.ndarray:
+    """``func`` of each non-None entry of an ext array (``fill`` elsewhere)."""
+    out = np.full(len(ext), fill, dtype=dtype)
+    for i, v in enumerate(ext):
+        if v is not None:
+            out[i] = func(v)
     return out
 
 
-def to_text(s: pd.Series, kind: pd.Series, strs: pd.Series, blank: pd.Series) -> pd.Series:
-    """Every cell as text (None when blank); whole numbers without ``.0``, dates as ISO."""
-    out = pd.Series(None, index=s.index, dtype=object)
-    is_str = (kind == "s") & ~blank
-    out[is_str] = strs[is_str]
-    num = kind.isin(["i", "f"]) & ~blank
-    if num.any():
-        out[num] = _num_to_text(s[num]).to_numpy(dtype=object)
-    is_bool = kind == "b"
-    if is_bool.any():
-        out[is_bool] = s[is_bool].map({True: "TRUE", False: "FALSE"})
-    other = ~(is_str | num | is_bool | blank)
-    if other.any():
-        out[other] = s[other].map(lambda v: v.isoformat() if hasattr(v, "isoformat") else str(v))
-    return out
+def _num_text(value: Any) -> str:
+    f = float(value)
+    if np.isfinite(f) and f == np.floor(f) and abs(f) < 1e15:
+        return str(int(f))
+    return str(f)
 
 
-def to_date(s: pd.Series, kind: pd.Series, strs: pd.Series, blank: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """datetime64 at midnight, and a mask of non-blank cells that are not dates."""
-    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
-    is_dt = kind == "d"
-    if is_dt.any():
-        out[is_dt] = pd.to_datetime(s[is_dt].to_numpy(dtype=object)).normalize().as_unit("ns")
-    num = kind.isin(["i", "f"]) & ~blank
-    serial = pd.Series(np.nan, index=s.index)
-    if num.any():
-        serial[num] = s[num].astype(float)
-    is_str = (kind == "s") & ~blank
-    if is_str.any():
-        ss = strs[is_str].astype(object)
-        parts = ss.str.extract(_DATE_RE)
-        y = pd.to_numeric(parts["y"], errors="coerce")
-        m = pd.to_numeric(parts["m"].fillna(parts["m2"]), errors="coerce")
-        d = pd.to_numeric(parts["d"].fillna(parts["d2"]), errors="coerce")
-        d = d.where(d.notna() | y.isna(), 1)  # 2026年3月 -> the first of the month
-        ok = y.between(1900, 2100)
-        if ok.any():
-            out[ok[ok].index] = pd.to_datetime(
-                pd.DataFrame({"year": y[ok], "month": m[ok], "day": d[ok]}), errors="coerce")
-        # a CSV of an Excel sheet carries serials as text: 46086
-        ser = pd.to_numeric(ss.where(ss.str.fullmatch(r"\d{5}(?:\.\d+)?")), errors="coerce")
-        serial[ser.dropna().index] = ser.dropna()
-    good_serial = serial.between(_SERIAL_MIN, _SERIAL_MAX)
-    if good_serial.any():
-        out[good_serial] = _EXCEL_EPOCH + pd.to_timedelta(np.floor(serial[good_serial]), unit="D")
-    bad = ~blank & out.isna()
-    return out, bad
+def _other_text(value: Any) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def text_ext(col: Column) -> np.ndarray:
+    """Every distinct cell as text (None when blank); whole numbers without ``.0``, dates as ISO."""
+
+    def make() -> np.ndarray:
+        out = np.empty(len(col.kind), dtype=object)
+        for i, (u, k, t, b) in enumerate(zip(col.uniq, col.kind, col.text, col.blank, strict=False)):
+            if k == "b":
+                out[i] = "TRUE" if u else "FALSE"
+            elif b:
+                out[i] = None
+            elif k == "s":
+                out[i] = t
+            elif k == "i" or k == "f":
+                out[i] = _num_text(u)
+            else:
+                out[i] = _other_text(u)
+        out[-1] = None
+        return out
+
+    return col.memo("text", make)
+
+
+def _date_of_text(text: str) -> np.datetime64:
+    m = _DATE.match(text)
+    if m:
+        y = int(m["y"])
+        if 1900 <= y <= 2100:
+            month = int(m["m"] or m["m2"])
+            day = m["d"] or m["d2"]
+            try:
+                return np.datetime64(dt.date(y, month, int(day) if day else 1), "D")
+            except ValueError:
+                return np.datetime64("NaT")
+        return np.datetime64("NaT")
+    if _SERIAL_TEXT.fullmatch(text):  # a CSV of an Excel sheet carries serials as text: 46086
+        return _date_of_serial(float(text))
+    return np.datetime64("NaT")
+
+
+def _date_of_serial(serial: float) -> np.datetime64:
+    if _SERIAL_MIN <= serial <= _SERIAL_MAX:
+        return _EPOCH_DAY + int(np.floor(serial))
+    return np.datetime64("NaT")
+
+
+def date_ext(col: Column) -> tuple[np.ndarray, np.ndarray]:
+    """datetime64[ns] at midnight per distinct cell, and which non-blank ones are not dates."""
+
+    def make() -> tuple[np.ndarray, np.ndarray]:
+        days = np.full(len(col.kind), np.datetime64("NaT"), dtype="datetime64[D]")
+        for i, (u, k, t, b) in enumerate(zip(col.uniq, col.kind, col.text, col.blank, strict=False)):
+            if b:
+                continue
+            if k == "d":
+                if 1678 < u.year < 2262:
+                    days[i] = np.datetime64(dt.date(u.year, u.month, u.day), "D")
+            elif k == "i" or k == "f":
+                days[i] = _date_of_serial(float(u))
+            elif k == "s":
+                days[i] = _date_of_text(t)
+        out = days.astype("datetime64[ns]")
+        return out, ~col.blank & np.isnat(out)
+
+    return col.memo("date", make)
 
 
 _NUMBER = re.compile(_NUMBER_RE)
 
 
 def _number(text: str) -> float:
-    m = _NUMBER.match(re.sub(r"\s+", "", text).replace("，", ","))
+    m = _NUMBER.match(_SPACES.sub("", text).replace("，", ","))
     if not m:
         return np.nan
     val = float(m["num"].replace(",", ""))
@@ -169,61 +267,63 @@ def _has_pct(text: str) -> bool:
     return text.rstrip().endswith("%")
 
 
-def parse_numbers(strs: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Numbers from normalised text: ``1,200``, ``３人`` (already NFKC), ``5 人``, ``1.5万``, ``12%``.
+def number_ext(col: Column, *, percent: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """float64 per distinct cell; which non-blank ones are unreadable; which percent values were
+    given as points (85 -> 0.85). Text: ``1,200``, ``３人`` (already NFKC), ``5 人``, ``1.5万``, ``12%``."""
 
-    Returns the values and a mask of which carried a ``%``.
-    """
-    val = map_unique(strs, _number, float)
-    pct = map_unique(strs, _has_pct, bool) & val.notna()
-    return val, pct
+    def make() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        val = np.full(len(col.kind), np.nan)
+        pct = np.zeros(len(col.kind), dtype=bool)
+        for i, (u, k, t, b) in enumerate(zip(col.uniq, col.kind, col.text, col.blank, strict=False)):
+            if b:
+                continue
+            if k == "i" or k == "f":
+                val[i] = float(u)
+            elif k == "s":
+                v = _number(t)
+                val[i] = v
+                pct[i] = v == v and _has_pct(t)
+        points = np.zeros(len(col.kind), dtype=bool)
+        if percent:
+            points = ~pct & (val > 1) & (val <= 100)
+            val = np.where(points, val / 100, val)
+        return val, ~col.blank & np.isnan(val), points
 
-
-def to_number(s: pd.Series, kind: pd.Series, strs: pd.Series, blank: pd.Series, *, percent: bool = False
-              ) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """float64; mask of unreadable cells; mask of percent values given as points (85 -> 0.85)."""
-    out = pd.Series(np.nan, index=s.index, dtype=float)
-    num = kind.isin(["i", "f"]) & ~blank
-    if num.any():
-        out[num] = s[num].astype(float)
-    is_str = (kind == "s") & ~blank
-    pct = pd.Series(False, index=s.index)
-    if is_str.any():
-        val, had_pct = parse_numbers(strs[is_str])
-        out[is_str] = val.to_numpy()
-        pct[is_str] = had_pct.to_numpy()
-    points = pd.Series(False, index=s.index)
-    if percent:
-        points = ~pct & (out > 1) & (out <= 100)
-        out = out.where(~points, out / 100)
-    bad = ~blank & out.isna()
-    return out, bad, points
+    return col.memo(("number", percent), make)
 
 
-def to_yesno(s: pd.Series, kind: pd.Series, strs: pd.Series, blank: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Nullable booleans from 是/否, 有/无, √/×, Y/N, 1/0, TRUE/FALSE, 已…/未…; mask of unreadable cells."""
-    out = pd.Series(pd.NA, index=s.index, dtype="boolean")
-    is_bool = kind == "b"
-    if is_bool.any():
-        out[is_bool] = s[is_bool].astype(bool)
-    num = kind.isin(["i", "f"]) & ~blank
-    if num.any():
-        f = s[num].astype(float)
-        out[num[num].index[f.eq(1).to_numpy()]] = True
-        out[num[num].index[f.eq(0).to_numpy()]] = False
-    is_str = (kind == "s") & ~blank
-    if is_str.any():
-        ss = strs[is_str]
-        mapping = {}
-        for v in ss.unique():
-            k = re.sub(r"\s+", "", v).lower()
-            if k in _YES or (len(k) <= 6 and k[0] in "已有" and k not in _NO):
-                mapping[v] = True
-            elif k in _NO or (len(k) <= 6 and k[0] in "未无没"):
-                mapping[v] = False
-        out[is_str] = ss.map(mapping).astype("boolean").to_numpy()
-    bad = ~blank & out.isna()
-    return out, bad
+def _yesno_text(v: str) -> bool | None:
+    k = _SPACES.sub("", v).lower()
+    if k in _YES or (len(k) <= 6 and k[0] in "已有" and k not in _NO):
+        return True
+    if k in _NO or (len(k) <= 6 and k[0] in "未无没"):
+        return False
+    return None
+
+
+def yesno_ext(col: Column) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per distinct cell: the value and the mask of a nullable boolean (是/否, 有/无, √/×, Y/N, 1/0,
+    TRUE/FALSE, 已…/未…), and which non-blank ones are unreadable."""
+
+    def make() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        val = np.zeros(len(col.kind), dtype=bool)
+        na = np.ones(len(col.kind), dtype=bool)
+        for i, (u, k, t, b) in enumerate(zip(col.uniq, col.kind, col.text, col.blank, strict=False)):
+            got: bool | None = None
+            if k == "b":
+                got = bool(u)
+            elif b:
+                continue
+            elif k == "i" or k == "f":
+                f = float(u)
+                got = True if f == 1 else False if f == 0 else None
+            elif k == "s":
+                got = _yesno_text(t)
+            if got is not None:
+                val[i], na[i] = got, False
+        return val, na, ~col.blank & na
+
+    return col.memo("yesno", make)
 
 
 def category_lookup(categories: dict[str, tuple[str, ...]]) -> dict[str, str]:
@@ -235,17 +335,11 @@ def category_lookup(categories: dict[str, tuple[str, ...]]) -> dict[str, str]:
     return lookup
 
 
-def to_category(s: pd.Series, kind: pd.Series, strs: pd.Series, blank: pd.Series,
-                categories: dict[str, tuple[str, ...]]) -> tuple[pd.Series, pd.Series]:
-    """Canonical category (synonyms folded) or None; mask of values not in the list."""
-    text = to_text(s, kind, strs, blank)
+def category_ext(col: Column, categories: dict[str, tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
+    """Canonical category (synonyms folded) or None per distinct cell; which are not in the list."""
+    text = text_ext(col)
     if not categories:
-        return text, pd.Series(False, index=s.index)
+        return text, np.zeros(len(text), dtype=bool)
     lookup = category_lookup(categories)
-    present = text.dropna()
-    mapping = {v: lookup.get(re.sub(r"\s+", "", v).lower()) for v in present.unique()}
-    out = pd.Series(None, index=s.index, dtype=object)
-    out[present.index] = present.map(mapping).to_numpy(dtype=object)
-    out = out.where(out.notna(), None)
-    unknown = ~blank & out.isna()
-    return out, unknown
+    out = map_ext(text, lambda v: lookup.get(_SPACES.sub("", v).lower()))
+    return out, ~col.blank & pd.isna(out)

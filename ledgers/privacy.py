@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Callable
 from functools import cache
 
 import pandas as pd
@@ -127,6 +128,28 @@ def hmac_key(normalised: str, secret: bytes) -> str:
     return hmac.new(secret, normalised.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+def hmac_keyer(secret: bytes) -> Callable[[str], str]:
+    """``hmac_key`` with ``secret`` bound: the key schedule is done once and copied per value (~25 %
+    faster over many values), and a value already keyed is not keyed again."""
+    try:  # OpenSSL's HMAC object itself: copy/update/hexdigest without the Python wrapper
+        import _hashlib
+
+        base = _hashlib.hmac_new(secret, digestmod="sha256")
+    except (ImportError, AttributeError, ValueError):
+        base = hmac.new(secret, digestmod=hashlib.sha256)
+    done: dict[str, str] = {}
+
+    def key(normalised: str) -> str:
+        got = done.get(normalised)
+        if got is None:
+            h = base.copy()
+            h.update(normalised.encode("utf-8"))
+            got = done[normalised] = h.hexdigest()
+        return got
+
+    return key
+
+
 def scrub(text: str) -> tuple[str, int]:
     """``text`` with every ID or mobile number inside it masked, and how many there were."""
     if not _FOUR_DIGITS.search(text):
@@ -177,6 +200,12 @@ def id_checksum_ok(ids: pd.Series) -> pd.Series:
         total = total + ids.str[pos].astype(int) * weight
     expected = total.mod(11).map(lambda r: _ID_CHECK[r])
     return expected == ids.str[17]
+
+
+def id_checksum_valid(value: str) -> bool:
+    """ISO 7064 MOD 11-2 check digit of one 18-character ID (17 digits, then a digit or X)."""
+    total = sum(int(c) * w for c, w in zip(value, _ID_WEIGHTS, strict=False))
+    return _ID_CHECK[total % 11] == value[17]
 
 
 def _none_for_nan(s: pd.Series) -> pd.Series:

@@ -42,7 +42,12 @@ def _is_total(v: str) -> bool:
     return bool(_TOTAL.fullmatch(re.sub(r"\s+", "", v)))
 
 
+_NOTE_CHARS = re.compile(r"[注说填制审统负单]")  # every word _NOTE_RE starts with holds one of these
+
+
 def _is_note(v: str) -> bool:
+    if not _NOTE_CHARS.search(v):
+        return False
     return bool(_NOTE.fullmatch(re.sub(r"\s+", "", v)))
 
 
@@ -85,12 +90,14 @@ class Problems:
         message = render("zh", self.file, sheet, row, column, code, params)
         self.items.append(Problem(self.file, sheet, row, column, message, severity, code, params))
 
-    def add_rows(self, sheet: str, rows: pd.Index, column: str | None, code: str, severity: str,
-                 values: pd.Series | None = None, **params: Any) -> None:
-        rows = list(rows)
-        for row in rows[:PROBLEM_CAP]:
-            extra = {"value": _show(values[row])} if values is not None else {}
-            self.add(sheet, int(row), column, code, severity, **extra, **params)
+    def add_rows(self, sheet: str, rows: Any, column: str | None, code: str, severity: str,
+                 values: Any = None, **params: Any) -> None:
+        """One problem per row (Excel row numbers, in order) up to ``PROBLEM_CAP``, then one summary;
+        ``values`` (aligned with ``rows``) are the cells quoted in the messages."""
+        rows = [int(r) for r in rows]
+        for k, row in enumerate(rows[:PROBLEM_CAP]):
+            extra = {"value": _show(values[k])} if values is not None else {}
+            self.add(sheet, row, column, code, severity, **extra, **params)
         if len(rows) > PROBLEM_CAP:
             rest = rows[PROBLEM_CAP:]
             shown = "、".join(str(r) for r in rest[:10])
@@ -283,13 +290,11 @@ def read_sheet(file: str, raw: RawSheet, file_hints: list[str], mappings: dict |
     report = SheetReport(file, sheet, "empty", hidden=raw.hidden)
     if raw.hidden:
         problems.add(sheet, None, None, "sheet_hidden", "info")
-    grid = pd.DataFrame(raw.grid, dtype=object) if raw.grid else pd.DataFrame(dtype=object)
-    if grid.empty:
+    width = max((len(row) for row in raw.grid), default=0)
+    if width == 0:
         problems.add(sheet, None, None, "sheet_empty", "warning")
         return SheetResult(report)
-    grid.index = pd.RangeIndex(1, len(grid) + 1)  # Excel row numbers
 
-    width = grid.shape[1]
     head = [[_header_text(v) for v in row] + [""] * (width - len(row)) for row in raw.grid[: HEADER_SCAN_ROWS + 1]]
     for (r0, c0), (r1, c1) in raw.merged:
         if r0 > HEADER_SCAN_ROWS:
@@ -298,7 +303,7 @@ def read_sheet(file: str, raw: RawSheet, file_hints: list[str], mappings: dict |
         for r in range(r0, min(r1, len(head) - 1) + 1):
             for c in range(c0, min(c1, width - 1) + 1):
                 head[r][c] = value
-    if not any(any(r) for r in head) and _all_blank(grid):
+    if not any(any(r) for r in head) and _all_blank(raw.grid, width):
         problems.add(sheet, None, None, "sheet_empty", "warning")
         return SheetResult(report)
 
@@ -362,8 +367,7 @@ def read_sheet(file: str, raw: RawSheet, file_hints: list[str], mappings: dict |
     if above:
         problems.add(sheet, None, None, "rows_above_header", "info", header=fit.bottom + 1, top=fit.top + 1,
                      text="；".join(a[:40] for a in above[:3]))
-    frame, skipped, dropped = _type_rows(file, sheet, grid.iloc[fit.bottom + 1:], fit, spec, raw, secret,
-                                         problems)
+    frame, skipped, dropped = _type_rows(file, sheet, fit, spec, raw, width, secret, problems)
     report.rows, report.skipped, report.dropped = len(frame), skipped, dropped
     report.status = "loaded" if len(frame) or skipped else "headers_only"
     if report.status == "headers_only":
@@ -371,34 +375,54 @@ def read_sheet(file: str, raw: RawSheet, file_hints: list[str], mappings: dict |
     return SheetResult(report, frame)
 
 
-def _all_blank(grid: pd.DataFrame) -> bool:
-    for j in grid.columns:
-        col = grid[j]
-        kind = clean.kinds(col)
-        if not clean.blank_mask(col, kind, clean.norm_strings(col, kind)).all():
+def _columns(rows: list[list[Any]], width: int) -> list[np.ndarray]:
+    """The grid's rows as ``width`` object columns (short rows padded with None)."""
+    if not rows:
+        return [np.empty(0, dtype=object) for _ in range(width)]
+    if any(len(r) != width for r in rows):
+        rows = [list(r) + [None] * (width - len(r)) if len(r) != width else r for r in rows]
+    out = []
+    for cells in zip(*rows, strict=True):
+        arr = np.empty(len(cells), dtype=object)
+        arr[:] = cells
+        out.append(arr)
+    return out
+
+
+def _all_blank(rows: list[list[Any]], width: int) -> bool:
+    for values in _columns(rows, width):
+        col = clean.Column(values)
+        if not col.rows(col.blank).all():
             return False
     return True
 
 
-def _type_rows(file: str, sheet: str, data: pd.DataFrame, fit: HeaderFit, spec: LedgerSpec, raw: RawSheet,
+def _type_rows(file: str, sheet: str, fit: HeaderFit, spec: LedgerSpec, raw: RawSheet, width: int,
                secret: bytes, problems: Problems) -> tuple[pd.DataFrame, int, int]:
-    cols: dict[int, tuple] = {}
-    for j in data.columns:
-        s = data[j]
-        kind = clean.kinds(s)
-        strs = clean.norm_strings(s, kind)
-        cols[j] = (s, kind, strs, clean.blank_mask(s, kind, strs))
+    """The rows below the header: which are records, their typed values, and the problems.
+
+    Each raw column is factorized once (``clean.Column``); typing, masking and keying run once per
+    distinct cell and are taken back to the rows, so the cost follows the distinct values, not the rows.
+    """
+    data = raw.grid[fit.bottom + 1:]
+    rownum = np.arange(fit.bottom + 2, fit.bottom + 2 + len(data), dtype=np.int64)  # Excel row numbers
+    raw_cols = _columns(data, width)
+    cols: dict[int, clean.Column] = {}
+
+    def column(j: int) -> clean.Column:
+        if j not in cols:
+            cols[j] = clean.Column(raw_cols[j])
+        return cols[j]
 
     # which columns are kept, and under which name
     extras: dict[int, str] = {}
     dup_cols = dict(fit.dups)
     used = set(spec.column_names) | {"_file", "_sheet", "_row"}
-    for j in data.columns:
+    for j in range(width):
         if j in fit.colmap:
             continue
         name = fit.names[j] if j < len(fit.names) else ""
-        has_data = not cols[j][3].all()
-        if not name and not has_data:
+        if not name and column(j).rows(column(j).blank).all():
             continue  # a blank column: nothing to keep, nothing lost
         letter = col_letter(j)
         if name and j not in dup_cols and _PII_HEADER_RE.search(name):
@@ -419,134 +443,158 @@ def _type_rows(file: str, sheet: str, data: pd.DataFrame, fit: HeaderFit, spec: 
     kept_cols = list(fit.colmap) + list(extras)
 
     # rows that are not records: blank, totals, notes, repeated headers
-    index = data.index
-    blank_row = pd.Series(True, index=index)
-    first_text = pd.Series(np.nan, index=index, dtype=object)
-    total_row = pd.Series(False, index=index)
-    header_hits = pd.Series(0, index=index)
-    for j in reversed(kept_cols):
-        s, kind, strs, blank = cols[j]
+    n_all = len(data)
+    blank_row = np.ones(n_all, dtype=bool)
+    first_col = np.full(n_all, -1, dtype=np.intp)  # the first kept column holding something
+    note_row = np.zeros(n_all, dtype=bool)
+    total_row = np.zeros(n_all, dtype=bool)
+    header_hits = np.zeros(n_all, dtype=np.int64)
+    for j in kept_cols:
+        col = column(j)
+        blank = col.rows(col.blank)
+        first = blank_row & ~blank
+        first_col[first] = j
+        note_row |= first & col.rows(col.map_text(_is_note, "note", bool, False))
         blank_row &= blank
-        first_text = strs.where(~blank, first_text)
-        total_row |= clean.map_unique(strs, _is_total, bool)
+        total_row |= col.rows(col.map_text(_is_total, "total", bool, False))
         if j in fit.colmap and fit.names[j]:
-            header_hits += (strs == fit.names[j]).astype(int)
-    note_row = clean.map_unique(first_text, _is_note, bool) & ~blank_row
+            header_hits += col.rows(col.text == fit.names[j])
     total_row &= ~blank_row
     repeated = header_hits >= max(2, len(fit.colmap) // 2 + 1)
     drop = blank_row | total_row | note_row | repeated
     # trailing blank rows are where the sheet ends, not rows the user wrote
-    trailing = blank_row[::-1].cummin()[::-1]
+    trailing = np.logical_and.accumulate(blank_row[::-1])[::-1]
     reported_blank = blank_row & ~trailing
     if reported_blank.any():
-        rows = list(reported_blank[reported_blank].index)
+        rows = [int(r) for r in rownum[reported_blank]]
         shown = "、".join(str(r) for r in rows[:20]) + ("…" if len(rows) > 20 else "")
         problems.add(sheet, None, None, "blank_rows", "info", count=len(rows), rows=shown)
+
+    def first_text(i: int) -> Any:
+        col = column(int(first_col[i]))
+        return col.text[col.codes[i]]
+
     for mask, code in ((total_row, "total_row"), (note_row & ~total_row, "note_row")):
-        for row in mask[mask].index[:PROBLEM_CAP]:
-            text = _show(first_text[row])
+        for i in np.flatnonzero(mask)[:PROBLEM_CAP]:
+            text = _show(first_text(i))
             if code == "note_row":  # 填表人：李四 — the name after the colon is personal
                 text = re.split(r"[:：]", text, maxsplit=1)[0] + "：…" if re.search(r"[:：]", text) else text[:6]
-            problems.add(sheet, int(row), None, code, "info", text=text)
-    for row in (repeated & ~total_row & ~note_row)[lambda m: m].index[:PROBLEM_CAP]:
-        problems.add(sheet, int(row), None, "repeated_header", "info")
+            problems.add(sheet, int(rownum[i]), None, code, "info", text=text)
+    for i in np.flatnonzero(repeated & ~total_row & ~note_row)[:PROBLEM_CAP]:
+        problems.add(sheet, int(rownum[i]), None, "repeated_header", "info")
     keep = ~drop
     dropped = int((drop & ~trailing).sum())
 
-    # typing
-    out: dict[str, pd.Series] = {}
-    skip = pd.Series(False, index=index)
+    # typing: per distinct cell (ext arrays), taken back to the kept rows at the end
+    sub_rows = rownum[keep]
+    n = len(sub_rows)
+    skip = np.zeros(n, dtype=bool)
+    out: dict[str, Any] = {}  # name -> ("ext", Column, ext array) | ("bool", Column, values, mask) | Series
     by_canon = {c: j for j, c in fit.colmap.items()}
-    n = int(keep.sum())
-    sub_index = index[keep.to_numpy()]
-    for col in spec.columns:
-        j = by_canon.get(col.name)
+
+    def report(mask: np.ndarray, column_name: str, code: str | None, severity: str, shown: np.ndarray | None,
+               col: clean.Column, **params: Any) -> None:
+        idx = np.flatnonzero(mask)
+        values = None if shown is None else shown[col.codes[idx[:PROBLEM_CAP]]]
+        problems.add_rows(sheet, sub_rows[idx], column_name, code, severity, values, **params)  # type: ignore[arg-type]
+
+    for spec_col in spec.columns:
+        j = by_canon.get(spec_col.name)
         if j is None:
-            out[col.name] = missing_column(col.type, n)
-            if col.pii:
-                out[col.name + "_key"] = pd.Series([None] * n, dtype=object)
+            out[spec_col.name] = missing_column(spec_col.type, n)
+            if spec_col.pii:
+                out[spec_col.name + "_key"] = pd.Series([None] * n, dtype=object)
             continue
-        s, kind, strs, blank = (x[keep.to_numpy()] for x in cols[j])
-        formula = pd.Series(False, index=sub_index)
+        col = column(j).sub(keep)
+        blank = col.rows(col.blank)
+        formula = np.zeros(n, dtype=bool)
         if raw.formula_blanks:
             rows0 = {r + 1 for r, c in raw.formula_blanks if c == j}
             if rows0:
-                formula = pd.Series(sub_index.isin(list(rows0)), index=sub_index)
-        bad = pd.Series(False, index=sub_index)
+                formula = np.isin(sub_rows, list(rows0))
+        bad_ext: np.ndarray | None = None
         code = None
-        show = s
-        if col.type == "date":
-            values, bad = clean.to_date(s, kind, strs, blank)
+        shown = col.raw_ext()
+        if spec_col.type == "date":
+            values, bad_ext = clean.date_ext(col)
             code = "bad_date"
-        elif col.type in ("int", "number", "percent"):
-            values, bad, points = clean.to_number(s, kind, strs, blank, percent=col.type == "percent")
+            out[spec_col.name] = ("ext", col, values)
+        elif spec_col.type in ("int", "number", "percent"):
+            values, bad_ext, points_ext = clean.number_ext(col, percent=spec_col.type == "percent")
             code = "bad_number"
+            out[spec_col.name] = ("ext", col, values)
+            points = col.rows(points_ext)
             if points.any():
-                pct = values[points].map(lambda v: f"{v:.0%}")
-                for row in points[points].index[:PROBLEM_CAP]:
-                    problems.add(sheet, int(row), col.name, "percent_points", "warning", value=_show(s[row]),
-                                 pct=pct[row])
-        elif col.type == "yesno":
-            values, bad = clean.to_yesno(s, kind, strs, blank)
+                for i in np.flatnonzero(points)[:PROBLEM_CAP]:
+                    k = col.codes[i]
+                    problems.add(sheet, int(sub_rows[i]), spec_col.name, "percent_points", "warning",
+                                 value=_show(shown[k]), pct=f"{values[k]:.0%}")
+        elif spec_col.type == "yesno":
+            values, na, bad_ext = clean.yesno_ext(col)
             code = "bad_yesno"
-        elif col.type == "category":
-            values, bad = clean.to_category(s, kind, strs, blank, col.categories)
+            out[spec_col.name] = ("bool", col, values, na)
+        elif spec_col.type == "category":
+            values, bad_ext = clean.category_ext(col, spec_col.categories)
             code = "unknown_category"
-            if bad.any() and "其他" in col.categories:
-                values = values.where(~bad, "其他")
-                problems.add_rows(sheet, bad[bad].index, col.name, code, "warning", s,
-                                  choices="、".join(col.categories), consequence="other")
-                bad = pd.Series(False, index=sub_index)
+            if "其他" in spec_col.categories and col.rows(bad_ext).any():
+                report(col.rows(bad_ext), spec_col.name, code, "warning", shown, col,
+                       choices="、".join(spec_col.categories), consequence="other")
+                values = np.where(bad_ext, "其他", values)
+                values[-1] = None
+                bad_ext = None
+            out[spec_col.name] = ("ext", col, values)
+        elif spec_col.pii:
+            values, shown, bad_ext = _pii(sheet, spec_col.name, col, problems, sub_rows)
+            out[spec_col.name] = ("ext", col, shown)  # masked
+            out[spec_col.name + "_key"] = ("ext", col, col.memo(("key", spec_col.name), lambda v=values: clean.map_ext(
+                v, privacy.hmac_keyer(secret))))
         else:
-            values = clean.to_text(s, kind, strs, blank)
-            if col.pii:
-                values, show, bad = _pii(sheet, col.name, values, s, kind, problems)
-            else:
-                values = privacy.scrub_series(values)
-        params = {"choices": "、".join(col.categories)} if col.type == "category" else {}
-        formula = formula & blank
-        if col.required:
+            out[spec_col.name] = ("ext", col, _scrubbed(col))
+        bad = col.rows(bad_ext) if bad_ext is not None else np.zeros(n, dtype=bool)
+        params = {"choices": "、".join(spec_col.categories)} if spec_col.type == "category" else {}
+        formula &= blank
+        if spec_col.required:
             if bad.any():
-                problems.add_rows(sheet, bad[bad].index, col.name, code, "error", show, consequence="skipped",
-                                  **params)
+                report(bad, spec_col.name, code, "error", shown, col, consequence="skipped", **params)
             if formula.any():
-                problems.add_rows(sheet, formula[formula].index, col.name, "formula_no_value", "error",
-                                  consequence="skipped")
+                report(formula, spec_col.name, "formula_no_value", "error", None, col, consequence="skipped")
             empty = blank & ~formula
             if empty.any():
-                problems.add_rows(sheet, empty[empty].index, col.name, "required_blank", "error",
-                                  consequence="skipped")
-            skip_here = bad | blank
-            skip.loc[skip_here[skip_here].index] = True
+                report(empty, spec_col.name, "required_blank", "error", None, col, consequence="skipped")
+            skip |= bad | blank
         else:
             if bad.any() and code:
-                problems.add_rows(sheet, bad[bad].index, col.name, code, "warning", show, consequence="blank",
-                                  **params)
+                report(bad, spec_col.name, code, "warning", shown, col, consequence="blank", **params)
             if formula.any():
-                problems.add_rows(sheet, formula[formula].index, col.name, "formula_no_value", "warning",
-                                  consequence="blank")
-        if col.pii:
-            out[col.name] = privacy.mask_series(values, privacy.pii_kind(col.name))
-            out[col.name + "_key"] = privacy.key_series(values, secret)
-        else:
-            out[col.name] = values
+                report(formula, spec_col.name, "formula_no_value", "warning", None, col, consequence="blank")
     for j, name in extras.items():
-        s, kind, strs, blank = (x[keep.to_numpy()] for x in cols[j])
-        out[name] = privacy.scrub_series(clean.to_text(s, kind, strs, blank))
-    frame = pd.DataFrame({k: _plain(v) for k, v in out.items()})
-    frame["_file"] = pd.Series([file] * n, dtype=object)
-    frame["_sheet"] = pd.Series([sheet] * n, dtype=object)
-    frame["_row"] = np.asarray(sub_index, dtype="int64")
-    skipped_mask = skip.loc[sub_index].to_numpy()
-    frame = frame.loc[~skipped_mask].reset_index(drop=True)
-    return frame, int(skipped_mask.sum()), dropped
+        col = column(j).sub(keep)
+        out[name] = ("ext", col, _scrubbed(col))
+
+    final = np.flatnonzero(~skip)
+    frame = pd.DataFrame({name: _materialise(v, final) for name, v in out.items()})
+    m = len(final)
+    frame["_file"] = pd.Series(np.full(m, file, dtype=object), dtype=object)
+    frame["_sheet"] = pd.Series(np.full(m, sheet, dtype=object), dtype=object)
+    frame["_row"] = sub_rows[final]
+    return frame, int(skip.sum()), dropped
 
 
-def _plain(s: pd.Series) -> pd.Series:
-    s = s.reset_index(drop=True)
-    if s.dtype == object:
-        s = s.where(s.notna(), None)
-    return s
+def _scrubbed(col: clean.Column) -> np.ndarray:
+    """Free text (a 描述 may name a resident's phone) with IDs and mobile numbers masked."""
+    return col.memo("scrubbed", lambda: clean.map_ext(clean.text_ext(col), privacy.scrub_text))
+
+
+def _materialise(value: Any, final: np.ndarray) -> pd.Series:
+    if isinstance(value, pd.Series):
+        return value.iloc[final].reset_index(drop=True)
+    if value[0] == "bool":
+        _, col, values, na = value
+        codes = col.codes[final]
+        return pd.Series(pd.arrays.BooleanArray(values[codes], na[codes]))
+    _, col, ext = value
+    got = ext[col.codes[final]]
+    return pd.Series(got, dtype=object) if got.dtype == object else pd.Series(got)
 
 
 def missing_column(type_: str, n: int) -> pd.Series:
@@ -560,48 +608,63 @@ def missing_column(type_: str, n: int) -> pd.Series:
     return pd.Series([None] * n, dtype=object)
 
 
-def _pii(sheet: str, column: str, text: pd.Series, raw: pd.Series, kind: pd.Series, problems: Problems
-         ) -> tuple[pd.Series, pd.Series, pd.Series]:
+_ID_LOWER_X = re.compile(r"\d{17}x")
+_ALL_DIGITS = re.compile(r"\d+")
+_ID_DIGITS = re.compile(r"\d{14,20}X?")
+_ID_FULL = re.compile(r"\d{17}[\dX]")
+
+
+def _plain_digits(v: str) -> bool:
+    """ASCII digits only: already normalised, masked as a number (the common phone cell)."""
+    return v.isascii() and v.isdigit()
+
+
+def _pii(sheet: str, column: str, col: clean.Column, problems: Problems, sub_rows: np.ndarray
+         ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Normalise a personal column (``privacy.normalise``) and warn about doubtful IDs and phones,
-    quoting masked values only. Returns the normalised values, their masked forms and unreadable cells."""
+    quoting masked values only. Per distinct cell: the normalised values, their masked forms and
+    which cells are unreadable (None when none can be)."""
     pk = privacy.pii_kind(column)
-    bad = pd.Series(False, index=text.index)
-    if pk == "phone":
-        text = privacy.normalise_series(text, pk)
-        digits = text.dropna()
-        digits = digits[digits.str.fullmatch(r"\d+")]
-        lengths = digits.str.len()
-        odd = lengths[~lengths.isin([7, 8, 11, 12])]
-        masked = privacy.mask_series(text, pk)
-        for row in odd.index[:PROBLEM_CAP]:
-            problems.add(sheet, int(row), column, "phone_length", "warning", value=masked[row], n=int(odd[row]))
-        return text, masked, bad
+    text = clean.text_ext(col)
+    norm = clean.map_ext(text, lambda v: v if _plain_digits(v) and not v.startswith("86") else privacy.normalise(v, pk))
+    bad = None
+
+    def rows_where(flags: np.ndarray) -> np.ndarray:
+        return np.flatnonzero(col.rows(flags))
+
     if pk == "id":
-        lower = text.astype(object).str.replace(r"\s+", "", regex=True).str.fullmatch(r"\d{17}x", na=False)
-        text = privacy.normalise_series(text, pk)
-        numeric = kind.isin(["i", "f"]) & text.notna()
+        numeric = np.isin(col.kind, ["i", "f"]) & ~pd.isna(norm)
         if numeric.any():
-            big = raw[numeric].astype(float).abs() >= 1e15  # beyond 15 significant digits Excel lost some
-            lost = big[big].index
-            if len(lost):
-                masked = privacy.mask_series(text[lost], pk)
-                problems.add_rows(sheet, lost, column, "id_lost_digits", "error", masked, consequence="blank")
-                bad[lost] = True
-                text[lost] = None
-        masked = privacy.mask_series(text, pk)
-        for row in lower[lower & text.notna()].index[:PROBLEM_CAP]:
-            problems.add(sheet, int(row), column, "id_lowercase_x", "warning", value=masked[row])
-        present = text.dropna()
-        digits = present[present.str.fullmatch(r"\d{14,20}X?")]
-        wrong_len = digits[digits.str.len().isin([14, 16, 17, 19, 20])]
-        for row in wrong_len.index[:PROBLEM_CAP]:
-            problems.add(sheet, int(row), column, "id_length", "warning", value=masked[row],
-                         n=len(wrong_len[row]))
-        full = present[present.str.fullmatch(r"\d{17}[\dX]")]
-        if len(full):
-            ok = privacy.id_checksum_ok(full)
-            for row in ok[~ok].index[:PROBLEM_CAP]:
-                problems.add(sheet, int(row), column, "id_checksum", "warning", value=masked[row])
-        return text, masked, bad
-    text = privacy.normalise_series(text, pk)
-    return text, privacy.mask_series(text, pk), bad
+            # beyond 15 significant digits Excel lost some
+            big = np.array([k in ("i", "f") and abs(float(u)) >= 1e15 for u, k in zip(col.uniq, col.kind[:-1],
+                                                                                      strict=True)] + [False])
+            lost = numeric & big
+            if col.rows(lost).any():
+                masked_lost = clean.map_ext(norm, lambda v: privacy.mask_value(v, pk))
+                idx = rows_where(lost)
+                problems.add_rows(sheet, sub_rows[idx], column, "id_lost_digits", "error",
+                                  col.rows(masked_lost)[idx[:PROBLEM_CAP]], consequence="blank")
+                bad = lost
+                norm = np.where(lost, None, norm)
+    masked = clean.map_ext(norm, lambda v: privacy.mask_digits(v) if _plain_digits(v) else privacy.mask_value(v, pk))
+    if pk == "phone":
+        length = clean.map_ext(norm, lambda v: len(v) if _ALL_DIGITS.fullmatch(v) else 0, np.int64, 0)
+        odd = (length > 0) & ~np.isin(length, [7, 8, 11, 12])
+        for i in rows_where(odd)[:PROBLEM_CAP]:
+            k = col.codes[i]
+            problems.add(sheet, int(sub_rows[i]), column, "phone_length", "warning", value=masked[k],
+                         n=int(length[k]))
+    elif pk == "id":
+        lower = clean.map_ext(text, lambda v: bool(_ID_LOWER_X.fullmatch(re.sub(r"\s+", "", v))), bool, False)
+        for i in rows_where(lower & ~pd.isna(norm))[:PROBLEM_CAP]:
+            problems.add(sheet, int(sub_rows[i]), column, "id_lowercase_x", "warning", value=masked[col.codes[i]])
+        length = clean.map_ext(norm, lambda v: len(v) if _ID_DIGITS.fullmatch(v) else 0, np.int64, 0)
+        wrong = np.isin(length, [14, 16, 17, 19, 20])
+        for i in rows_where(wrong)[:PROBLEM_CAP]:
+            k = col.codes[i]
+            problems.add(sheet, int(sub_rows[i]), column, "id_length", "warning", value=masked[k], n=int(length[k]))
+        wrong_sum = clean.map_ext(norm, lambda v: bool(_ID_FULL.fullmatch(v)) and not privacy.id_checksum_valid(v),
+                                  bool, False)
+        for i in rows_where(wrong_sum)[:PROBLEM_CAP]:
+            problems.add(sheet, int(sub_rows[i]), column, "id_checksum", "warning", value=masked[col.codes[i]])
+    return norm, masked, bad
