@@ -26,7 +26,7 @@ for col, status in zip(st.columns(len(STATUSES)), STATUSES, strict=True):
 chosen = state.choice(st.pills, t("ui.overview.filter", lang), STATUSES, selection_mode="multi",
                       key="status_filter", format_func=lambda s: f"{status_label(s, lang)} ({counts[s]})")
 shown = [m for m in results if not chosen or m.status in chosen]
-hist = view.history()
+sparklines = view.sparklines()
 
 WIDTHS = [3.2, 1.3, 1.9, 1.4, 1.5]
 for theme in pages.THEMES:
@@ -52,7 +52,7 @@ for theme in pages.THEMES:
                         unsafe_allow_html=True)
         status.markdown(render.badge(m.status, lang), unsafe_allow_html=True)
         with trend:
-            render.chart(sparkline(hist.get(m.id), m.kind), key=f"spark-{m.id}", static=True)
+            render.chart(sparklines.get(m.id) or sparkline(None, m.kind), key=f"spark-{m.id}", static=True)
 
 if not shown:
     st.info(t("ui.overview.none", lang))

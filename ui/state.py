@@ -47,6 +47,10 @@ class View:
     def evidence(self, metric_id: str) -> pd.DataFrame:
         return cached_evidence(self.dataset.frames, self.dataset.id, metric_id, self.year, self.as_of)
 
+    def sparklines(self) -> dict[str, Any]:
+        """The overview's trend lines, built once per data, period and targets."""
+        return cached_sparklines(self.history(), self.dataset.id, self.year, self.as_of, self.targets_key)
+
 
 def lang() -> str:
     return st.session_state.get(LANG, "zh")
@@ -143,6 +147,16 @@ def cached_evidence(_frames: dict, data_id: str, metric_id: str, year: int, as_o
     from metrics.engine import evidence
 
     return evidence(_frames, metric_id, year, as_of)
+
+
+# cache_resource hands back the same figures without a pickle round trip, which is what makes a warm
+# rerun of the overview cheap; they hold month-end values only, no resident's row, so sharing is safe.
+@st.cache_resource(show_spinner=False, max_entries=16)
+def cached_sparklines(_hist: dict, data_id: str, year: int, as_of: dt.date, targets_key: tuple) -> dict[str, Any]:
+    from charts.figures import sparkline
+    from metrics.registry import BY_ID
+
+    return {metric_id: sparkline(h, BY_ID[metric_id].kind) for metric_id, h in _hist.items() if metric_id in BY_ID}
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -41,7 +41,7 @@ def metric_block(view: state.View, result: Any, hist: Any, prev: Any) -> None:
     if data.is_stale(result, view.stale):
         render.markdown(render.stale_tag(lang) + f" <span class='muted'>{t('ui.theme.stale_hint', lang)}</span>")
     for warning in result.warnings:
-        st.warning(warning)
+        st.warning(warning.text(lang))
     # zero metrics have their timeline and checklists their items: a year-on-year line adds nothing
     if result.kind in ("ratio", "sum", "count") and not paced and result.value is not None \
             and has_year_on_year(prev):
