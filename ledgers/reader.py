@@ -13,7 +13,7 @@ import csv
 import io
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
@@ -106,9 +106,12 @@ def empty_frame(key: str) -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
-def read_file(name: str, path: str | None, data: bytes | None, mappings: dict | None, secret: bytes
-              ) -> FileResult:
-    """Guard, parse and type one file (runs inside the child process)."""
+def read_file(name: str, path: str | None, data: bytes | None, mappings: dict | None, secret: bytes,
+              sink: Callable[[str, pd.DataFrame], None] | None = None) -> FileResult:
+    """Guard, parse and type one file (runs inside the child process).
+
+    ``sink``: called with each ledger frame as soon as its sheet is typed, instead of collecting the
+    frames in the result (the child streams them to the parent while it reads the next sheet)."""
     result = FileResult(name)
     problems = Problems(name)
     try:
@@ -144,7 +147,10 @@ def read_file(name: str, path: str | None, data: bytes | None, mappings: dict | 
             if sr.unknown:
                 result.unknown.append(sr.unknown)
             if sr.frame is not None and sr.report.ledger:
-                result.frames.append((sr.report.ledger, sr.frame))
+                if sink is None:
+                    result.frames.append((sr.report.ledger, sr.frame))
+                else:
+                    sink(sr.report.ledger, sr.frame)
     result.problems = problems.items
     return result
 

@@ -2,13 +2,24 @@
 
 A file that slips past ``ledgers.guards`` and makes calamine abort or balloon kills only the child:
 the parent names that file in the report and carries on with the remaining files in a fresh child.
-The child is ``python -m ledgers.worker`` (one per ``load_files`` call, ~0.5 s to import pandas):
-multiprocessing's spawn/forkserver would re-run the caller's ``__main__`` in the child, and under
-Streamlit that is the app script itself. Requests and results travel as pickles over stdin/stdout.
+The child is ``python -m ledgers.worker`` (multiprocessing's spawn/forkserver would re-run the
+caller's ``__main__`` in the child, and under Streamlit that is the app script itself). Requests and
+results travel as pickles over stdin/stdout.
+
+The child is kept warm: starting Python and importing pandas costs ~0.5-1 s, so after a request that
+went well the child waits for the next ``load_files`` of this process (one idle child at most; a
+second upload at the same time gets a child of its own). A child that crashed, timed out or hit its
+memory cap is never reused, nor one started with another memory cap; an idle child exits when its
+stdin closes, which happens at interpreter exit (``atexit``) or when this process dies.
+Frames are sent one by one as soon as each sheet is typed, so the parent unpickles a sheet while
+the child is still reading the next one.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import gc
 import os
 import pickle
 import queue
@@ -25,6 +36,7 @@ from ledgers.report import SheetReport
 from ledgers.sheet import Problems
 
 _ROOT = str(Path(__file__).resolve().parent.parent)
+_MAX_IDLE = 1
 
 
 def _limit_memory(memory_mb: int) -> None:
@@ -41,8 +53,18 @@ def _limit_memory(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+def _release_memory() -> None:
+    """Between requests: hand freed heap back to the system, so an idle child holds little."""
+    gc.collect()
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 def _child() -> None:
-    jobs, mappings, secret, memory_mb = pickle.load(sys.stdin.buffer)
+    memory_mb = int(sys.argv[1]) if len(sys.argv) > 1 else 4096
+    inp = sys.stdin.buffer
     out = sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not corrupt the result stream
     os.environ["LEDGERS_MEMORY_MB"] = str(memory_mb)  # for the message naming the limit
@@ -52,14 +74,24 @@ def _child() -> None:
         pickle.dump(msg, out, protocol=pickle.HIGHEST_PROTOCOL)
         out.flush()
 
-    for k, (name, path, data) in enumerate(jobs):
-        send(("start", k))
+    send(("ready",))
+    while True:
         try:
-            result = read_file(name, path, data, mappings, secret)
-        except MemoryError:
-            result = _failed(name, "out_of_memory", limit=memory_mb)
-        send(("done", k, result))
-    send(("end",))
+            jobs, mappings, secret = pickle.load(inp)
+        except (EOFError, pickle.UnpicklingError):
+            return  # the parent closed the pipe (exit) or died
+        for k, (name, path, data) in enumerate(jobs):
+            send(("start", k))
+            try:
+                result = read_file(name, path, data, mappings, secret,
+                                   sink=lambda key, frame, k=k: send(("frame", k, key, frame)))
+            except MemoryError:
+                result = _failed(name, "out_of_memory", limit=memory_mb)
+            send(("done", k, result))
+            del result
+        jobs = mappings = secret = None
+        _release_memory()
+        send(("end",))
 
 
 def _failed(name: str, code: str, **params: Any) -> FileResult:
@@ -76,55 +108,131 @@ def _pump(stream: Any, inbox: queue.Queue) -> None:
         inbox.put(("eof",))
 
 
+class _Child:
+    """One ``python -m ledgers.worker`` and the thread reading its messages."""
+
+    def __init__(self, memory_mb: int) -> None:
+        self.memory_mb = memory_mb
+        self.env = dict(os.environ)
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [_ROOT, os.environ.get("PYTHONPATH")])))
+        self.proc = subprocess.Popen([sys.executable, "-m", "ledgers.worker", str(memory_mb)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                     cwd=_ROOT, env=env)
+        self.inbox: queue.Queue = queue.Queue()
+        self.reader = threading.Thread(target=_pump, args=(self.proc.stdout, self.inbox), daemon=True)
+        self.reader.start()
+        self.ready = False
+        self.healthy = True
+
+    def send(self, request: tuple) -> None:
+        try:
+            pickle.dump(request, self.proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            self.proc.stdin.flush()  # type: ignore[union-attr]
+        except (BrokenPipeError, OSError, ValueError):
+            pass  # the child died; the inbox says so
+
+    def usable(self, memory_mb: int) -> bool:
+        # a child sees the environment it was started with (LEDGERS_*, PATH...): a changed one is not reused
+        return self.healthy and self.proc.poll() is None and self.memory_mb == memory_mb and self.env == os.environ
+
+    def close(self, *, kill: bool = False) -> None:
+        self.healthy = False
+        if kill:
+            with contextlib.suppress(OSError):
+                self.proc.kill()
+        else:
+            with contextlib.suppress(OSError, ValueError):
+                self.proc.stdin.close()  # type: ignore[union-attr]
+        try:
+            self.proc.wait(5 if not kill else 10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(OSError):
+                self.proc.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(5)
+        self.reader.join(5)
+
+
+_idle: list[_Child] = []
+_idle_lock = threading.Lock()
+
+
+def _take(memory_mb: int) -> _Child:
+    with _idle_lock:
+        while _idle:
+            child = _idle.pop()
+            if child.usable(memory_mb):
+                return child
+            threading.Thread(target=child.close, daemon=True).start()
+    return _Child(memory_mb)
+
+
+def _give_back(child: _Child) -> None:
+    with _idle_lock:
+        if child.usable(child.memory_mb) and len(_idle) < _MAX_IDLE:
+            _idle.append(child)
+            return
+    child.close()
+
+
+@atexit.register
+def shutdown() -> None:
+    """Close the idle children (they exit on end of input); called at interpreter exit."""
+    with _idle_lock:
+        children, _idle[:] = list(_idle), []
+    for child in children:
+        child.close()
+
+
 def run_jobs(jobs: list[tuple[str, str | None, bytes | None]], mappings: dict | None, secret: bytes, *,
              timeout: float = 120.0, memory_mb: int = 4096) -> list[FileResult]:
     """Results in job order; ``timeout`` applies to each file."""
     results: dict[int, FileResult] = {}
     pending = list(range(len(jobs)))
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [_ROOT, os.environ.get("PYTHONPATH")])))
     while pending:
         batch = list(pending)
-        proc = subprocess.Popen([sys.executable, "-m", "ledgers.worker"], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=_ROOT, env=env)
-        inbox: queue.Queue = queue.Queue()
-        reader = threading.Thread(target=_pump, args=(proc.stdout, inbox), daemon=True)
-        reader.start()
-        try:
-            pickle.dump(([jobs[i] for i in batch], mappings, secret, memory_mb), proc.stdin,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-            proc.stdin.close()
-        except (BrokenPipeError, OSError):
-            pass  # the child died at start; the inbox says so
+        child = _take(memory_mb)
+        child.send(([jobs[i] for i in batch], mappings, secret))
         current: int | None = None
         failure: str | None = None
+        frames: list[tuple[str, Any]] = []
         deadline = time.monotonic() + timeout + 10  # start-up (imports) is not the file's fault
         while True:
             try:
-                msg = inbox.get(timeout=max(deadline - time.monotonic(), 0.01))
+                msg = child.inbox.get(timeout=max(deadline - time.monotonic(), 0.01))
             except queue.Empty:
                 failure = "parse_timeout"
                 break
-            if msg[0] == "start":
+            if msg[0] == "ready":
+                child.ready = True
+            elif msg[0] == "start":
                 current = batch[msg[1]]
+                frames = []
                 deadline = time.monotonic() + timeout
+            elif msg[0] == "frame":
+                frames.append((msg[2], msg[3]))
             elif msg[0] == "done":
-                results[batch[msg[1]]] = msg[2]
+                result = msg[2]
+                result.frames = frames + result.frames
+                results[batch[msg[1]]] = result
                 pending.remove(batch[msg[1]])
                 current = None
+                if any(p.code == "out_of_memory" for p in result.problems):
+                    child.healthy = False  # near its cap: the next request gets a fresh child
             elif msg[0] == "end":
                 break
             else:
                 failure = "parse_crashed"
                 break
         if failure:
-            proc.kill()
+            child.close(kill=True)
             culprit = current if current is not None else (pending[0] if pending else None)
             if culprit is not None and culprit in pending:
                 params = {"seconds": int(timeout)} if failure == "parse_timeout" else {}
                 results[culprit] = _failed(jobs[culprit][0], failure, **params)
                 pending.remove(culprit)
-        proc.wait(10)
-        reader.join(5)
+        else:
+            _give_back(child)
     return [results[i] for i in range(len(jobs))]
 
 
