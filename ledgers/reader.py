@@ -12,8 +12,10 @@ from __future__ import annotations
 import csv
 import io
 import os
+import queue
 import secrets
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
@@ -45,6 +47,7 @@ class FileResult:
     problems: list[Problem] = field(default_factory=list)
     sheets: list[SheetReport] = field(default_factory=list)
     unknown: list[UnknownSheet] = field(default_factory=list)
+    failed: bool = False  # the whole file failed: frames streamed before that are void
 
 
 def load_files(sources: Iterable[Path | str | SourceFile], *, mappings: dict | None = None,
@@ -110,47 +113,59 @@ def read_file(name: str, path: str | None, data: bytes | None, mappings: dict | 
               sink: Callable[[str, pd.DataFrame], None] | None = None) -> FileResult:
     """Guard, parse and type one file (runs inside the child process).
 
+    Sheets are parsed by calamine in a thread (it releases the GIL) while the previous sheet is typed.
     ``sink``: called with each ledger frame as soon as its sheet is typed, instead of collecting the
-    frames in the result (the child streams them to the parent while it reads the next sheet)."""
+    frames in the result (the child streams them to the parent while it reads the next sheet); when
+    the file fails after that, the result has ``failed`` set and the frames already sent are dropped."""
     result = FileResult(name)
     problems = Problems(name)
+
+    def add(raw: RawSheet) -> None:
+        try:
+            sr = read_sheet(name, raw, hints, mappings, secret, problems)
+        except Exception as exc:  # one sheet's surprise must not cost the other sheets
+            if type(exc).__name__.endswith("MemoryError"):
+                problems.add(raw.name, None, None, "out_of_memory", "error", limit=_memory_limit_mb())
+            else:
+                problems.add(raw.name, None, None, "parse_failed", "error", detail=type(exc).__name__)
+            result.sheets.append(SheetReport(name, raw.name, "failed", hidden=raw.hidden))
+            return
+        result.sheets.append(sr.report)
+        if sr.unknown:
+            result.unknown.append(sr.unknown)
+        if sr.frame is not None and sr.report.ledger:
+            if sink is None:
+                result.frames.append((sr.report.ledger, sr.frame))
+            else:
+                sink(sr.report.ledger, sr.frame)
+
+    hints = name_hints(PurePath(name).stem)
     try:
         if data is None:
             data = Path(path).read_bytes()  # type: ignore[arg-type]
         info = guards.inspect(name, data)
-        raw_sheets = _parse(name, data, info)
+        blank_sheets: list[RawSheet] = []  # held until a sheet with data shows the workbook is not empty
+        any_data = False
+        for raw in _parse(name, data, info):
+            if not any_data and not any(any(_nonblank(v) for v in row) for row in raw.grid):
+                blank_sheets.append(raw)
+                continue
+            if not any_data:
+                any_data = True
+                for blank in blank_sheets:
+                    add(blank)
+            add(raw)
     except Exception as exc:
         if type(exc).__name__.endswith("MemoryError"):  # MemoryError, pyarrow's ArrowMemoryError
             exc = guards.GuardError("out_of_memory", limit=_memory_limit_mb())
         elif not isinstance(exc, guards.GuardError):  # a surprise in one file must not cost the others
             exc = guards.GuardError("parse_failed", detail=type(exc).__name__)
+        problems = Problems(name)
         problems.add(None, None, None, exc.code, exc.severity, **exc.params)
-        result.problems = problems.items
-        result.sheets.append(SheetReport(name, None, "failed"))
-        return result
-    hints = name_hints(PurePath(name).stem)
-    if not raw_sheets or all(not any(any(_nonblank(v) for v in row) for row in s.grid) for s in raw_sheets):
+        return FileResult(name, problems=problems.items, sheets=[SheetReport(name, None, "failed")], failed=True)
+    if not any_data:
         problems.add(None, None, None, "workbook_empty", "warning")
         result.sheets.append(SheetReport(name, None, "empty"))
-    else:
-        for raw in raw_sheets:
-            try:
-                sr = read_sheet(name, raw, hints, mappings, secret, problems)
-            except Exception as exc:  # one sheet's surprise must not cost the other sheets
-                if type(exc).__name__.endswith("MemoryError"):
-                    problems.add(raw.name, None, None, "out_of_memory", "error", limit=_memory_limit_mb())
-                else:
-                    problems.add(raw.name, None, None, "parse_failed", "error", detail=type(exc).__name__)
-                result.sheets.append(SheetReport(name, raw.name, "failed", hidden=raw.hidden))
-                continue
-            result.sheets.append(sr.report)
-            if sr.unknown:
-                result.unknown.append(sr.unknown)
-            if sr.frame is not None and sr.report.ledger:
-                if sink is None:
-                    result.frames.append((sr.report.ledger, sr.frame))
-                else:
-                    sink(sr.report.ledger, sr.frame)
     result.problems = problems.items
     return result
 
@@ -163,14 +178,52 @@ def _nonblank(v: object) -> bool:
     return not (v is None or v == "" or (isinstance(v, str) and not v.strip()))
 
 
-def _parse(name: str, data: bytes, info: guards.Inspection) -> list[RawSheet]:
+def _parse(name: str, data: bytes, info: guards.Inspection) -> Iterator[RawSheet]:
+    """The file's sheets, one by one; a workbook's are read by a thread one sheet ahead of the caller."""
     if info.kind == "csv":
-        return [RawSheet(PurePath(name).stem, _read_csv(data), from_file=True)]
+        yield RawSheet(PurePath(name).stem, _read_csv(data), from_file=True)
+        return
+    ahead: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def put(item: tuple) -> bool:
+        while not stop.is_set():
+            try:
+                ahead.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for raw in _read_book(data, info):
+                if not put(("sheet", raw)):
+                    return
+            put(("end", None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread, raised there
+            put(("error", exc))
+
+    thread = threading.Thread(target=produce, name="calamine", daemon=True)
+    thread.start()
+    try:
+        while True:
+            what, item = ahead.get()
+            if what == "end":
+                return
+            if what == "error":
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _read_book(data: bytes, info: guards.Inspection) -> Iterator[RawSheet]:
     import python_calamine as pc
 
     try:
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = []
         for meta in wb.sheets_metadata:
             if str(meta.typ).endswith("ChartSheet"):
                 continue
@@ -180,11 +233,13 @@ def _parse(name: str, data: bytes, info: guards.Inspection) -> list[RawSheet]:
                 merged = list(ws.merged_cell_ranges or [])
             except Exception:
                 merged = []
-            sheets.append(RawSheet(meta.name, grid, hidden=not str(meta.visible).endswith("Visible"),
-                                   merged=merged, formula_blanks=info.formula_blanks.get(meta.name, set())))
-        return sheets
+            yield RawSheet(meta.name, grid, hidden=not str(meta.visible).endswith("Visible"),
+                           merged=merged, formula_blanks=info.formula_blanks.get(meta.name, set()))
+            del ws, grid
     except pc.PasswordError as exc:
         raise guards.GuardError("file_encrypted") from exc
+    except MemoryError:
+        raise
     except Exception as exc:
         raise guards.GuardError("parse_failed", detail=str(exc)[:120] or type(exc).__name__) from exc
 

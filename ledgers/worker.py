@@ -97,7 +97,7 @@ def _child() -> None:
 def _failed(name: str, code: str, **params: Any) -> FileResult:
     problems = Problems(name)
     problems.add(None, None, None, code, "error", **params)
-    return FileResult(name, problems=problems.items, sheets=[SheetReport(name, None, "failed")])
+    return FileResult(name, problems=problems.items, sheets=[SheetReport(name, None, "failed")], failed=True)
 
 
 def _pump(stream: Any, inbox: queue.Queue) -> None:
@@ -213,7 +213,8 @@ def run_jobs(jobs: list[tuple[str, str | None, bytes | None]], mappings: dict | 
                 frames.append((msg[2], msg[3]))
             elif msg[0] == "done":
                 result = msg[2]
-                result.frames = frames + result.frames
+                if not result.failed:
+                    result.frames = frames + result.frames
                 results[batch[msg[1]]] = result
                 pending.remove(batch[msg[1]])
                 current = None
