@@ -52,6 +52,21 @@ MESSAGES.update({
     "ui.sidebar.source.snapshot": ("已保存的快照", "A saved snapshot"),
     "ui.sidebar.snapshot_failed": ("无法打开该快照：{error}。正在显示示例数据。",
                                    "That snapshot could not be opened: {error}. Showing the sample."),
+    # snapshot history in the sidebar
+    "ui.snapshot.delete_locked": ("删除快照需要管理密码", "Deleting a snapshot needs the office password"),
+    "ui.snapshot.delete_scope": ("只删除这一份快照（{time}，{files}），其他快照不受影响。",
+                                 "Only this snapshot ({time}, {files}) is deleted; the others stay as they are."),
+    "ui.snapshot.confirm": ("确认删除快照 #{id}", "Yes, delete snapshot #{id}"),
+    "ui.snapshot.cancel": ("取消", "Cancel"),
+    "ui.snapshot.fallback_latest": ("现在显示最新的快照 #{id}。", "Now showing the latest snapshot, #{id}."),
+    "ui.snapshot.fallback_sample": ("已没有保存的快照，现在显示示例数据。",
+                                    "No snapshots are left; now showing the sample data."),
+    "ui.snapshot.delete_failed": ("删除失败：{error}。快照没有改变。",
+                                  "Deleting failed: {error}. The snapshot is unchanged."),
+    # the office password (the rest are store.auth.*)
+    "ui.auth.locked": ("已锁定：上传台账、修改目标、删除快照需要管理密码",
+                       "Locked: uploading, changing targets and deleting snapshots need the office password"),
+    "ui.auth.enter": ("进入看板", "Open the dashboard"),
     "ui.sidebar.year": ("年度", "Year"),
     "ui.sidebar.as_of": ("统计截至", "As of"),
     "ui.sidebar.as_of_help": ("默认为该年度台账中最晚的日期；此日期之后的记录不计入。",
@@ -102,6 +117,7 @@ MESSAGES.update({
     "ui.data.report_current": ("导入报告（{source}）", "Import report ({source})"),
     "ui.data.problems": ("导入问题：{n} 条", "Import problems: {n}"),
     "ui.data.no_problems": ("没有发现问题。", "No problems found."),
+    "ui.data.locked": ("上传台账需要管理密码", "Uploading ledgers needs the office password"),
     "ui.data.template": ("空白台账模板", "Blank ledger template"),
     "ui.data.template_help": ("每种台账一个工作表，表头带填写说明，类别和是/否列有下拉选项。",
                               "One sheet per ledger, header notes, drop-down lists for categories and yes/no."),
@@ -150,6 +166,7 @@ MESSAGES.update({
     "ui.mapper.missing": ("还缺必填列：{columns}", "Required columns still unmapped: {columns}"),
     "ui.mapper.save": ("保存对应关系并重新导入", "Save the mapping and import again"),
     "ui.mapper.saved": ("对应关系已保存。", "Mapping saved."),
+    "ui.mapper.locked": ("保存列对应关系需要管理密码", "Saving a column mapping needs the office password"),
     # targets page
     "ui.targets.title": ("指标设置", "Targets"),
     "ui.targets.caption": ("查看和修改每项指标的目标值，或停用某项指标；修改立即生效并保存。",
@@ -174,4 +191,7 @@ MESSAGES.update({
     "ui.targets.save": ("保存", "Save"),
     "ui.targets.restore": ("恢复计划值", "Restore the plan value"),
     "ui.targets.download": ("下载指标目标表", "Download the targets sheet"),
+    "ui.targets.locked": ("修改目标、停用指标或恢复计划值需要管理密码",
+                          "Changing a target, switching a metric off or restoring the plan value needs the "
+                          "office password"),
 })

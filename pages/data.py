@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from i18n import t
-from ui import data, mapper, state, upload
+from ui import auth, data, mapper, state, upload
 
 view = state.current_view()
 lang = view.lang
@@ -13,9 +13,12 @@ lang = view.lang
 st.title(t("ui.data.title", lang))
 st.caption(t("ui.data.caption", lang))
 
-files = st.file_uploader(t("ui.data.uploader", lang), type=list(data.UPLOAD_TYPES), accept_multiple_files=True,
-                         key="uploader", help=t("ui.data.uploader_help", lang))
-upload.receive(files, lang)
+auth.open_notice(lang)
+# with a password set and not yet given: the unlock form stands where the uploader would be
+if auth.require("upload", lang, "upload", note="ui.data.locked"):
+    files = st.file_uploader(t("ui.data.uploader", lang), type=list(data.UPLOAD_TYPES),
+                             accept_multiple_files=True, key="uploader", help=t("ui.data.uploader_help", lang))
+    upload.receive(files, lang)
 
 last = upload.attempt()
 if last is not None:

@@ -124,13 +124,13 @@ def test_password_guards_adding_and_closing() -> None:
     ok(at)
     keys = [t.key for t in at.text_input if t.key]
     assert not any(k.startswith("meeting_what_") for k in keys)
-    pw = next(t for t in at.text_input if t.key and t.key.startswith("meeting_pw_"))
+    pw = next(t for t in at.text_input if t.key and t.key.startswith("auth_pw_meeting_"))
     pw.input("wrong")
-    submit(at, "meeting_unlock_").click().run()
+    submit(at, "auth_unlock_meeting_").click().run()
     assert not any(t.key.startswith("meeting_what_") for t in at.text_input if t.key)
-    pw = next(t for t in at.text_input if t.key and t.key.startswith("meeting_pw_"))
+    pw = next(t for t in at.text_input if t.key and t.key.startswith("auth_pw_meeting_"))
     pw.input("会议2026")
-    submit(at, "meeting_unlock_").click().run()
+    submit(at, "auth_unlock_meeting_").click().run()
     ok(at)
     assert any(t.key.startswith("meeting_what_") for t in at.text_input if t.key)
 

@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from i18n import t
-from ui import state, upload
+from ui import auth, state, upload
 
 IGNORE = ""
 
@@ -59,6 +59,8 @@ def sheet_mapper(sheet: Any, files: list[tuple[str, bytes]], lang: str) -> None:
         missing = [c for c in ledger.required if c not in chosen.values()]
         if missing:
             st.warning(t("ui.mapper.missing", lang, columns="、".join(missing)))
+        if not auth.require("mappings", lang, f"map_{signature}", note="ui.mapper.locked"):
+            return
         if st.button(t("ui.mapper.save", lang), key=f"map-save-{signature}", type="primary",
                      disabled=not chosen):
             save_mapping(signature, ledger_key, chosen, files, lang)

@@ -27,7 +27,6 @@ THEMES = ("safety", "culture", "environment", "service", "party")
 ATTENTION = ("behind", "at_risk")  # metrics that get a slide of their own, worst first
 MODE_PARAM, SLIDE_PARAM, PROJECTOR = "mode", "slide", "projector"
 TOGGLE_KEY = "meeting_projector"
-UNLOCKED = "auth_unlocked"  # session flag: the office password was given this session
 SUMMARY_ITEMS = 6  # open items listed on the summary slide; the rest are on the metric slides
 SHORTFALL_ROWS = 8  # evidence rows on a metric slide: what a projector shows at >= 24 px
 SHORTFALL_COLUMNS = 6  # ledger columns of those rows (the Excel row number comes on top)
@@ -446,31 +445,13 @@ def _store_items(metric_id: str | None, status: str | None = None) -> list[Any]:
         return []
 
 
-def _policy() -> Any:
-    from store.auth import AccessPolicy
-
-    try:
-        return AccessPolicy.from_secrets(st.secrets)
-    except Exception:  # no secrets file: no password configured
-        return AccessPolicy()
-
-
 def _editable(lang: str, *, quiet: bool = False, where: str = "") -> bool:
-    """Whether action items may be changed now; with a password configured, offer to unlock."""
-    policy = _policy()
-    if policy.allows("actions", unlocked=bool(st.session_state.get(UNLOCKED))):
-        return True
+    """Whether action items may be changed now; with a password configured, offer to unlock (ui.auth)."""
+    from ui import auth
+
     if quiet:
-        return False
-    st.caption(t("meeting.item.locked", lang))
-    with st.form(f"meeting_unlock_{where}", border=False):
-        given = st.text_input(t("store.auth.password", lang), type="password", key=f"meeting_pw_{where}")
-        if st.form_submit_button(t("store.auth.unlock", lang)):
-            if policy.allows("actions", given):
-                st.session_state[UNLOCKED] = True
-                st.rerun()
-            st.error(t("store.auth.wrong", lang))
-    return False
+        return auth.allowed("actions")
+    return auth.require("actions", lang, f"meeting_{where}", note="meeting.item.locked")
 
 
 def _set_status(item_id: int, status: str) -> None:

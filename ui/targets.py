@@ -133,3 +133,37 @@ def save(store: Any, row: TargetRow, typed: float, enabled: bool) -> None:
 
 def workbook(rows: list[TargetRow]) -> bytes:
     return data.targets_workbook([(r.id, r.name_zh, r.current, r.enabled, r.kind) for r in rows])
+
+
+def editor(store: Any, rows: list[TargetRow], lang: str) -> None:
+    """Change one metric's target, switch it on or off, or restore the plan value (the page calls this
+    only once the password, if any, was given)."""
+    import streamlit as st
+
+    from ui import state
+
+    by_id = {r.id: r for r in rows}
+    metric_id = state.choice(st.selectbox, t("ui.targets.metric", lang), list(by_id), key="target_metric",
+                             format_func=lambda i: f"{i} {by_id[i].name(lang)}")
+    row = by_id[metric_id]
+    left, right = st.columns(2)
+    with left:
+        value = st.number_input(t("ui.targets.value", lang, unit=row.input_unit(lang)), min_value=0.0,
+                                max_value=row.input_max(), value=float(row.input_value()), step=row.step(),
+                                key=f"target_value_{metric_id}", format="%.1f" if row.percent else "%g")
+        st.caption(t("ui.targets.plan_is", lang, plan=row.plan_text(lang),
+                     source=t(f"target_source.{row.plan_source}", lang)))
+    with right:
+        enabled = st.toggle(t("ui.targets.enabled", lang), value=row.enabled, key=f"target_enabled_{metric_id}",
+                            help=t("ui.targets.enabled_help", lang))
+    save_col, restore_col, _ = st.columns([1, 1, 3])
+    if save_col.button(t("ui.targets.save", lang), type="primary", key="target_save"):
+        save(store, row, value, enabled)
+        st.session_state.pop("_pdf", None)
+        st.rerun()
+    if restore_col.button(t("ui.targets.restore", lang), key="target_restore", disabled=not row.office):
+        store.reset_target(metric_id)
+        for k in (f"target_value_{metric_id}", f"target_enabled_{metric_id}"):
+            st.session_state.pop(k, None)  # the widgets show the plan value again
+        st.session_state.pop("_pdf", None)
+        st.rerun()

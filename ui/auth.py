@@ -1,0 +1,112 @@
+"""The one password gate every page uses: who may upload, edit targets, map columns, change action
+items, delete snapshots and (with ``protect_viewing``) look at all.
+
+The rule itself is ``store.auth.AccessPolicy`` (built from ``st.secrets``; the compare is its
+``hmac.compare_digest``). This module only draws it: an unlock form where a guarded control would
+be, a lock / unlock line in the sidebar, and the session flag ``auth_unlocked``. The typed password
+is checked in the form's callback and cleared from session_state there, so after a rerun nothing
+of it remains anywhere but the flag.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from i18n import t
+
+UNLOCKED = "auth_unlocked"  # session flag: the office password was given this session
+_WRONG = "_auth_wrong"  # the form (its ``where``) whose last try was wrong, shown once
+
+
+def policy() -> Any:
+    """The office's AccessPolicy from st.secrets; no secrets file means no password (open)."""
+    from store.auth import AccessPolicy
+
+    try:
+        return AccessPolicy.from_secrets(st.secrets)
+    except Exception:  # no secrets file, or one that does not parse: nothing configured
+        return AccessPolicy()
+
+
+def unlocked() -> bool:
+    """Whether the password was given this session."""
+    return bool(st.session_state.get(UNLOCKED))
+
+
+def allowed(action: str) -> bool:
+    """Whether ``action`` ("view", "upload", "targets", "mappings", "actions", "delete_snapshot") may go
+    ahead now, without drawing anything."""
+    return policy().allows(action, unlocked=unlocked())
+
+
+def require(action: str, lang: str, where: str, *, note: str | None = None, button: str | None = None) -> bool:
+    """True when ``action`` is allowed; otherwise draw the unlock form here (in place of the guarded
+    control) and return False. ``where`` keeps forms on one page apart; ``note`` is the i18n key of
+    the line above the form (default: "store.auth.required")."""
+    if allowed(action):
+        return True
+    unlock_form(action, lang, where, note=note, button=button)
+    return False
+
+
+def unlock_form(action: str, lang: str, where: str, *, note: str | None = None, button: str | None = None) -> None:
+    """A password field and an unlock button; a wrong password shows an error and stays locked."""
+    st.caption(f":material/lock: {t(note or 'store.auth.required', lang)}")
+    pw_key = f"auth_pw_{where}"
+    with st.form(f"auth_unlock_{where}", border=False, enter_to_submit=True):
+        st.text_input(t("store.auth.password", lang), type="password", key=pw_key, autocomplete="current-password")
+        st.form_submit_button(t(button or "store.auth.unlock", lang), icon=":material/lock_open:",
+                              on_click=_try_unlock, args=(action, pw_key, where))
+    if st.session_state.get(_WRONG) == where:
+        st.session_state.pop(_WRONG, None)
+        st.error(t("store.auth.wrong", lang), icon=":material/error:")
+
+
+def _try_unlock(action: str, pw_key: str, where: str) -> None:
+    """The form's callback (runs before the rerun): check, set the flag, forget what was typed."""
+    given = st.session_state.get(pw_key) or ""
+    st.session_state[pw_key] = ""  # the password is never kept in session_state
+    if policy().allows(action, given):
+        st.session_state[UNLOCKED] = True
+        st.session_state.pop(_WRONG, None)
+    else:
+        st.session_state[_WRONG] = where
+
+
+def lock() -> None:
+    """Forget the password for this session (the sidebar's 锁定 button)."""
+    st.session_state.pop(UNLOCKED, None)
+
+
+def sidebar_status(lang: str) -> None:
+    """With a password configured: one line saying locked or unlocked, and 锁定 when unlocked.
+    Without one, nothing (the data and targets pages say the board is open)."""
+    if policy().open:
+        return
+    if unlocked():
+        text, lock_col = st.columns([3, 2], vertical_alignment="center")
+        text.caption(f":material/lock_open: {t('store.auth.unlocked', lang)}")
+        lock_col.button(t("store.auth.lock", lang), key="auth_lock", icon=":material/lock:", on_click=lock,
+                        width="stretch")
+    else:
+        st.caption(f":material/lock: {t('ui.auth.locked', lang)}")
+
+
+def open_notice(lang: str) -> None:
+    """On the pages that change things: say so when no password is configured."""
+    if policy().open:
+        st.caption(f":material/lock_open: {t('store.auth.open', lang)}")
+
+
+def view_gate(lang: str) -> bool:
+    """With ``protect_viewing``: until unlocked, the page shows only the password form (no data is
+    read or drawn). True when the app may render."""
+    if allowed("view"):
+        return True
+    st.title(t("app.title", lang))
+    left, _ = st.columns([1, 1.4])
+    with left:
+        unlock_form("view", lang, "view", note="store.auth.view_required", button="ui.auth.enter")
+    return False
