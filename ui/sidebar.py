@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from i18n import t
-from ui import data, meeting, state
+from ui import auth, data, meeting, state
 from ui.render import markdown
 
 LANG_OPTIONS = ("zh", "en")
@@ -22,27 +22,31 @@ def language_switch() -> str:
 
 
 def choose_dataset(lang: str) -> data.Dataset:
-    """Which data is shown: the sample (default), this session's upload, or a stored snapshot."""
+    """Which data is shown: the latest stored snapshot by default (the sample while there is none),
+    this session's upload, or any earlier snapshot; the open snapshot can be deleted from here."""
     store = state.get_store()
     pending = st.session_state.pop(state.PENDING_SOURCE, None)
     if pending:
         st.session_state[state.SOURCE] = pending
+    _deleted_notice(lang)
     upload: data.Dataset | None = st.session_state.get(state.UPLOAD)
     snapshots = _snapshots(store)
     options = ["sample"] + (["upload"] if upload is not None else []) + (["snapshot"] if snapshots else [])
     if st.session_state.get(state.SOURCE) not in options:
-        st.session_state[state.SOURCE] = "sample"
+        st.session_state[state.SOURCE] = "snapshot" if snapshots else "sample"
     source = state.choice(st.radio, t("ui.sidebar.source", lang), options, key=state.SOURCE,
                           format_func=lambda o: t(f"ui.sidebar.source.{o}", lang))
     if source == "upload" and upload is not None:
         return upload
     if source == "snapshot":
-        ids = [s.id for s in snapshots]
+        by_id = {s.id: s for s in snapshots}  # newest first, as store.snapshots() gives them
+        ids = list(by_id)
         if st.session_state.get(state.SNAPSHOT) not in ids:
             st.session_state[state.SNAPSHOT] = ids[0]
-        labels = {s.id: _snapshot_label(s, i == 0, lang) for i, s in enumerate(snapshots)}
+        labels = {s.id: snapshot_label(s, i == 0, lang) for i, s in enumerate(snapshots)}
         sid = state.choice(st.selectbox, t("store.snapshot.title", lang), ids, key=state.SNAPSHOT,
                            format_func=labels.__getitem__)
+        delete_control(by_id[sid], lang)
         try:
             return _snapshot(store, sid)
         except Exception as exc:  # a snapshot that cannot be read must not take the page down
@@ -57,10 +61,79 @@ def _snapshots(store: Any) -> list[Any]:
         return []
 
 
-def _snapshot_label(info: Any, latest: bool, lang: str) -> str:
+def snapshot_label(info: Any, latest: bool, lang: str) -> str:
+    """'#3 2026-05-12 14:03 · 2 个文件 · 最新 · 五月例会': what the history picker lists."""
     when = info.created_at.strftime("%Y-%m-%d %H:%M")
-    tag = f" · {t('store.snapshot.latest', lang)}" if latest else ""
-    return f"#{info.id} {when} · {t('store.snapshot.file_count', lang, n=len(info.files))}{tag}"
+    parts = [f"#{info.id} {when}", t("store.snapshot.file_count", lang, n=len(info.files))]
+    if latest:
+        parts.append(t("store.snapshot.latest", lang))
+    if info.label:
+        parts.append(str(info.label))
+    return " · ".join(parts)
+
+
+# ---------------------------------------------------------------- deleting a snapshot
+
+CONFIRM = "_snapshot_confirm_delete"  # the snapshot id whose deletion is being confirmed
+DELETED = "_snapshot_deleted"  # (deleted id, id now shown or None), for one message on the next run
+
+
+def delete_control(info: Any, lang: str) -> None:
+    """Delete the open snapshot: a button, then a confirmation naming it (and the password when one
+    is set); the confirmed callback deletes that one snapshot and nothing else."""
+    if st.session_state.get(CONFIRM) != info.id:
+        st.button(t("store.snapshot.delete", lang), key="snapshot_delete", icon=":material/delete:",
+                  on_click=st.session_state.__setitem__, args=(CONFIRM, info.id), width="stretch")
+        return
+    with st.container(border=True):
+        if auth.require("delete_snapshot", lang, "snapshot_delete", note="ui.snapshot.delete_locked"):
+            st.warning(t("store.snapshot.delete_confirm", lang, id=info.id), icon=":material/warning:")
+            st.caption(t("ui.snapshot.delete_scope", lang, time=f"{info.created_at:%Y-%m-%d %H:%M}",
+                         files=t("store.snapshot.file_count", lang, n=len(info.files))))
+            st.button(t("ui.snapshot.confirm", lang, id=info.id), key="snapshot_delete_confirm", type="primary",
+                      icon=":material/delete_forever:", on_click=_delete, args=(info.id,), width="stretch")
+        st.button(t("ui.snapshot.cancel", lang), key="snapshot_delete_cancel", on_click=st.session_state.pop,
+                  args=(CONFIRM, None), width="stretch")
+
+
+def _delete(snapshot_id: int) -> None:
+    """The confirm button's callback: runs before the rerun, so the picker can move to what is left."""
+    st.session_state.pop(CONFIRM, None)
+    if not auth.allowed("delete_snapshot"):  # the button is drawn only when unlocked; check again anyway
+        return
+    store = state.get_store()
+    try:
+        store.delete_snapshot(snapshot_id)
+    except Exception as exc:
+        st.session_state[DELETED] = (snapshot_id, None, str(exc))
+        return
+    st.session_state.pop("_snapshot_cache", None)
+    st.session_state.pop("_pdf", None)
+    upload = st.session_state.get(state.UPLOAD)  # this session's upload was that snapshot: gone too
+    if upload is not None and upload.snapshot_id == snapshot_id:
+        st.session_state.pop(state.UPLOAD, None)
+    tried = st.session_state.get(state.ATTEMPT)
+    if tried is not None and tried.snapshot is not None and int(tried.snapshot) == snapshot_id:
+        st.session_state.pop(state.ATTEMPT, None)
+    latest = store.latest_snapshot_id()
+    if latest is not None:
+        st.session_state[state.SOURCE], st.session_state[state.SNAPSHOT] = "snapshot", latest
+    else:
+        st.session_state[state.SOURCE] = "sample"
+    st.session_state[DELETED] = (snapshot_id, latest, None)
+
+
+def _deleted_notice(lang: str) -> None:
+    notice = st.session_state.pop(DELETED, None)
+    if notice is None:
+        return
+    deleted, latest, error = notice
+    if error:
+        st.error(t("ui.snapshot.delete_failed", lang, error=error))
+        return
+    then = (t("ui.snapshot.fallback_latest", lang, id=latest) if latest is not None
+            else t("ui.snapshot.fallback_sample", lang))
+    st.success(f"{t('store.snapshot.deleted', lang, id=deleted)}  \n{then}", icon=":material/check_circle:")
 
 
 def _snapshot(store: Any, sid: int) -> data.Dataset:
@@ -92,6 +165,7 @@ def render(lang: str) -> state.View:
     with st.sidebar:
         language_switch()
         lang = state.lang()
+        auth.sidebar_status(lang)
         community = st.text_input(t("ui.sidebar.community", lang), value=t("app.community", "zh"),
                                   key="community")
         dataset = choose_dataset(lang)
