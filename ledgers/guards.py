@@ -124,12 +124,9 @@ def _inspect_zip(data: bytes) -> dict[str, set[tuple[int, int]]]:
         for sheet_name, part in sheets.items():
             if part not in names:
                 continue
-            xml = _read_capped(zf, part)
-            _check_extent(part, xml)
-            if b"<f" in xml:
-                found = _formula_blanks(xml)
-                if found:
-                    blanks[sheet_name] = found
+            found = _scan_sheet(zf, part)
+            if found:
+                blanks[sheet_name] = found
         return blanks
     except GuardError:
         raise
@@ -142,16 +139,76 @@ def _inspect_zip(data: bytes) -> dict[str, set[tuple[int, int]]]:
         raise
 
 
-def _read_capped(zf: zipfile.ZipFile, part: str) -> bytes:
-    """Read a member, stopping at the cap even if its header lies about its size."""
-    chunks, total = [], 0
+_CHUNK = 1 << 22
+_SUSPECT_REF = re.compile(rb' r="(?:[A-Z]{2}|[A-Z]?\d{7})')  # a column past Z, or a row past 999,999
+_SINGLE_LETTER_REF = re.compile(rb' r="[A-Z]\d')
+_LAST_ROW = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
+
+
+def _scan_sheet(zf: zipfile.ZipFile, part: str) -> set[tuple[int, int]]:
+    """Stream one worksheet's XML: refuse it if calamine would allocate too large a rectangle, and
+    return the formula cells without a cached value.
+
+    The XML is decompressed in 4 MB chunks, cut after the last ``</row>`` so no cell straddles two
+    pieces, and never held whole; the byte count stops a member whose header lies about its size.
+    The extent comes from ``<dimension>``, the last ``<row>`` (rows come in order) and every cell
+    reference with a column past Z or a row number of 7 digits (a sparse sheet can put one cell at
+    XFD1048576 without any dimension): one C-speed regex search per piece finds whether there are
+    any, and only then are they read one by one. Rows out of order below a million cost at most the
+    child's memory cap (as before).
+    """
+    max_row = max_col = last_row = 0
+    single = False
+    blanks: set[tuple[int, int]] = set()
+    carry, total, first = b"", 0, True
+
+    def scan(piece: bytes) -> None:
+        nonlocal max_row, max_col, last_row, single
+        if not single and _SINGLE_LETTER_REF.search(piece):
+            single = True
+        if _SUSPECT_REF.search(piece):
+            for c in re.findall(rb' r="([A-Z]{2,})\d', piece):
+                max_col = max(max_col, col_number(c))
+            for r in re.findall(rb' r="[A-Z]*(\d{7,})"', piece):
+                max_row = max(max_row, int(r))
+        pos = piece.rfind(b"<row ")
+        if pos >= 0 and (m := _LAST_ROW.match(piece, pos, pos + 200)):
+            last_row = int(m.group(1))
+        if b"<f" in piece:
+            blanks.update(_formula_blanks(piece))
+
     with zf.open(part) as fh:
-        while chunk := fh.read(1 << 22):
+        while True:
+            chunk = fh.read(_CHUNK)
             total += len(chunk)
             if total > MAX_UNCOMPRESSED:
                 raise GuardError("zip_bomb", size=_size(total))
-            chunks.append(chunk)
-    return b"".join(chunks)
+            if first:
+                first = False
+                dim_row, dim_col = _dimension(chunk[:4096])
+                max_row, max_col = max(max_row, dim_row), max(max_col, dim_col)
+            if not chunk:
+                if carry:
+                    scan(carry)
+                break
+            buf = carry + chunk if carry else chunk
+            cut = buf.rfind(b"</row>")
+            if cut < 0:
+                carry = buf
+                continue
+            carry = buf[cut + 6:]
+            scan(buf[:cut + 6])
+    _check_extent(part, max(max_row, last_row), max(max_col, 26 if single else 0))
+    return blanks
+
+
+def _dimension(head: bytes) -> tuple[int, int]:
+    """(rows, columns) a sheet's ``<dimension ref>`` claims, 0 when it has none."""
+    if m := re.search(rb'<dimension[^>]*\sref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"', head):
+        cols = [col_number(c) for c in (m.group(1), m.group(3)) if c]
+        rows = [int(r) for r in (m.group(2), m.group(4)) if r]
+        return max(rows, default=0), max(cols, default=0)
+    return 0, 0
 
 
 _PROLOG_SKIP = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.S)
@@ -207,30 +264,8 @@ def col_number(letters: bytes) -> int:
     return n
 
 
-def _check_extent(part: str, xml: bytes) -> None:
-    """The rectangle calamine will allocate: from <dimension>, row numbers and cell references."""
-    max_row = max_col = 0
-    if m := re.search(rb'<dimension[^>]*\sref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"', xml[:4096]):
-        cols = [col_number(c) for c in (m.group(1), m.group(3)) if c]
-        rows = [int(r) for r in (m.group(2), m.group(4)) if r]
-        max_col, max_row = max(cols, default=0), max(rows, default=0)
-    # column letters: only long references need reading one by one (C-speed search first)
-    for width in (3, 2):
-        pattern = rb' r="([A-Z]{%d,})\d' % width
-        if re.search(pattern, xml):
-            max_col = max(max_col, max(col_number(c) for c in re.findall(pattern, xml)))
-            break
-    else:
-        if re.search(rb' r="[A-Z]\d', xml):
-            max_col = max(max_col, 26)
-    # row numbers: rows come in order, so the last row element carries the largest; a file that breaks
-    # the order with 7-digit rows is read in full, and one that breaks it below a million rows costs
-    # at most the child's memory cap
-    last = xml.rfind(b"<row ")
-    if last >= 0 and (m := re.match(rb'<row\b[^>]*?\sr="(\d+)"', xml[last:last + 200])):
-        max_row = max(max_row, int(m.group(1)))
-    if re.search(rb' r="[A-Z]*\d{7,}"', xml):
-        max_row = max(max_row, *(int(r) for r in re.findall(rb' r="[A-Z]*(\d{7,})"', xml)))
+def _check_extent(part: str, max_row: int, max_col: int) -> None:
+    """Refuse the rectangle calamine would allocate when it is beyond any ledger."""
     cells = max_row * max_col
     if max_col > MAX_COLS or max_row > MAX_ROWS or cells > MAX_CELLS:
         ref = f"A1:{_letters(max_col)}{max_row}"

@@ -26,6 +26,7 @@ import queue
 import resource
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -115,8 +116,10 @@ class _Child:
         self.memory_mb = memory_mb
         self.env = dict(os.environ)
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [_ROOT, os.environ.get("PYTHONPATH")])))
+        # read only to tell an allocation failure from other crashes; closed in close()
+        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115
         self.proc = subprocess.Popen([sys.executable, "-m", "ledgers.worker", str(memory_mb)],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr,
                                      cwd=_ROOT, env=env)
         self.inbox: queue.Queue = queue.Queue()
         self.reader = threading.Thread(target=_pump, args=(self.proc.stdout, self.inbox), daemon=True)
@@ -135,6 +138,18 @@ class _Child:
         # a child sees the environment it was started with (LEDGERS_*, PATH...): a changed one is not reused
         return self.healthy and self.proc.poll() is None and self.memory_mb == memory_mb and self.env == os.environ
 
+    def ran_out_of_memory(self) -> bool:
+        """Whether the child's last words were an allocation failure: calamine (Rust) aborts the
+        process when an allocation fails under the memory cap, where Python would raise MemoryError."""
+        try:
+            self.proc.wait(5)
+            size = self.stderr.seek(0, os.SEEK_END)
+            self.stderr.seek(max(0, size - 8192))
+            tail = self.stderr.read()
+        except (OSError, ValueError, subprocess.TimeoutExpired):
+            return False
+        return b"memory allocation of" in tail or b"MemoryError" in tail
+
     def close(self, *, kill: bool = False) -> None:
         self.healthy = False
         if kill:
@@ -151,6 +166,8 @@ class _Child:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.proc.wait(5)
         self.reader.join(5)
+        with contextlib.suppress(OSError):
+            self.stderr.close()
 
 
 _idle: list[_Child] = []
@@ -226,10 +243,13 @@ def run_jobs(jobs: list[tuple[str, str | None, bytes | None]], mappings: dict | 
                 failure = "parse_crashed"
                 break
         if failure:
+            if failure == "parse_crashed" and child.ran_out_of_memory():
+                failure = "out_of_memory"
             child.close(kill=True)
             culprit = current if current is not None else (pending[0] if pending else None)
             if culprit is not None and culprit in pending:
-                params = {"seconds": int(timeout)} if failure == "parse_timeout" else {}
+                params = ({"seconds": int(timeout)} if failure == "parse_timeout"
+                          else {"limit": memory_mb} if failure == "out_of_memory" else {})
                 results[culprit] = _failed(jobs[culprit][0], failure, **params)
                 pending.remove(culprit)
         else:
