@@ -48,6 +48,22 @@ def norm_text(value: str) -> str:
     return value.strip()
 
 
+def norm_texts(values: Any, kinds: list[str] | None = None) -> list[str | None]:
+    """``norm_text`` of every str (None for the other values, or where ``kinds`` is not "s").
+
+    Office text is nearly always NFKC already and printable: that is checked once over all the
+    values joined (a newline cannot compose with its neighbours), and then only trimming is left."""
+    strs = [v for v, k in zip(values, kinds, strict=True) if k == "s"] if kinds is not None else \
+        [v for v in values if isinstance(v, str)]
+    if strs and "".join(strs).isprintable() and unicodedata.is_normalized("NFKC", "\n".join(strs)):
+        done = iter([s.strip() for s in strs])
+    else:
+        done = iter([norm_text(s) for s in strs])
+    if kinds is not None:
+        return [next(done) if k == "s" else None for k in kinds[:len(values)]]
+    return [next(done) if isinstance(v, str) else None for v in values]
+
+
 def map_unique(s: pd.Series, func: Callable[[Any], Any], dtype: type = object) -> pd.Series:
     """``func`` applied once per distinct non-null value (ledger columns repeat a lot), aligned to ``s``."""
     codes, uniques = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
@@ -109,7 +125,7 @@ class Column:
         kind = ["s"] * len(uniq) if homogeneous == "string" else [_KIND.get(type(u), "o") for u in uniq]
         self.kind = np.array(kind + ["n"], dtype="<U1")
         text = np.empty(len(uniq) + 1, dtype=object)
-        text[:-1] = [norm_text(u) if k == "s" else None for u, k in zip(uniq, kind, strict=True)]
+        text[:-1] = norm_texts(uniq, kind)
         self.text = text
         self.blank = (self.kind == "n") | ((self.kind == "s") & (text == ""))
         self._memo: dict[Any, Any] = {}
@@ -145,29 +161,48 @@ class Column:
             self._memo[key] = make()
         return self._memo[key]
 
-    def map_text(self, func: Callable[[str], Any], key: Any, dtype: Any = object, fill: Any = None) -> np.ndarray:
-        """``func`` of each distinct normalised string (``fill`` for the other kinds and blanks)."""
-
-        def make() -> np.ndarray:
-            out = np.full(len(self.text), fill, dtype=dtype)
-            for i, t in enumerate(self.text[:-1]):
-                if t is not None:
-                    out[i] = func(t)
-            return out
-
-        return self.memo(("map_text", key), make)
+    def map_text(self, func: Callable[[str], Any], key: Any, dtype: Any = object, fill: Any = None, *,
+                 pre: re.Pattern[str] | None = None) -> np.ndarray:
+        """``func`` of each distinct normalised string (``fill`` for the other kinds and blanks, and
+        for strings without a match of ``pre`` when given)."""
+        return self.memo(("map_text", key), lambda: map_ext(self.text, func, dtype, fill, pre=pre, miss=fill))
 
 
 def _holds_one_or_zero(uniq: np.ndarray) -> bool:
     return any((type(u) is int or type(u) is float) and (u == 1 or u == 0) for u in uniq)
 
 
-def map_ext(ext: np.ndarray, func: Callable[[Any], Any], dtype: Any = object, fill: Any = None) -> np.ndarray:
-    """``func`` of each non-None entry of an ext array (``fill`` elsewhere)."""
-    out = np.full(len(ext), fill, dtype=dtype)
-    for i, v in enumerate(ext):
-        if v is not None:
-            out[i] = func(v)
+_SAME = object()
+
+
+def map_ext(ext: np.ndarray, func: Callable[[Any], Any], dtype: Any = object, fill: Any = None, *,
+            pre: re.Pattern[str] | None = None, miss: Any = _SAME) -> np.ndarray:
+    """``func`` of each non-None entry of an ext array (``fill`` elsewhere).
+
+    ``pre``: a pattern every value ``func`` could change must contain (and that cannot match a
+    newline); values without it get ``miss`` (themselves by default) without a call of ``func``."""
+    values = ext.tolist()
+    out = np.empty(len(values), dtype=dtype)
+    if pre is None:
+        out[:] = [fill if v is None else func(v) for v in values]
+        return out
+    present = [v for v in values if v is not None]
+    hit = iter(flags_where(present, pre).tolist())
+    out[:] = [fill if v is None else func(v) if next(hit) else v if miss is _SAME else miss for v in values]
+    return out
+
+
+def flags_where(values: list[str], pattern: re.Pattern[str]) -> np.ndarray:
+    """Which ``values`` hold a match of ``pattern`` (one that cannot span a newline): one search
+    over all of them joined, instead of one call per value."""
+    out = np.zeros(len(values), dtype=bool)
+    if not values:
+        return out
+    starts = np.zeros(len(values), dtype=np.int64)
+    np.cumsum([len(v) + 1 for v in values[:-1]], out=starts[1:])
+    pos = [m.start() for m in pattern.finditer("\n".join(values))]
+    if pos:
+        out[np.searchsorted(starts, pos, side="right") - 1] = True
     return out
 
 

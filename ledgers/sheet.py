@@ -36,6 +36,9 @@ _TOTAL = re.compile(_TOTAL_RE)
 _NOTE = re.compile(_NOTE_RE)
 
 
+_TOTAL_CHARS = re.compile(r"计|总数")
+
+
 def _is_total(v: str) -> bool:
     if "计" not in v and "总数" not in v:
         return False
@@ -381,12 +384,9 @@ def _columns(rows: list[list[Any]], width: int) -> list[np.ndarray]:
         return [np.empty(0, dtype=object) for _ in range(width)]
     if any(len(r) != width for r in rows):
         rows = [list(r) + [None] * (width - len(r)) if len(r) != width else r for r in rows]
-    out = []
-    for cells in zip(*rows, strict=True):
-        arr = np.empty(len(cells), dtype=object)
-        arr[:] = cells
-        out.append(arr)
-    return out
+    grid = np.empty((len(rows), width), dtype=object)
+    grid[:] = rows  # one C pass over the cells (cells are scalars: str, float, int, bool, date)
+    return [np.ascontiguousarray(grid[:, j]) for j in range(width)]
 
 
 def _all_blank(rows: list[list[Any]], width: int) -> bool:
@@ -454,9 +454,10 @@ def _type_rows(file: str, sheet: str, fit: HeaderFit, spec: LedgerSpec, raw: Raw
         blank = col.rows(col.blank)
         first = blank_row & ~blank
         first_col[first] = j
-        note_row |= first & col.rows(col.map_text(_is_note, "note", bool, False))
+        if first.any():  # a note is told by the first cell of its row that holds something
+            note_row |= first & col.rows(col.map_text(_is_note, "note", bool, False, pre=_NOTE_CHARS))
         blank_row &= blank
-        total_row |= col.rows(col.map_text(_is_total, "total", bool, False))
+        total_row |= col.rows(col.map_text(_is_total, "total", bool, False, pre=_TOTAL_CHARS))
         if j in fit.colmap and fit.names[j]:
             header_hits += col.rows(col.text == fit.names[j])
     total_row &= ~blank_row
@@ -582,7 +583,8 @@ def _type_rows(file: str, sheet: str, fit: HeaderFit, spec: LedgerSpec, raw: Raw
 
 def _scrubbed(col: clean.Column) -> np.ndarray:
     """Free text (a 描述 may name a resident's phone) with IDs and mobile numbers masked."""
-    return col.memo("scrubbed", lambda: clean.map_ext(clean.text_ext(col), privacy.scrub_text))
+    return col.memo("scrubbed", lambda: clean.map_ext(clean.text_ext(col), privacy.scrub_text,
+                                                        pre=privacy.SCRUB_NEEDS))
 
 
 def _materialise(value: Any, final: np.ndarray) -> pd.Series:

@@ -76,6 +76,10 @@ def _child() -> None:
         out.flush()
 
     send(("ready",))
+    # The cyclic collector would walk the millions of cells calamine hands over, again and again as
+    # they are allocated (~10 % of a load); nothing here builds cycles worth collecting mid-request,
+    # and _release_memory collects after each request.
+    gc.disable()
     while True:
         try:
             jobs, mappings, secret = pickle.load(inp)
