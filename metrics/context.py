@@ -64,6 +64,11 @@ class Prepared:
         self._cache[(name, *args)] = value
         return value
 
+    def memo(self, name: str, key: object, make):
+        """A value derived from the frames alone (not from Y or D), made once per upload."""
+        hit = self._memo(name, key)
+        return hit if hit is not None else self._store(make(), name, key)
+
     def column(self, key: str, col: str) -> pd.Series | None:
         frame = self.frames[key]
         return frame[col] if col in frame.columns else None

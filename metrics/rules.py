@@ -331,12 +331,19 @@ def partner_coverage(ctx: Context) -> Computed:
     p = ctx.prep
     rows = ctx.in_year("activities", "活动日期")
     codes, names = p.codes("activities", "共建单位")
-    pieces = [[piece for piece in PART_SEPARATORS.split(n) if piece] for n in names]
-    covers = np.array([[any(norm(w) in piece for piece in ps) for w in partners] for ps in pieces] +
-                      [[False] * len(partners)], dtype=bool).reshape(len(names) + 1, len(partners))
+    covers = p.memo("partner_covers", partners, lambda: _partner_covers(names, partners))
     row_covers = covers[codes] & rows[:, None]
     items = [(w, bool(row_covers[:, i].any())) for i, w in enumerate(partners)]
     return _checklist_result("activities", items, row_covers.any(axis=1))
+
+
+def _partner_covers(names: list[str], partners: tuple[str, ...]) -> np.ndarray:
+    """Distinct 共建单位 value x partner: whether an item of the value contains the partner's name.
+    It does not depend on D, so history's month ends share it (Prepared.memo)."""
+    wanted = [norm(w) for w in partners]
+    pieces = [[piece for piece in PART_SEPARATORS.split(n) if piece] for n in names]
+    return np.array([[any(w in piece for piece in ps) for w in wanted] for ps in pieces] +
+                    [[False] * len(partners)], dtype=bool).reshape(len(names) + 1, len(partners))
 
 
 def ceil_needed(target: float, size: int) -> int:
