@@ -147,10 +147,14 @@ def _themes(metrics: Sequence[Any]) -> list[str]:
 
 def _figure_json(fig: Any) -> tuple[str, int, int]:
     """Figure JSON at a fixed width (safe inside a <script> element), with its width and height."""
+    import plotly.io as pio  # noqa: PLC0415 - plotly is only needed once there are figures
+
     height = int(min(fig.layout.height or 450, MAX_FIG_HEIGHT))
-    fig = fig.__class__(fig)  # a copy: the caller's (the screen's) figure is not ours to resize
-    fig.update_layout(width=FIG_WIDTH, height=height, autosize=False)
-    return fig.to_json().replace("</", "<\\/"), FIG_WIDTH, height
+    # to_dict() is a deep copy (the caller's, the screen's, figure is not ours to resize) of a figure
+    # that was validated when it was built: no second validated copy, no validation of the JSON
+    spec = fig.to_dict()
+    spec.setdefault("layout", {}).update(width=FIG_WIDTH, height=height, autosize=False)
+    return pio.to_json(spec, validate=False).replace("</", "<\\/"), FIG_WIDTH, height
 
 
 def _scale(height: int) -> float:
