@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-# exactly these, one object per size in the order of --rows
+# exactly these, one object per size in the order of --rows: the size and the nine measurements
 KEYS = {
-    "calamine_s", "openpyxl_s", "load_s", "load_vs_calamine", "openpyxl_speedup",
+    "rows", "calamine_s", "openpyxl_s", "load_s", "load_vs_calamine", "openpyxl_speedup",
     "metrics_s", "pdf_s", "rerun_s", "peak_rss_mb",
 }
 # A key is only required once every layer it needs exists in the tree (they land one by one).
@@ -41,7 +41,8 @@ def test_bench_json_tiny(tmp_path: Path) -> None:
     assert isinstance(results, list) and len(results) == 1
     (row,) = results
     assert set(row) == KEYS
-    for key in KEYS:
+    assert row["rows"] == 2000
+    for key in KEYS - {"rows"}:
         value = row[key]
         if value is None and not all((ROOT / f).exists() for f in LAYERS_OF.get(key, ())):
             continue  # that layer has not landed yet
