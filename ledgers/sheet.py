@@ -15,6 +15,7 @@ Choices (see ledgers.md "must handle"):
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -139,6 +140,13 @@ def _key_variants(key: str) -> list[str]:
     return [k for k in out if k]
 
 
+@functools.lru_cache(maxsize=4096)
+def _name_variants(name: str) -> tuple[str, ...]:
+    """``_key_variants`` of a header cell as written (each sheet's header rows are matched against
+    every ledger: the same few names, again and again)."""
+    return tuple(_key_variants(re.sub(r"\s+", "", name).lower()))
+
+
 _MATCHERS: dict[str, dict[str, str]] = {}
 
 
@@ -168,7 +176,7 @@ def _match(names: list[str], lookup: dict[str, str]) -> tuple[dict[int, str], li
     for j, name in enumerate(names):
         if not name:
             continue
-        for variant in _key_variants(re.sub(r"\s+", "", name).lower()):
+        for variant in _name_variants(name):
             canon = lookup.get(variant)
             if canon:
                 if canon in taken:

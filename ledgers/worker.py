@@ -95,8 +95,8 @@ def _child() -> None:
             send(("done", k, result))
             del result
         jobs = mappings = secret = None
+        send(("end",))  # the parent goes on; the clean-up below is off its clock
         _release_memory()
-        send(("end",))
 
 
 def _failed(name: str, code: str, **params: Any) -> FileResult:
