@@ -28,6 +28,20 @@ def norm(text: object) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)))
 
 
+_SPACE = re.compile(r"\s")
+
+
+def norm_all(values: Iterable[object]) -> list[str]:
+    """``norm`` of each value. The reader hands over NFKC text without spaces nearly always: that is
+    checked once over all the values joined, and then they are their own normal form."""
+    values = list(values)
+    if values and all(type(v) is str for v in values):
+        joined = "".join(values)  # a part that is not NFKC leaves the whole not NFKC
+        if not _SPACE.search(joined) and unicodedata.is_normalized("NFKC", joined):
+            return values
+    return [norm(v) for v in values]
+
+
 def as_timestamp(value: object) -> pd.Timestamp:
     return pd.Timestamp(value).normalize()
 
@@ -83,7 +97,7 @@ class Prepared:
             result = (np.full(self.size(key), -1, dtype=np.int64), [])
         else:
             codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
-            names = [norm(u) for u in uniques]
+            names = norm_all(uniques)
             codes = np.asarray(codes, dtype=np.int64)
             blank = [i for i, n in enumerate(names) if n == ""]
             if blank:
