@@ -53,12 +53,19 @@ def norm_texts(values: Any, kinds: list[str] | None = None) -> list[str | None]:
 
     Office text is nearly always NFKC already and printable: that is checked once over all the
     values joined (a newline cannot compose with its neighbours), and then only trimming is left."""
-    strs = [v for v, k in zip(values, kinds, strict=True) if k == "s"] if kinds is not None else \
-        [v for v in values if isinstance(v, str)]
+    every = kinds is not None and (not kinds or kinds[0] == "s" and kinds.count("s") == len(kinds))
+    if every:
+        strs = list(values)
+    elif kinds is not None:
+        strs = [v for v, k in zip(values, kinds, strict=True) if k == "s"]
+    else:
+        strs = [v for v in values if isinstance(v, str)]
     if strs and "".join(strs).isprintable() and unicodedata.is_normalized("NFKC", "\n".join(strs)):
         done = iter([s.strip() for s in strs])
     else:
         done = iter([norm_text(s) for s in strs])
+    if every:
+        return list(done)
     if kinds is not None:
         return [next(done) if k == "s" else None for k in kinds[:len(values)]]
     return [next(done) if isinstance(v, str) else None for v in values]

@@ -40,7 +40,9 @@ _ID_IN_TEXT = re.compile(_EDGE_L + r"\d{17}[\dXx]" + _EDGE_R)
 _OLD_ID_IN_TEXT = re.compile(_EDGE_L + r"\d{8}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}" + _EDGE_R)
 _PHONE_IN_TEXT = re.compile(_EDGE_L + r"(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}" + _EDGE_R)
 _FOUR_DIGITS = re.compile(r"\d{4}")  # every pattern above holds four digits in a row: a cheap pre-check
-SCRUB_NEEDS = _FOUR_DIGITS  # text without it comes out of scrub() unchanged
+# every number scrub() masks holds three digits, maybe a space or dash, then four: text without
+# that comes out of scrub() unchanged (years like 2025年 do not need the call)
+SCRUB_NEEDS = re.compile(r"\d{3}[- ]?\d{4}")
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
