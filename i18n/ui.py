@@ -53,6 +53,7 @@ MESSAGES.update({
     "ui.sidebar.snapshot_failed": ("无法打开该快照：{error}。正在显示示例数据。",
                                    "That snapshot could not be opened: {error}. Showing the sample."),
     # snapshot history in the sidebar
+    "ui.snapshot.files": ("文件：{names}", "Files: {names}"),
     "ui.snapshot.delete_locked": ("删除快照需要管理密码", "Deleting a snapshot needs the office password"),
     "ui.snapshot.delete_scope": ("只删除这一份快照（{time}，{files}），其他快照不受影响。",
                                  "Only this snapshot ({time}, {files}) is deleted; the others stay as they are."),

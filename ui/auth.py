@@ -18,6 +18,7 @@ from i18n import t
 
 UNLOCKED = "auth_unlocked"  # session flag: the office password was given this session
 _WRONG = "_auth_wrong"  # the form (its ``where``) whose last try was wrong, shown once
+FORM_WIDTH = 420  # px
 
 
 def policy() -> Any:
@@ -55,7 +56,8 @@ def unlock_form(action: str, lang: str, where: str, *, note: str | None = None, 
     """A password field and an unlock button; a wrong password shows an error and stays locked."""
     st.caption(f":material/lock: {t(note or 'store.auth.required', lang)}")
     pw_key = f"auth_pw_{where}"
-    with st.form(f"auth_unlock_{where}", border=False, enter_to_submit=True):
+    # a password is short: a field of readable width on the page, the sidebar's width in the sidebar
+    with st.form(f"auth_unlock_{where}", border=False, enter_to_submit=True, width=FORM_WIDTH):
         st.text_input(t("store.auth.password", lang), type="password", key=pw_key, autocomplete="current-password")
         st.form_submit_button(t(button or "store.auth.unlock", lang), icon=":material/lock_open:",
                               on_click=_try_unlock, args=(action, pw_key, where))
@@ -86,10 +88,9 @@ def sidebar_status(lang: str) -> None:
     if policy().open:
         return
     if unlocked():
-        text, lock_col = st.columns([3, 2], vertical_alignment="center")
-        text.caption(f":material/lock_open: {t('store.auth.unlocked', lang)}")
-        lock_col.button(t("store.auth.lock", lang), key="auth_lock", icon=":material/lock:", on_click=lock,
-                        width="stretch")
+        # one under the other: side by side, the narrow sidebar cut the button's word
+        st.caption(f":material/lock_open: {t('store.auth.unlocked', lang)}")
+        st.button(t("store.auth.lock", lang), key="auth_lock", icon=":material/lock:", on_click=lock)
     else:
         st.caption(f":material/lock: {t('ui.auth.locked', lang)}")
 
@@ -106,7 +107,5 @@ def view_gate(lang: str) -> bool:
     if allowed("view"):
         return True
     st.title(t("app.title", lang))
-    left, _ = st.columns([1, 1.4])
-    with left:
-        unlock_form("view", lang, "view", note="store.auth.view_required", button="ui.auth.enter")
+    unlock_form("view", lang, "view", note="store.auth.view_required", button="ui.auth.enter")
     return False

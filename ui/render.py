@@ -36,6 +36,10 @@ html, body, [class*="css"], .stMarkdown, .stText, button, input, textarea, selec
 .problem-head {{ font-weight: 700; font-size: 1.1rem; }}
 ul.problems {{ margin: 0.2em 0 0.4em 0; padding-left: 1.4em !important; list-style: disc outside; }}
 ul.problems li {{ font-size: 1.1rem; margin: 0.15em 0; overflow-wrap: anywhere; }}
+/* an open drop-down as wide as its longest option (the sidebar's snapshot list: time, files, label),
+   never narrower than its box; the list floats over the page, so nothing is cut off */
+[data-testid="stSelectboxVirtualDropdown"] {{ width: max-content !important;
+  min-width: var(--trigger-width) !important; max-width: min(36rem, 90vw) !important; }}
 </style>
 """
 

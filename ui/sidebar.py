@@ -46,6 +46,7 @@ def choose_dataset(lang: str) -> data.Dataset:
         labels = {s.id: snapshot_label(s, i == 0, lang) for i, s in enumerate(snapshots)}
         sid = state.choice(st.selectbox, t("store.snapshot.title", lang), ids, key=state.SNAPSHOT,
                            format_func=labels.__getitem__)
+        st.caption(snapshot_details(by_id[sid], lang))  # the whole of what the picker's box may cut
         delete_control(by_id[sid], lang)
         try:
             return _snapshot(store, sid)
@@ -62,14 +63,23 @@ def _snapshots(store: Any) -> list[Any]:
 
 
 def snapshot_label(info: Any, latest: bool, lang: str) -> str:
-    """'#3 2026-05-12 14:03 · 2 个文件 · 最新 · 五月例会': what the history picker lists."""
-    when = info.created_at.strftime("%Y-%m-%d %H:%M")
-    parts = [f"#{info.id} {when}", t("store.snapshot.file_count", lang, n=len(info.files))]
+    """'#3 2026-05-12 14:03 · 最新 · 2 个文件 · 五月例会': what the history picker lists, the words that
+    tell snapshots apart first (the closed picker shows only the start in a narrow sidebar)."""
+    parts = [f"#{info.id} {info.created_at:%Y-%m-%d %H:%M}"]
     if latest:
         parts.append(t("store.snapshot.latest", lang))
+    parts.append(t("store.snapshot.file_count", lang, n=len(info.files)))
     if info.label:
         parts.append(str(info.label))
     return " · ".join(parts)
+
+
+def snapshot_details(info: Any, lang: str, *, names: int = 3) -> str:
+    """Under the picker: the open snapshot's label and files by name (the first few)."""
+    files = [f.name for f in info.files]
+    shown = "、".join(files[:names]) + (" …" if len(files) > names else "")
+    line = t("ui.snapshot.files", lang, names=shown)
+    return f"{info.label} · {line}" if info.label else line
 
 
 # ---------------------------------------------------------------- deleting a snapshot
