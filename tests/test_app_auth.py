@@ -173,6 +173,8 @@ def test_history_lists_newest_first_and_opens_the_latest(tmp_path: Path) -> None
     assert "1 个文件" in picker.options[0] and "最新" in picker.options[0] and "五月例会" in picker.options[0]
     assert picker.options[1].startswith(f"#{first} ") and "最新" not in picker.options[1]
     assert at.session_state["_view"].dataset.snapshot_id == second
+    # the closed picker may cut the line in a narrow sidebar: label and file names are spelt out below it
+    assert any("五月例会" in c.value and "活动台账9.xlsx" in c.value for c in at.sidebar.caption)
     picker.set_value(first).run()
     assert at.session_state["_view"].dataset.snapshot_id == first
 
