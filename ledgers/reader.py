@@ -24,7 +24,7 @@ import pandas as pd
 from ledgers import guards
 from ledgers.registry import LEDGERS
 from ledgers.report import ImportReport, LoadResult, Problem, SheetReport, UnknownSheet
-from ledgers.sheet import Problems, RawSheet, missing_column, name_hints, read_sheet
+from ledgers.sheet import PackedFrame, Problems, RawSheet, missing_column, name_hints, read_sheet
 
 __all__ = ["load_files", "LoadResult", "SourceFile", "ImportReport", "Problem", "SheetReport", "UnknownSheet",
            "empty_frame", "read_file"]
@@ -110,7 +110,7 @@ def empty_frame(key: str) -> pd.DataFrame:
 
 
 def read_file(name: str, path: str | None, data: bytes | None, mappings: dict | None, secret: bytes,
-              sink: Callable[[str, pd.DataFrame], None] | None = None) -> FileResult:
+              sink: Callable[[str, PackedFrame], None] | None = None) -> FileResult:
     """Guard, parse and type one file (runs inside the child process).
 
     Sheets are parsed by calamine in a thread (it releases the GIL) while the previous sheet is typed.
@@ -135,9 +135,9 @@ def read_file(name: str, path: str | None, data: bytes | None, mappings: dict | 
             result.unknown.append(sr.unknown)
         if sr.frame is not None and sr.report.ledger:
             if sink is None:
-                result.frames.append((sr.report.ledger, sr.frame))
+                result.frames.append((sr.report.ledger, sr.frame.frame()))
             else:
-                sink(sr.report.ledger, sr.frame)
+                sink(sr.report.ledger, sr.frame)  # packed: the receiver builds the DataFrame
 
     hints = name_hints(PurePath(name).stem)
     try:

@@ -290,7 +290,7 @@ def name_hints(name: str) -> list[str]:
 @dataclass
 class SheetResult:
     report: SheetReport
-    frame: pd.DataFrame | None = None
+    frame: PackedFrame | None = None  # .frame() builds the DataFrame
     unknown: UnknownSheet | None = None
 
 
@@ -406,7 +406,7 @@ def _all_blank(rows: list[list[Any]], width: int) -> bool:
 
 
 def _type_rows(file: str, sheet: str, fit: HeaderFit, spec: LedgerSpec, raw: RawSheet, width: int,
-               secret: bytes, problems: Problems) -> tuple[pd.DataFrame, int, int]:
+               secret: bytes, problems: Problems) -> tuple[PackedFrame, int, int]:
     """The rows below the header: which are records, their typed values, and the problems.
 
     Each raw column is factorized once (``clean.Column``); typing, masking and keying run once per
@@ -498,7 +498,8 @@ def _type_rows(file: str, sheet: str, fit: HeaderFit, spec: LedgerSpec, raw: Raw
     sub_rows = rownum[keep]
     n = len(sub_rows)
     skip = np.zeros(n, dtype=bool)
-    out: dict[str, Any] = {}  # name -> ("ext", Column, ext array) | ("bool", Column, values, mask) | Series
+    out: dict[str, Any] = {}  # name -> ("ext", Column, ext array) | ("bool", Column, values, mask) | type
+    missing_kind: dict[str, str] = {}  # an optional column the sheet lacks -> its type (all blank)
     by_canon = {c: j for j, c in fit.colmap.items()}
 
     def report(mask: np.ndarray, column_name: str, code: str | None, severity: str, shown: np.ndarray | None,
@@ -510,9 +511,9 @@ def _type_rows(file: str, sheet: str, fit: HeaderFit, spec: LedgerSpec, raw: Raw
     for spec_col in spec.columns:
         j = by_canon.get(spec_col.name)
         if j is None:
-            out[spec_col.name] = missing_column(spec_col.type, n)
+            out[spec_col.name] = missing_kind[spec_col.name] = spec_col.type
             if spec_col.pii:
-                out[spec_col.name + "_key"] = pd.Series([None] * n, dtype=object)
+                out[spec_col.name + "_key"] = missing_kind[spec_col.name + "_key"] = "text"
             continue
         col = column(j).sub(keep)
         blank = col.rows(col.blank)
@@ -581,30 +582,55 @@ def _type_rows(file: str, sheet: str, fit: HeaderFit, spec: LedgerSpec, raw: Raw
         out[name] = ("ext", col, _scrubbed(col))
 
     final = np.flatnonzero(~skip)
-    frame = pd.DataFrame({name: _materialise(v, final) for name, v in out.items()})
-    m = len(final)
-    frame["_file"] = pd.Series(np.full(m, file, dtype=object), dtype=object)
-    frame["_sheet"] = pd.Series(np.full(m, sheet, dtype=object), dtype=object)
-    frame["_row"] = sub_rows[final]
-    return frame, int(skip.sum()), dropped
+    columns: list[tuple[str, str, tuple]] = []
+    for name, v in out.items():
+        if isinstance(v, tuple):
+            codes = v[1].codes[final].astype(np.int32)
+            columns.append((name, v[0], (*v[2:], codes)))
+        else:
+            columns.append((name, "missing", (missing_kind[name],)))
+    packed = PackedFrame(len(final), columns, file, sheet, sub_rows[final])
+    return packed, int(skip.sum()), dropped
+
+
+@dataclass
+class PackedFrame:
+    """A typed ledger frame before it is built: per column its distinct values ("ext" arrays) and
+    the rows' codes into them. The child sends this (each distinct value pickled once, codes as raw
+    int32) and the parent builds the DataFrame (``frame()``) while the child reads the next sheet."""
+
+    n: int
+    columns: list[tuple[str, str, tuple]]  # (name, "ext" | "bool" | "missing", payload)
+    file: str
+    sheet: str
+    rows: np.ndarray  # Excel row numbers
+
+    def __len__(self) -> int:
+        return self.n
+
+    def frame(self) -> pd.DataFrame:
+        cols: dict[str, pd.Series] = {}
+        for name, kind, payload in self.columns:
+            if kind == "bool":
+                values, na, codes = payload
+                cols[name] = pd.Series(pd.arrays.BooleanArray(values[codes], na[codes]))
+            elif kind == "ext":
+                ext, codes = payload
+                got = ext[codes]
+                cols[name] = pd.Series(got, dtype=object) if got.dtype == object else pd.Series(got)
+            else:
+                cols[name] = missing_column(payload[0], self.n)
+        frame = pd.DataFrame(cols)
+        frame["_file"] = pd.Series(np.full(self.n, self.file, dtype=object), dtype=object)
+        frame["_sheet"] = pd.Series(np.full(self.n, self.sheet, dtype=object), dtype=object)
+        frame["_row"] = np.asarray(self.rows, dtype=np.int64)
+        return frame
 
 
 def _scrubbed(col: clean.Column) -> np.ndarray:
     """Free text (a 描述 may name a resident's phone) with IDs and mobile numbers masked."""
     return col.memo("scrubbed", lambda: clean.map_ext(clean.text_ext(col), privacy.scrub_text,
                                                         pre=privacy.SCRUB_NEEDS))
-
-
-def _materialise(value: Any, final: np.ndarray) -> pd.Series:
-    if isinstance(value, pd.Series):
-        return value.iloc[final].reset_index(drop=True)
-    if value[0] == "bool":
-        _, col, values, na = value
-        codes = col.codes[final]
-        return pd.Series(pd.arrays.BooleanArray(values[codes], na[codes]))
-    _, col, ext = value
-    got = ext[col.codes[final]]
-    return pd.Series(got, dtype=object) if got.dtype == object else pd.Series(got)
 
 
 def missing_column(type_: str, n: int) -> pd.Series:

@@ -231,7 +231,7 @@ def run_jobs(jobs: list[tuple[str, str | None, bytes | None]], mappings: dict | 
                 frames = []
                 deadline = time.monotonic() + timeout
             elif msg[0] == "frame":
-                frames.append((msg[2], msg[3]))
+                frames.append((msg[2], msg[3].frame()))  # built here while the child reads on
             elif msg[0] == "done":
                 result = msg[2]
                 if not result.failed:
