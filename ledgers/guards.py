@@ -8,9 +8,11 @@ truncated files, web pages renamed .xlsx) into a clear Chinese problem instead o
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
@@ -42,10 +44,28 @@ class GuardError(Exception):
 class Inspection:
     kind: str  # "xlsx" | "xls" | "csv"
     formula_blanks: dict[str, set[tuple[int, int]]] = field(default_factory=dict)  # sheet -> {(row0, col0)}
+    deferred: dict[str, str] = field(default_factory=dict)  # sheet -> worksheet part, not scanned yet
+    data: bytes = field(default=b"", repr=False)
+
+    def check_sheet(self, sheet: str) -> set[tuple[int, int]]:
+        """The per-sheet checks ``inspect(defer_sheets=True)`` left for just before the sheet is
+        parsed (raises GuardError); its formula cells without a cached value."""
+        part = self.deferred.pop(sheet, None)
+        if part is None:
+            return self.formula_blanks.get(sheet, set())
+        with _zip_errors():
+            found = _scan_sheet(zipfile.ZipFile(io.BytesIO(self.data)), part)
+        if found:
+            self.formula_blanks[sheet] = found
+        return found
 
 
-def inspect(name: str, data: bytes) -> Inspection:
-    """Classify the bytes and refuse what must not reach a parser (raises GuardError)."""
+def inspect(name: str, data: bytes, *, defer_sheets: bool = False) -> Inspection:
+    """Classify the bytes and refuse what must not reach a parser (raises GuardError).
+
+    ``defer_sheets``: leave each worksheet's streaming scan (extent, formulas) to
+    ``Inspection.check_sheet``, so the reader can run it right before that sheet is parsed, in the
+    thread that parses (its decompression then overlaps the typing of the previous sheet)."""
     ext = PurePath(name).suffix.lower()
     if not data:
         raise GuardError("file_empty")
@@ -54,7 +74,9 @@ def inspect(name: str, data: bytes) -> Inspection:
             raise GuardError("file_encrypted")  # an encrypted .xlsx travels inside an OLE2 container
         return Inspection("xls")
     if data.startswith(ZIP_MAGIC) or data.startswith(b"PK\x05\x06"):
-        return Inspection("xlsx", _inspect_zip(data))
+        if defer_sheets:
+            return Inspection("xlsx", deferred=_inspect_zip(data, scan=False), data=data)
+        return Inspection("xlsx", _inspect_zip(data, scan=True))
     if ext in BOOK_EXTS or _looks_binary_or_html(data):
         raise GuardError("not_spreadsheet")
     if ext not in TEXT_EXTS:
@@ -99,7 +121,9 @@ def _size(n: int) -> str:
     return f"{n / (1 << 30):.1f} GB" if n >= 1 << 30 else f"{n / (1 << 20):.0f} MB"
 
 
-def _inspect_zip(data: bytes) -> dict[str, set[tuple[int, int]]]:
+def _inspect_zip(data: bytes, *, scan: bool) -> dict[str, Any]:
+    """Whole-file checks; then, with ``scan``, every worksheet's (sheet -> its formula blanks), else
+    sheet -> worksheet part for ``Inspection.check_sheet``."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
@@ -114,20 +138,27 @@ def _inspect_zip(data: bytes) -> dict[str, set[tuple[int, int]]]:
     for info in infos:
         if info.file_size > RATIO_MIN_SIZE and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise GuardError("zip_ratio", ratio=info.file_size // max(info.compress_size, 1))
-    try:
+    with _zip_errors():
         for info in infos:
             if info.filename.endswith((".xml", ".rels", ".vml")):
                 with zf.open(info) as fh:
                     _check_prolog(fh.read(PROLOG_BYTES))
-        sheets = _sheet_parts(zf)
-        blanks: dict[str, set[tuple[int, int]]] = {}
+        sheets = {name: part for name, part in _sheet_parts(zf).items() if part in names}
+        if not scan:
+            return sheets
+        blanks: dict[str, Any] = {}
         for sheet_name, part in sheets.items():
-            if part not in names:
-                continue
             found = _scan_sheet(zf, part)
             if found:
                 blanks[sheet_name] = found
         return blanks
+
+
+@contextlib.contextmanager
+def _zip_errors() -> Iterator[None]:
+    """A damaged archive met while reading it becomes zip_truncated."""
+    try:
+        yield
     except GuardError:
         raise
     except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, OSError, ValueError) as exc:

@@ -143,7 +143,7 @@ def read_file(name: str, path: str | None, data: bytes | None, mappings: dict | 
     try:
         if data is None:
             data = Path(path).read_bytes()  # type: ignore[arg-type]
-        info = guards.inspect(name, data)
+        info = guards.inspect(name, data, defer_sheets=True)
         blank_sheets: list[RawSheet] = []  # held until a sheet with data shows the workbook is not empty
         any_data = False
         for raw in _parse(name, data, info):
@@ -227,6 +227,7 @@ def _read_book(data: bytes, info: guards.Inspection) -> Iterator[RawSheet]:
         for meta in wb.sheets_metadata:
             if str(meta.typ).endswith("ChartSheet"):
                 continue
+            formula_blanks = info.check_sheet(meta.name)  # extent (calamine trusts it) before parsing
             ws = wb.get_sheet_by_name(meta.name)
             grid = ws.to_python(skip_empty_area=False)
             try:
@@ -234,11 +235,11 @@ def _read_book(data: bytes, info: guards.Inspection) -> Iterator[RawSheet]:
             except Exception:
                 merged = []
             yield RawSheet(meta.name, grid, hidden=not str(meta.visible).endswith("Visible"),
-                           merged=merged, formula_blanks=info.formula_blanks.get(meta.name, set()))
+                           merged=merged, formula_blanks=formula_blanks)
             del ws, grid
     except pc.PasswordError as exc:
         raise guards.GuardError("file_encrypted") from exc
-    except MemoryError:
+    except (MemoryError, guards.GuardError):
         raise
     except Exception as exc:
         raise guards.GuardError("parse_failed", detail=str(exc)[:120] or type(exc).__name__) from exc
