@@ -62,8 +62,9 @@ def norm_texts(values: Any, kinds: list[str] | None = None) -> list[str | None]:
         strs = [v for v in values if isinstance(v, str)]
     if strs and "".join(strs).isprintable() and unicodedata.is_normalized("NFKC", "\n".join(strs)):
         done = iter([s.strip() for s in strs])
-    else:
-        done = iter([norm_text(s) for s in strs])
+    else:  # some need folding: the check per value, inline; norm_text only for those
+        done = iter([s.strip() if s.isprintable() and unicodedata.is_normalized("NFKC", s) else norm_text(s)
+                     for s in strs])
     if every:
         return list(done)
     if kinds is not None:
@@ -228,6 +229,10 @@ def text_ext(col: Column) -> np.ndarray:
     """Every distinct cell as text (None when blank); whole numbers without ``.0``, dates as ISO."""
 
     def make() -> np.ndarray:
+        if len(col.kind) > 1 and (col.kind[:-1] == "s").all():  # a text column: its normalised text
+            out = col.text.copy()
+            out[col.blank] = None
+            return out
         out = np.empty(len(col.kind), dtype=object)
         for i, (u, k, t, b) in enumerate(zip(col.uniq, col.kind, col.text, col.blank, strict=False)):
             if k == "b":
