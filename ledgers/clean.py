@@ -195,7 +195,14 @@ def map_ext(ext: np.ndarray, func: Callable[[Any], Any], dtype: Any = object, fi
         out[:] = [fill if v is None else func(v) for v in values]
         return out
     present = [v for v in values if v is not None]
-    hit = iter(flags_where(present, pre).tolist())
+    flags = flags_where(present, pre)
+    if not flags.any():  # the usual case: nothing to call func on
+        if miss is _SAME:
+            out[:] = values if fill is None else [fill if v is None else v for v in values]
+        else:
+            out[:] = miss if fill == miss else [fill if v is None else miss for v in values]
+        return out
+    hit = iter(flags.tolist())
     out[:] = [fill if v is None else func(v) if next(hit) else v if miss is _SAME else miss for v in values]
     return out
 
@@ -206,10 +213,10 @@ def flags_where(values: list[str], pattern: re.Pattern[str]) -> np.ndarray:
     out = np.zeros(len(values), dtype=bool)
     if not values:
         return out
-    starts = np.zeros(len(values), dtype=np.int64)
-    np.cumsum([len(v) + 1 for v in values[:-1]], out=starts[1:])
     pos = [m.start() for m in pattern.finditer("\n".join(values))]
     if pos:
+        starts = np.zeros(len(values), dtype=np.int64)
+        np.cumsum([len(v) + 1 for v in values[:-1]], out=starts[1:])
         out[np.searchsorted(starts, pos, side="right") - 1] = True
     return out
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import Callable
 from functools import cache
 
 import pandas as pd
@@ -131,26 +130,26 @@ def hmac_key(normalised: str, secret: bytes) -> str:
     return hmac.new(secret, normalised.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def hmac_keyer(secret: bytes) -> Callable[[str], str]:
-    """``hmac_key`` with ``secret`` bound: the key schedule is done once and copied per value (~25 %
-    faster over many values), and a value already keyed is not keyed again."""
+def hmac_keys(values: list[str | None], secret: bytes) -> list[str | None]:
+    """``hmac_key`` of each value (None stays None), in one loop: the key schedule is done once and
+    the keyed OpenSSL object copied per value (~2x faster than ``hmac.new`` per value)."""
     try:  # OpenSSL's HMAC object itself: copy/update/hexdigest without the Python wrapper
         import _hashlib
 
         base = _hashlib.hmac_new(secret, digestmod="sha256")
     except (ImportError, AttributeError, ValueError):
         base = hmac.new(secret, digestmod=hashlib.sha256)
-    done: dict[str, str] = {}
-
-    def key(normalised: str) -> str:
-        got = done.get(normalised)
-        if got is None:
-            h = base.copy()
-            h.update(normalised.encode("utf-8"))
-            got = done[normalised] = h.hexdigest()
-        return got
-
-    return key
+    copy = base.copy
+    out: list[str | None] = []
+    append = out.append
+    for v in values:
+        if v is None:
+            append(None)
+        else:
+            h = copy()
+            h.update(v.encode("utf-8"))
+            append(h.hexdigest())
+    return out
 
 
 def scrub(text: str) -> tuple[str, int]:

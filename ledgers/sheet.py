@@ -556,8 +556,8 @@ def _type_rows(file: str, sheet: str, fit: HeaderFit, spec: LedgerSpec, raw: Raw
         elif spec_col.pii:
             values, shown, bad_ext = _pii(sheet, spec_col.name, col, problems, sub_rows)
             out[spec_col.name] = ("ext", col, shown)  # masked
-            out[spec_col.name + "_key"] = ("ext", col, col.memo(("key", spec_col.name), lambda v=values: clean.map_ext(
-                v, privacy.hmac_keyer(secret))))
+            out[spec_col.name + "_key"] = ("ext", col, col.memo(("key", spec_col.name), lambda v=values: _ext(
+                privacy.hmac_keys(v.tolist(), secret))))
         else:
             out[spec_col.name] = ("ext", col, _scrubbed(col))
         bad = col.rows(bad_ext) if bad_ext is not None else np.zeros(n, dtype=bool)
