@@ -17,7 +17,7 @@ auth.open_notice(lang)
 # with a password set and not yet given: the unlock form stands where the uploader would be
 if auth.require("upload", lang, "upload", note="ui.data.locked"):
     files = st.file_uploader(t("ui.data.uploader", lang), type=list(data.UPLOAD_TYPES),
-                             accept_multiple_files=True, key="uploader", help=t("ui.data.uploader_help", lang))
+                             accept_multiple_files=True, key=upload.uploader_key(), help=t("ui.data.uploader_help", lang))
     upload.receive(files, lang)
 
 last = upload.attempt()

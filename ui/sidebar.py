@@ -9,6 +9,7 @@ import streamlit as st
 
 from i18n import t
 from ui import auth, data, meeting, state
+from ui import upload as upload_widget
 from ui.render import markdown
 
 LANG_OPTIONS = ("zh", "en")
@@ -122,6 +123,7 @@ def _delete(snapshot_id: int) -> None:
     upload = st.session_state.get(state.UPLOAD)  # this session's upload was that snapshot: gone too
     if upload is not None and upload.snapshot_id == snapshot_id:
         st.session_state.pop(state.UPLOAD, None)
+        upload_widget.forget()
     tried = st.session_state.get(state.ATTEMPT)
     if tried is not None and tried.snapshot is not None and int(tried.snapshot) == snapshot_id:
         st.session_state.pop(state.ATTEMPT, None)

@@ -11,6 +11,7 @@ from ui import data, state
 from ui.render import markdown
 
 DIGEST = "_upload_digest"
+NONCE = "_uploader_nonce"  # bumped to give the uploader a fresh, empty widget
 
 
 def receive(uploaded: list[Any] | None, lang: str) -> None:
@@ -36,6 +37,19 @@ def process(files: list[tuple[str, bytes]], lang: str) -> data.UploadOutcome:
         st.session_state.pop("_pdf", None)
         st.rerun()  # so the sidebar and every number reflect the new data at once
     return outcome
+
+
+def uploader_key() -> str:
+    """The uploader's widget key; a new one empties the widget (see :func:`forget`)."""
+    nonce = st.session_state.get(NONCE, 0)
+    return "uploader" if nonce == 0 else f"uploader-{nonce}"
+
+
+def forget() -> None:
+    """After the upload's snapshot is deleted: empty the uploader and forget its files, so the same
+    files can be uploaded again and the deleted snapshot is not silently re-created."""
+    st.session_state[NONCE] = st.session_state.get(NONCE, 0) + 1
+    st.session_state.pop(DIGEST, None)
 
 
 def attempt() -> data.UploadOutcome | None:
