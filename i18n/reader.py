@@ -60,6 +60,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "Column {letter} has no header but holds data; kept as '{kept}'"),
     "reader.pii_extra_column": ("列「{header}」不是本台账的列，且可能含个人信息，未导入",
                                 "Column '{header}' is not part of this ledger and may hold personal data; not loaded"),
+    "reader.merged_cells_filled": ("第 {first}–{last} 行「{columns}」为合并单元格，已按合并的值「{value}」填入每一行",
+                                   "Rows {first}–{last} of column '{columns}' are one merged cell; its value "
+                                   "'{value}' was filled into each row"),
     # values
     "reader.required_blank": ("必填项为空，{consequence}", "A required value is blank; {consequence}"),
     "reader.bad_date": ("「{value}」不是可识别的日期（可写 2026-03-05、2026/3/5、2026.3.5、2026年3月5日、2026年3月），{consequence}",

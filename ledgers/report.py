@@ -37,6 +37,8 @@ def render(lang: str, file: str, sheet: str | None, row: int | None, column: str
     loc = [t("reader.loc.file", lang, file=file)]
     if sheet:
         loc.append(t("reader.loc.sheet", lang, sheet=sheet))
+    if code in _NAMES_ITS_PLACE:
+        row = column = None
     if row is not None:
         loc.append(t("reader.loc.row", lang, row=row))
     if column:
@@ -47,6 +49,9 @@ def render(lang: str, file: str, sheet: str | None, row: int | None, column: str
     sep = "" if lang == "zh" else ", "
     colon = "：" if lang == "zh" else ": "
     return sep.join(loc) + colon + t(_message_key(code, params), lang, **fields)
+
+
+_NAMES_ITS_PLACE = {"merged_cells_filled"}  # the message names its rows and columns itself (第 2–3 行「位置」)
 
 
 def _message_key(code: str, params: dict[str, Any]) -> str:

@@ -405,6 +405,50 @@ def _all_blank(rows: list[list[Any]], width: int) -> bool:
     return True
 
 
+def _blank_cells(values: np.ndarray) -> np.ndarray:
+    """Which cells are empty (None, NaN, "" or only spaces); for the few rows of merged ranges."""
+    blank = np.asarray(pd.isna(values), dtype=bool)
+    blank |= np.fromiter((type(v) is str and not v.strip() for v in values), bool, len(values))
+    return blank
+
+
+def _fill_merged(raw: RawSheet, raw_cols: list[np.ndarray], first: int, width: int
+                 ) -> list[tuple[int, int, int, int, Any]]:
+    """Vertical merges in the data area (grid rows ``first`` on): the top-left value into the empty
+    cells of the range, in ``raw_cols`` (the data rows' columns) before anything is typed.
+
+    Merges touching the header or title rows and merges within one row are left alone; a row of the
+    range that holds nothing outside the range stays blank (a merge drawn over unused rows does not
+    make records of them). Loops over the merged ranges and their rows only. Returns the ranges
+    filled: (first grid row, last grid row filled, first col, last col, value)."""
+    n = len(raw_cols[0]) if raw_cols else 0
+    out = []
+    for (r0, c0), (r1, c1) in sorted(raw.merged):
+        r1, c1 = min(r1, first + n - 1), min(c1, width - 1)
+        if r0 < first or r1 <= r0 or c0 > c1:
+            continue
+        top = raw_cols[c0][r0 - first]
+        if _blank_cells(np.array([top], dtype=object))[0]:
+            continue
+        rows = slice(r0 - first + 1, r1 - first + 1)
+        used = np.zeros(r1 - r0, dtype=bool)  # the rows below the top holding something outside the range
+        for j in range(width):
+            if not c0 <= j <= c1:
+                used |= ~_blank_cells(raw_cols[j][rows])
+        if not used.any():
+            continue
+        done = False
+        for j in range(c0, c1 + 1):
+            cells = raw_cols[j][rows]
+            fill = _blank_cells(cells) & used
+            if fill.any():
+                cells[fill] = top  # a view: writes through to raw_cols[j]
+                done = True
+        if done:  # named as far as its last row filled
+            out.append((r0, r0 + 1 + int(np.flatnonzero(used)[-1]), c0, c1, top))
+    return out
+
+
 def _type_rows(file: str, sheet: str, fit: HeaderFit, spec: LedgerSpec, raw: RawSheet, width: int,
                secret: bytes, problems: Problems) -> tuple[PackedFrame, int, int]:
     """The rows below the header: which are records, their typed values, and the problems.
@@ -415,6 +459,7 @@ def _type_rows(file: str, sheet: str, fit: HeaderFit, spec: LedgerSpec, raw: Raw
     data = raw.grid[fit.bottom + 1:]
     rownum = np.arange(fit.bottom + 2, fit.bottom + 2 + len(data), dtype=np.int64)  # Excel row numbers
     raw_cols = _columns(data, width)
+    filled = _fill_merged(raw, raw_cols, fit.bottom + 1, width) if raw.merged else []
     cols: dict[int, clean.Column] = {}
 
     def column(j: int) -> clean.Column:
@@ -449,6 +494,16 @@ def _type_rows(file: str, sheet: str, fit: HeaderFit, spec: LedgerSpec, raw: Raw
         elif not name:
             problems.add(sheet, None, None, "unnamed_column", "info", letter=letter, kept=kept)
     kept_cols = list(fit.colmap) + list(extras)
+    for r0, r1, c0, c1, value in filled:
+        names = [fit.colmap.get(j) or extras.get(j) or (fit.names[j] if j < len(fit.names) else "")
+                 or f"列{col_letter(j)}" for j in range(c0, c1 + 1)]
+        text = _show(value)
+        pii = [n for n in names if (spec.column(n).pii if n in spec.column_names else _PII_HEADER_RE.search(n))]
+        if pii:
+            kind = privacy.pii_kind(pii[0])
+            text = privacy.mask_value(privacy.normalise(text, kind), kind) or ""
+        problems.add(sheet, r0 + 1, names[0], "merged_cells_filled", "info", first=r0 + 1, last=r1 + 1,
+                     columns="、".join(names), value=text)
 
     # rows that are not records: blank, totals, notes, repeated headers
     n_all = len(data)
