@@ -721,29 +721,27 @@ def write_volunteers(path: Path) -> None:
     save_openpyxl(wb, path)
 
 
-def write_staff(path: Path) -> None:
+def one_sheet_book(path: Path, title: str, header: list[str], rows: list[list]) -> None:
+    """A workbook of one plain sheet, as most single-ledger files in the office are."""
     wb = openpyxl.Workbook()
-    ws = wb.active                       # stays "Sheet1": recognised by its headers only
-    ws.title = "Sheet1"
-    simple_sheet(ws, ["姓名", "岗位", "挂牌服务", "培训上岗"], STAFF)
+    ws = wb.active
+    ws.title = title
+    simple_sheet(ws, header, rows)
     save_openpyxl(wb, path)
+
+
+def write_staff(path: Path) -> None:
+    # stays "Sheet1": recognised by its headers only
+    one_sheet_book(path, "Sheet1", ["姓名", "岗位", "挂牌服务", "培训上岗"], STAFF)
 
 
 def write_migrants(path: Path) -> None:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "来沪人员登记"
     rows = [[n, idn, text_date(d, 0) if k % 2 else d, st] for k, (n, idn, d, st) in enumerate(migrants())]
-    simple_sheet(ws, ["姓名", "证件号码", "登记日期", "登记状态"], rows)
-    save_openpyxl(wb, path)
+    one_sheet_book(path, "来沪人员登记", ["姓名", "证件号码", "登记日期", "登记状态"], rows)
 
 
 def write_projects(path: Path) -> None:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "创建项目台账"
-    simple_sheet(ws, ["项目名称", "项目类型", "状态", "计划完成日期", "完成日期"], PROJECTS)
-    save_openpyxl(wb, path)
+    one_sheet_book(path, "创建项目台账", ["项目名称", "项目类型", "状态", "计划完成日期", "完成日期"], PROJECTS)
 
 
 FILES = {
