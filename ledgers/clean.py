@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ledgers.coltypes import parse_yes_no
+
 # NFKC turns ㎡ into "m2"; a private-use placeholder survives NFKC so the unit keeps its meaning.
 _SQM = "\ue000"
 _CONTROL_RE = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]"
@@ -31,9 +33,6 @@ _DATE_RE = (
 )
 _SERIAL_MIN, _SERIAL_MAX = 18264, 73050  # 1950-01-01 .. 2099-12-31: a number outside is not a date
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-
-_YES = {"是", "有", "√", "✓", "✔", "☑", "y", "yes", "1", "1.0", "true", "t", "已", "对", "ok"}
-_NO = {"否", "无", "×", "✗", "✘", "x", "n", "no", "0", "0.0", "false", "f", "未", "没有", "没", "不", "☐", "错"}
 
 
 _CONTROL = re.compile(_CONTROL_RE)
@@ -346,15 +345,6 @@ def number_ext(col: Column, *, percent: bool = False) -> tuple[np.ndarray, np.nd
     return col.memo(("number", percent), make)
 
 
-def _yesno_text(v: str) -> bool | None:
-    k = _SPACES.sub("", v).lower()
-    if k in _YES or (len(k) <= 6 and k[0] in "已有" and k not in _NO):
-        return True
-    if k in _NO or (len(k) <= 6 and k[0] in "未无没"):
-        return False
-    return None
-
-
 def yesno_ext(col: Column) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per distinct cell: the value and the mask of a nullable boolean (是/否, 有/无, √/×, Y/N, 1/0,
     TRUE/FALSE, 已…/未…), and which non-blank ones are unreadable."""
@@ -372,7 +362,7 @@ def yesno_ext(col: Column) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
                 f = float(u)
                 got = True if f == 1 else False if f == 0 else None
             elif k == "s":
-                got = _yesno_text(t)
+                got = parse_yes_no(t)
             if got is not None:
                 val[i], na[i] = got, False
         return val, na, ~col.blank & na

@@ -24,7 +24,7 @@ import pandas as pd
 from ledgers import guards
 from ledgers.registry import LEDGERS
 from ledgers.report import ImportReport, LoadResult, Problem, SheetReport, UnknownSheet
-from ledgers.sheet import PackedFrame, Problems, RawSheet, missing_column, name_hints, read_sheet
+from ledgers.sheet import PackedFrame, Problems, RawSheet, name_hints, read_sheet
 
 __all__ = ["load_files", "LoadResult", "SourceFile", "ImportReport", "Problem", "SheetReport", "UnknownSheet",
            "empty_frame", "read_file"]
@@ -100,7 +100,7 @@ def empty_frame(key: str) -> pd.DataFrame:
     """A zero-row frame of a ledger with the typed columns of Contract 1."""
     cols: dict[str, pd.Series] = {}
     for col in LEDGERS[key].columns:
-        cols[col.name] = missing_column(col.type, 0)
+        cols[col.name] = col.type.empty(0)
         if col.pii:
             cols[col.name + "_key"] = pd.Series([], dtype=object)
     for name in ("_file", "_sheet"):

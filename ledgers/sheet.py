@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ledgers import clean, privacy
+from ledgers.coltypes import ColumnType
 from ledgers.registry import LEDGERS, LedgerSpec
 from ledgers.report import Problem, SheetReport, UnknownSheet, render
 
@@ -554,7 +555,7 @@ def _type_rows(file: str, sheet: str, fit: HeaderFit, spec: LedgerSpec, raw: Raw
     n = len(sub_rows)
     skip = np.zeros(n, dtype=bool)
     out: dict[str, Any] = {}  # name -> ("ext", Column, ext array) | ("bool", Column, values, mask) | type
-    missing_kind: dict[str, str] = {}  # an optional column the sheet lacks -> its type (all blank)
+    missing_kind: dict[str, ColumnType] = {}  # an optional column the sheet lacks -> its type (all blank)
     by_canon = {c: j for j, c in fit.colmap.items()}
 
     def report(mask: np.ndarray, column_name: str, code: str | None, severity: str, shown: np.ndarray | None,
@@ -568,7 +569,7 @@ def _type_rows(file: str, sheet: str, fit: HeaderFit, spec: LedgerSpec, raw: Raw
         if j is None:
             out[spec_col.name] = missing_kind[spec_col.name] = spec_col.type
             if spec_col.pii:
-                out[spec_col.name + "_key"] = missing_kind[spec_col.name + "_key"] = "text"
+                out[spec_col.name + "_key"] = missing_kind[spec_col.name + "_key"] = ColumnType.TEXT
             continue
         col = column(j).sub(keep)
         blank = col.rows(col.blank)
@@ -577,46 +578,35 @@ def _type_rows(file: str, sheet: str, fit: HeaderFit, spec: LedgerSpec, raw: Raw
             rows0 = {r + 1 for r, c in raw.formula_blanks if c == j}
             if rows0:
                 formula = np.isin(sub_rows, list(rows0))
-        bad_ext: np.ndarray | None = None
-        code = None
         shown = col.raw_ext()
-        if spec_col.type == "date":
-            values, bad_ext = clean.date_ext(col)
-            code = "bad_date"
-            out[spec_col.name] = ("ext", col, values)
-        elif spec_col.type in ("int", "number", "percent"):
-            values, bad_ext, points_ext = clean.number_ext(col, percent=spec_col.type == "percent")
-            code = "bad_number"
-            out[spec_col.name] = ("ext", col, values)
-            points = col.rows(points_ext)
-            if points.any():
-                for i in np.flatnonzero(points)[:PROBLEM_CAP]:
-                    k = col.codes[i]
-                    problems.add(sheet, int(sub_rows[i]), spec_col.name, "percent_points", "warning",
-                                 value=_show(shown[k]), pct=f"{values[k]:.0%}")
-        elif spec_col.type == "yesno":
-            values, na, bad_ext = clean.yesno_ext(col)
-            code = "bad_yesno"
-            out[spec_col.name] = ("bool", col, values, na)
-        elif spec_col.type == "category":
-            values, bad_ext = clean.category_ext(col, spec_col.categories)
-            code = "unknown_category"
-            if "其他" in spec_col.categories and col.rows(bad_ext).any():
-                report(col.rows(bad_ext), spec_col.name, code, "warning", shown, col,
-                       choices="、".join(spec_col.categories), consequence="other")
-                values = np.where(bad_ext, "其他", values)
-                values[-1] = None
-                bad_ext = None
-            out[spec_col.name] = ("ext", col, values)
-        elif spec_col.pii:
+        code = spec_col.type.bad_code
+        if spec_col.pii:
             values, shown, bad_ext = _pii(sheet, spec_col.name, col, problems, sub_rows)
             out[spec_col.name] = ("ext", col, shown)  # masked
             out[spec_col.name + "_key"] = ("ext", col, col.memo(("key", spec_col.name), lambda v=values: _ext(
                 privacy.hmac_keys(v.tolist(), secret))))
         else:
-            out[spec_col.name] = ("ext", col, _scrubbed(col))
+            reading = spec_col.type.read(col, spec_col.categories)
+            values, bad_ext = reading.values, reading.bad
+            if reading.na is not None:
+                out[spec_col.name] = ("bool", col, values, reading.na)
+            else:
+                out[spec_col.name] = ("ext", col, values)
+            if reading.points is not None:
+                points = col.rows(reading.points)
+                for i in np.flatnonzero(points)[:PROBLEM_CAP]:
+                    k = col.codes[i]
+                    problems.add(sheet, int(sub_rows[i]), spec_col.name, "percent_points", "warning",
+                                 value=_show(shown[k]), pct=f"{values[k]:.0%}")
+            if spec_col.type == ColumnType.CATEGORY and "其他" in spec_col.categories and col.rows(bad_ext).any():
+                report(col.rows(bad_ext), spec_col.name, code, "warning", shown, col,
+                       choices="、".join(spec_col.categories), consequence="other")
+                values = np.where(bad_ext, "其他", values)
+                values[-1] = None
+                bad_ext = None
+                out[spec_col.name] = ("ext", col, values)
         bad = col.rows(bad_ext) if bad_ext is not None else np.zeros(n, dtype=bool)
-        params = {"choices": "、".join(spec_col.categories)} if spec_col.type == "category" else {}
+        params = {"choices": "、".join(spec_col.categories)} if spec_col.type == ColumnType.CATEGORY else {}
         formula &= blank
         if spec_col.required:
             if bad.any():
@@ -634,7 +624,7 @@ def _type_rows(file: str, sheet: str, fit: HeaderFit, spec: LedgerSpec, raw: Raw
                 report(formula, spec_col.name, "formula_no_value", "warning", None, col, consequence="blank")
     for j, name in extras.items():
         col = column(j).sub(keep)
-        out[name] = ("ext", col, _scrubbed(col))
+        out[name] = ("ext", col, ColumnType.TEXT.read(col).values)
 
     final = np.flatnonzero(~skip)
     columns: list[tuple[str, str, tuple]] = []
@@ -674,29 +664,12 @@ class PackedFrame:
                 got = ext[codes]
                 cols[name] = pd.Series(got, dtype=object) if got.dtype == object else pd.Series(got)
             else:
-                cols[name] = missing_column(payload[0], self.n)
+                cols[name] = payload[0].empty(self.n)
         frame = pd.DataFrame(cols)
         frame["_file"] = pd.Series(np.full(self.n, self.file, dtype=object), dtype=object)
         frame["_sheet"] = pd.Series(np.full(self.n, self.sheet, dtype=object), dtype=object)
         frame["_row"] = np.asarray(self.rows, dtype=np.int64)
         return frame
-
-
-def _scrubbed(col: clean.Column) -> np.ndarray:
-    """Free text (a 描述 may name a resident's phone) with IDs and mobile numbers masked."""
-    return col.memo("scrubbed", lambda: clean.map_ext(clean.text_ext(col), privacy.scrub_text,
-                                                        pre=privacy.SCRUB_NEEDS))
-
-
-def missing_column(type_: str, n: int) -> pd.Series:
-    """An all-blank column of ``n`` rows typed as Contract 1 types ``type_`` (an optional column absent)."""
-    if type_ == "date":
-        return pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
-    if type_ in ("int", "number", "percent"):
-        return pd.Series(np.nan, index=range(n), dtype=float)
-    if type_ == "yesno":
-        return pd.Series(pd.NA, index=range(n), dtype="boolean")
-    return pd.Series([None] * n, dtype=object)
 
 
 _ID_LOWER_X = re.compile(r"\d{17}x")

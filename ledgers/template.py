@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 import xlsxwriter
@@ -29,24 +28,12 @@ def template_workbook() -> bytes:
             label = col.name + ("*" if col.required else "")
             ws.write_string(0, j, label, head_req if col.required else head)
             ws.write_comment(0, j, col.description_zh, {"x_scale": 2.2, "y_scale": 2.2})
-            fmt = {"date": date_fmt, "percent": pct_fmt}.get(col.type)
-            if col.pii or col.type == "text":
+            fmt = {"date": date_fmt, "percent": pct_fmt, "text": text_fmt}.get(col.type.cell_format or "")
+            if col.pii:
                 fmt = text_fmt
             ws.set_column(j, j, max(12, len(col.name) * 2 + 4), fmt)
-            rng = (1, j, TEMPLATE_ROWS, j)
-            if col.type == "category" and col.categories:
-                ws.data_validation(*rng, {"validate": "list", "source": list(col.categories),
-                                          "error_type": "warning", "error_title": col.name,
-                                          "error_message": "不在可选类别中，请从下拉列表选择"})
-            elif col.type == "yesno":
-                ws.data_validation(*rng, {"validate": "list", "source": ["是", "否"]})
-            elif col.type == "date":
-                ws.data_validation(*rng, {"validate": "date", "criteria": "between",
-                                          "minimum": dt.date(1950, 1, 1),
-                                          "maximum": dt.date(2099, 12, 31),
-                                          "error_type": "warning", "error_message": "请填写日期，如 2026-03-05"})
-            elif col.type in ("int", "number", "percent"):
-                ws.data_validation(*rng, {"validate": "decimal", "criteria": ">=", "value": 0,
-                                          "error_type": "warning", "error_message": "请填写数字"})
+            validation = col.type.validation(col.name, col.categories)
+            if validation:
+                ws.data_validation(1, j, TEMPLATE_ROWS, j, validation)
     wb.close()
     return buf.getvalue()
