@@ -1,0 +1,24 @@
+"""Meeting mode: the slide deck built from Results, projector mode, and 督办事项 (action items).
+
+Split by job: ``assembly`` (which slides, freshness rows), ``rows`` (the rows behind a shortfall),
+``items`` (action items' order and PDF rows), ``markup`` (slide HTML from ui/templates), ``figure``
+(charts for the projector) — all pure — and, with streamlit, ``screens`` (the three kinds of slide),
+``forms`` (督办事项 list and add form) and ``navigation`` (projector mode in the URL, next / previous).
+"""
+
+from ui.meeting.assembly import ATTENTION, THEMES, Freshness, Slide, clamp_slide, freshness, slides
+from ui.meeting.figure import projector_figure
+from ui.meeting.forms import action_panel, pdf_action_items
+from ui.meeting.items import item_status, order_items, pdf_items, today
+from ui.meeting.markup import badge, counts_html, freshness_html, item_html, shortfall_html, theme_table_html
+from ui.meeting.navigation import deck, projector_on, projector_toggle, sidebar_state
+from ui.meeting.rows import SHORTFALL_ROWS, Shortfall, shortfall
+from ui.meeting.screens import metric_slide, summary_slide, theme_slide
+
+__all__ = [
+    "ATTENTION", "SHORTFALL_ROWS", "THEMES", "Freshness", "Shortfall", "Slide", "action_panel", "badge",
+    "clamp_slide", "counts_html", "deck", "freshness", "freshness_html", "item_html", "item_status",
+    "metric_slide", "order_items", "pdf_action_items", "pdf_items", "projector_figure", "projector_on",
+    "projector_toggle", "shortfall", "shortfall_html", "sidebar_state", "slides", "summary_slide",
+    "theme_slide", "theme_table_html", "today",
+]

@@ -1,0 +1,105 @@
+"""督办事项 on a slide or a theme page: the list with done / reopen, and the form to add one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import streamlit as st
+
+from i18n import t
+from ui.meeting.items import order_items, pdf_items, today
+from ui.meeting.markup import item_html
+
+
+def pdf_action_items(lang: str) -> list[dict[str, Any]]:
+    """Every stored action item for the PDF's 督办事项 table (open and earlier ones first)."""
+    return pdf_items(store_items(None), today(), lang)
+
+
+def _store() -> Any:
+    from ui import state
+
+    return state.get_store()
+
+
+def store_items(metric_id: str | None, status: str | None = None) -> list[Any]:
+    try:
+        return list(_store().action_items(metric_id, status, as_of=today()))
+    except Exception:  # an unreadable store must not take the slide down
+        return []
+
+
+def may_edit(lang: str, *, quiet: bool = False, where: str = "") -> bool:
+    """Whether action items may be changed now; with a password configured, offer to unlock (ui.auth)."""
+    from ui import auth
+
+    if quiet:
+        return auth.allowed("actions")
+    return auth.require("actions", lang, f"meeting_{where}", note="meeting.item.locked")
+
+
+def _set_status(item_id: int, status: str) -> None:
+    try:
+        _store().set_action_status(item_id, status)
+    except Exception as exc:  # shown on the next run
+        st.session_state["_meeting_error"] = str(exc)
+    st.session_state.pop("_pdf", None)  # the PDF lists the items: ask for a fresh one
+
+
+def item_row(item: Any, meeting: dt.date, lang: str, editable: bool, *, where: str,
+              metric: str | None = None) -> None:
+    text, button = st.columns([5, 1.3], vertical_alignment="center")
+    text.html(f"<div class='deck'>{item_html(item, meeting, lang, metric=metric)}</div>")
+    if not editable:
+        return
+    if item.status == "open":
+        button.button("✔ " + t("meeting.item.done", lang), key=f"meeting_done_{where}_{item.id}",
+                      on_click=_set_status, args=(item.id, "done"), width="stretch")
+    else:
+        button.button(t("meeting.item.reopen", lang), key=f"meeting_reopen_{where}_{item.id}",
+                      on_click=_set_status, args=(item.id, "open"), width="stretch")
+
+
+def action_panel(view: Any, result: Any, *, where: str = "theme") -> None:
+    """A metric's 督办事项: the list (open first, overdue marked), mark done, and a small form to add
+    one. The theme page calls this inside the metric's expander; the metric slide beside its chart."""
+    lang = view.lang
+    meeting = today()
+    error = st.session_state.pop("_meeting_error", None)
+    if error:
+        st.error(t("meeting.item.failed", lang, error=error))
+    if where == "theme":
+        st.markdown(f"**{t('meeting.metric.items', lang)}**")
+    listing = st.container()
+    editable = may_edit(lang, where=f"{where}_{result.id}")
+    if editable:
+        _add_form(result.id, lang, where=where)
+    with listing:
+        items = order_items(store_items(result.id), meeting)
+        if not items:
+            st.caption(t("meeting.metric.no_items", lang))
+        for item in items:
+            item_row(item, meeting, lang, editable, where=where)
+
+
+def _add_form(metric_id: str, lang: str, *, where: str) -> None:
+    with st.form(f"meeting_add_{where}_{metric_id}", clear_on_submit=True):
+        what = st.text_input(t("meeting.item.what", lang), key=f"meeting_what_{where}_{metric_id}")
+        who_col, due_col = st.columns(2)
+        who = who_col.text_input(t("meeting.item.who", lang), key=f"meeting_who_{where}_{metric_id}",
+                                 placeholder=t("meeting.item.who_help", lang))
+        due = due_col.date_input(t("meeting.item.due", lang), value=today() + dt.timedelta(days=14),
+                                 key=f"meeting_due_{where}_{metric_id}", format="YYYY-MM-DD")
+        if not st.form_submit_button("＋ " + t("meeting.item.add", lang), type="primary"):
+            return
+    if not (what or "").strip():
+        st.warning(t("meeting.item.need_what", lang))
+        return
+    try:
+        _store().add_action_item(metric_id, what, who, due, today())
+    except Exception as exc:
+        st.error(t("meeting.item.failed", lang, error=exc))
+        return
+    st.session_state.pop("_pdf", None)
+    st.toast(t("meeting.item.added", lang), icon=":material/push_pin:")

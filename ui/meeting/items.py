@@ -1,0 +1,40 @@
+"""督办事项 (action items) without streamlit: the meeting's date, their order, their PDF rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from i18n import t
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def today() -> dt.date:
+    """The meeting's date: today in Shanghai."""
+    return dt.datetime.now(SHANGHAI).date()
+
+
+def order_items(items: Iterable[Any], meeting: dt.date) -> list[Any]:
+    """Open items first — those from earlier meetings before today's, overdue before the rest, then by
+    due date — and done items after them."""
+    def key(it: Any) -> tuple:
+        is_open = it.status == "open"
+        return (not is_open, not (is_open and it.meeting_date < meeting), not (is_open and it.overdue),
+                it.due, it.id)
+
+    return sorted(items, key=key)
+
+
+def item_status(item: Any, lang: str) -> str:
+    """Open / done in words, with the overdue flag: the text the PDF prints."""
+    word = t(f"meeting.item.status.{item.status}", lang)
+    return f"{word} · ⚠ {t('meeting.item.overdue', lang)}" if item.overdue else word
+
+
+def pdf_items(items: Iterable[Any], meeting: dt.date, lang: str) -> list[dict[str, Any]]:
+    """Action items as report/pdf.py's ``action_items`` takes them, open (and earlier) ones first."""
+    return [{"metric_id": it.metric_id, "action": it.what, "owner": it.who, "due": it.due.isoformat(),
+             "status": item_status(it, lang)} for it in order_items(items, meeting)]

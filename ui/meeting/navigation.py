@@ -1,0 +1,83 @@
+"""Projector mode in the URL, the sidebar switch, and the deck's header with next / previous."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from i18n import t
+from ui import projector as look
+from ui.meeting import screens
+from ui.meeting.assembly import clamp_slide, slides
+from ui.meeting.markup import _e
+
+MODE_PARAM, SLIDE_PARAM, PROJECTOR = "mode", "slide", "projector"
+TOGGLE_KEY = "meeting_projector"
+
+
+def projector_on() -> bool:
+    """Projector mode is in the URL (``?mode=projector``), so a link or a bookmark opens straight into it."""
+    return st.query_params.get(MODE_PARAM) == PROJECTOR
+
+
+def sidebar_state() -> str:
+    """``initial_sidebar_state`` for st.set_page_config."""
+    return "collapsed" if projector_on() else "expanded"
+
+
+def _set_mode(on: bool) -> None:
+    if on:
+        st.query_params[MODE_PARAM] = PROJECTOR
+        if SLIDE_PARAM not in st.query_params:
+            st.query_params[SLIDE_PARAM] = "1"
+    else:
+        st.query_params.pop(MODE_PARAM, None)
+    st.session_state[TOGGLE_KEY] = on
+
+
+def _on_toggle() -> None:
+    _set_mode(bool(st.session_state.get(TOGGLE_KEY)))
+
+
+def projector_toggle(lang: str) -> None:
+    """The sidebar switch; the URL is the truth, the widget follows it."""
+    st.session_state[TOGGLE_KEY] = projector_on()
+    st.toggle(t("meeting.toggle", lang), key=TOGGLE_KEY, on_change=_on_toggle, help=t("meeting.toggle_help", lang))
+
+
+def _go(k: int) -> None:
+    st.query_params[SLIDE_PARAM] = str(k)
+
+
+def deck(view: Any, *, projector: bool) -> None:
+    """The meeting's slides with next / previous; the slide number lives in the URL."""
+    lang = view.lang
+    st.html(look.css(projector))
+    deck_slides = slides(view.results)
+    n = len(deck_slides)
+    k = clamp_slide(st.query_params.get(SLIDE_PARAM), n)
+    if st.query_params.get(SLIDE_PARAM) != str(k):
+        st.query_params[SLIDE_PARAM] = str(k)
+    slide = deck_slides[k - 1]
+    title, prev, pos, nxt, mode = st.columns([6, 1.6, 1.3, 1.6, 1.8], vertical_alignment="center")
+    with title:
+        st.html(f"<div class='deck'><h1>{_e(screens.slide_title(slide, view, lang))}</h1>"
+                f"<div class='sub'>{_e(t('meeting.caption', lang, community=view.community, year=view.year, as_of=view.as_of.isoformat()))}</div></div>")  # noqa: E501
+    prev.button("◀ " + t("meeting.prev", lang), key="meeting_prev", on_click=_go, args=(k - 1,),
+                disabled=k <= 1, width="stretch")
+    pos.html(f"<div class='deck'><div class='pos'>{_e(t('meeting.position', lang, k=k, n=n))}</div></div>")
+    nxt.button(t("meeting.next", lang) + " ▶", key="meeting_next", on_click=_go, args=(k + 1,),
+               disabled=k >= n, width="stretch", type="primary")
+    if projector:
+        mode.button("✕ " + t("meeting.exit", lang), key="meeting_exit", on_click=_set_mode, args=(False,),
+                    width="stretch")
+    else:
+        mode.button("▶ " + t("meeting.enter", lang), key="meeting_enter", on_click=_set_mode, args=(True,),
+                    width="stretch")
+    if slide.kind == "summary":
+        screens.summary_slide(view)
+    elif slide.kind == "theme":
+        screens.theme_slide(view, slide)
+    else:
+        screens.metric_slide(view, view.results.get(slide.key))

@@ -1,0 +1,89 @@
+"""The three kinds of slide drawn with streamlit: summary, theme table, one metric."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from charts.figures import format_target, format_value, metric_name
+from i18n import t
+from ui.meeting import forms
+from ui.meeting.assembly import Slide, freshness
+from ui.meeting.figure import projector_figure
+from ui.meeting.items import order_items, today
+from ui.meeting.markup import _e, badge, counts_html, freshness_html, shortfall_html, theme_table_html
+from ui.meeting.rows import shortfall
+
+SUMMARY_ITEMS = 6  # open items listed on the summary slide; the rest are on the metric slides
+
+
+def slide_title(slide: Slide, view: Any, lang: str) -> str:
+    if slide.kind == "summary":
+        return t("meeting.summary.title", lang)
+    if slide.kind == "theme":
+        return t(f"theme.{slide.key}", lang)
+    m = view.results.get(slide.key)
+    return t("meeting.metric.title", lang, id=slide.key, name=metric_name(m, lang) if m else "")
+
+
+def summary_slide(view: Any) -> None:
+    from ui import data
+
+    lang = view.lang
+    meeting = today()
+    st.html(f"<div class='deck'>{counts_html(view.results, lang)}</div>")
+    left, right = st.columns([1.15, 1], gap="large")
+    with left:
+        st.html(f"<div class='deck'><h2>{_e(t('meeting.summary.open_items', lang))}</h2></div>")
+        items = order_items(forms.store_items(None, "open"), meeting)
+        if not items:
+            st.html(f"<div class='deck'><p class='sub'>{_e(t('meeting.summary.no_open', lang))}</p></div>")
+        editable = forms.may_edit(lang, quiet=True)
+        for item in items[:SUMMARY_ITEMS]:
+            forms.item_row(item, meeting, lang, editable, where="summary", metric=item.metric_id)
+        if len(items) > SUMMARY_ITEMS:
+            st.html(f"<div class='deck'><p class='sub'>"
+                    f"{_e(t('meeting.summary.more_items', lang, n=len(items) - SUMMARY_ITEMS))}</p></div>")
+    with right:
+        rows = freshness(data.ledger_newest(view.dataset.frames), view.stale, lang)
+        st.html(f"<div class='deck'><h2>{_e(t('meeting.freshness.title', lang))}</h2>"
+                f"{freshness_html(rows, lang)}</div>")
+
+
+def theme_slide(view: Any, slide: Slide) -> None:
+    from ui import data
+
+    lang = view.lang
+    members = [m for m in view.results.metrics if m.id in slide.metric_ids]
+    if not members:
+        st.html(f"<div class='deck'><p class='sub'>{_e(t('meeting.theme.empty', lang))}</p></div>")
+        return
+    stale_ids = {m.id for m in members if data.is_stale(m, view.stale)}
+    st.html(f"<div class='deck'>{theme_table_html(members, stale_ids, lang)}</div>")
+
+
+def metric_slide(view: Any, result: Any) -> None:
+    from charts.figures import metric_figure
+    from ui import render
+
+    if result is None:
+        return
+    lang = view.lang
+    st.html(f"<div class='deck'><p class='big'>{badge(result.status, lang)} "
+            f"{_e(t('meeting.metric.value', lang, value=format_value(result, lang), target=format_target(result, lang)))}"  # noqa: E501
+            f" · {_e(t('meeting.metric.evidence', lang, n=result.evidence_count))}</p></div>")
+    chart, side = st.columns([1.5, 1], gap="large")
+    with chart:
+        hist = view.history().get(result.id)
+        rows = view.evidence(result.id) if result.kind in ("ratio", "zero") else None
+        short = shortfall(result, rows, lang)
+        events = rows if result.kind == "zero" else None
+        fig = metric_figure(result, hist, lang, events=events, results=view.results.metrics, as_of=view.as_of)
+        # with rows to show below it, the chart gives up height so both fit on one screen
+        render.chart(projector_figure(fig, height=440 if short else 620), key=f"meeting-fig-{result.id}")
+        if short is not None:
+            st.html(shortfall_html(short, lang))
+    with side:
+        st.html(f"<div class='deck'><h2>{_e(t('meeting.metric.items', lang))}</h2></div>")
+        forms.action_panel(view, result, where="slide")
