@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_app_pages import messy_activities
+from tests.support.workbooks import messy_activities
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "_artifacts"

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
 from metrics.registry import METRICS
+from tests.support.workbooks import messy_activities
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["pages/overview.py", "pages/safety.py", "pages/culture.py", "pages/environment.py",
@@ -39,24 +40,6 @@ def view(at: AppTest):
 
 def no_exceptions(at: AppTest) -> None:
     assert not at.exception, [e.message for e in at.exception]
-
-
-def messy_activities() -> bytes:
-    """An office-style activities workbook: title and blank rows, synonyms, text dates, a totals row."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Sheet1"
-    ws.append(["桃园社区2026年文体活动台账"])
-    ws.append([])
-    ws.append(["日期", "活动内容", "类型", "参加人数 ", "合作单位"])
-    dates = ["2026/1/8", "2026年2月3日", "2026.3.5", "2026-03-28", "2026/4/18", "2026/5/9", "2026/6/2",
-             "2026/7/15", "2026/8/1", "2026/9/9", "2026/10/10", "2026/11/11"]
-    for i, day in enumerate(dates):
-        ws.append([day, f"广场舞比赛{i + 1}", "文体", f"{20 + i}人", "供电局、电信局"])
-    ws.append(["合计", "", "", "294", ""])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def test_every_page_runs_on_the_sample() -> None:

@@ -70,7 +70,7 @@ def test_reading_computing_and_storing_log_nothing_raw(ledger_dir: Path, tmp_pat
     from ledgers.reader import load_files
     from metrics.engine import compute_all
     from store.db import Store
-    from tests.test_store_support import FakeReport, FakeResult
+    from tests.support.store import FakeReport, FakeResult
 
     caplog.set_level(logging.DEBUG)
     with warnings.catch_warnings(record=True) as caught:

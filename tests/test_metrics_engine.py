@@ -19,7 +19,7 @@ from metrics.engine import (
     year_fraction,
 )
 from metrics.registry import BY_ID, METRICS
-from tests.test_metrics_support import frames
+from tests.support.frames import frames
 
 D = "2026-06-30"
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.engine import compute_all, history_all
-from tests.test_metrics_support import COLUMNS
+from tests.support.frames import COLUMNS
 
 
 def big_frames(seed: int = 0) -> dict[str, pd.DataFrame]:

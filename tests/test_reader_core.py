@@ -15,6 +15,7 @@ import xlsxwriter
 from ledgers.privacy import id_checksum_ok
 from ledgers.reader import SourceFile, load_files
 from ledgers.registry import LEDGERS
+from tests.support.workbooks import ACT, act_row
 
 SECRET = b"test-secret"
 
@@ -57,13 +58,6 @@ def load(*sources, **kw):
 
 def probs(result, code: str | None = None) -> list:
     return [p for p in result.report.problems if code is None or p.code == code]
-
-
-ACT = ["活动日期", "活动名称", "活动类别", "参与户数", "参与人数"]
-
-
-def act_row(i: int = 1) -> list:
-    return [dt.date(2026, 3, i), f"活动{i}", "文体", 3, 10]
 
 
 # --- registry walk -------------------------------------------------------------------------------

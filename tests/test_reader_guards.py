@@ -12,7 +12,7 @@ import pytest
 
 from ledgers import guards
 from ledgers.reader import SourceFile, load_files
-from tests.test_reader_core import ACT, act_row
+from tests.support.workbooks import ACT, act_row
 
 GOOD_NAME = "好文件.xlsx"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from store.db import Store
-from tests.test_store_support import assert_frames_equal, upload
+from tests.support.store import assert_frames_equal, upload
 
 
 def _run_together(*jobs) -> list:

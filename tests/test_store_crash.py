@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from store.db import Store
-from tests.test_store_support import assert_frames_equal, upload
+from tests.support.store import assert_frames_equal, upload
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,7 +25,7 @@ BIG = 40_000
 CHILD = f"""
 import sys
 from store.db import Store
-from tests.test_store_support import upload
+from tests.support.store import upload
 store = Store(sys.argv[1], secret=b"test-secret")
 store.save_snapshot(*upload(1, rows={BIG}))
 print("committed")

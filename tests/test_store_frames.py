@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from store.frames import FrameCodecError, decode_frame, encode_frame
-from tests.test_store_support import assert_frames_equal, ledger_frames
+from tests.support.store import assert_frames_equal, ledger_frames
 
 
 def _round_trip(df: pd.DataFrame) -> pd.DataFrame:

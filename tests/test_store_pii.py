@@ -12,7 +12,7 @@ import pytest
 from ledgers.privacy import scrub
 from store.db import Store
 from store.pii import mask_pii_value, remask_frames
-from tests.test_store_support import (
+from tests.support.store import (
     FakeReport,
     FakeResult,
     assert_frames_equal,

@@ -11,7 +11,7 @@ import pytest
 
 from store.db import DB_NAME, Store, default_data_dir
 from store.models import SnapshotInfo, StoreError
-from tests.test_store_support import FakeReport, FakeResult, assert_frames_equal, ledger_frames, upload
+from tests.support.store import FakeReport, FakeResult, assert_frames_equal, ledger_frames, upload
 
 
 @pytest.fixture

@@ -61,9 +61,3 @@ def frame(key: str, rows: list[dict]) -> pd.DataFrame:
 def frames(**ledgers: list[dict]) -> dict[str, pd.DataFrame]:
     return {key: frame(key, rows) for key, rows in ledgers.items()}
 
-
-def test_frame_typing_follows_contract_1():
-    f = frame("households", [{"户号": "1-101", "调查日期": "2026-03-05", "参加文化活动": True}])
-    assert str(f["调查日期"].dtype) == "datetime64[ns]"
-    assert str(f["参加文化活动"].dtype) == "boolean"
-    assert f["联系电话"].isna().all() and list(f.columns[-3:]) == ["_file", "_sheet", "_row"]

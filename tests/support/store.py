@@ -1,5 +1,5 @@
-"""Fixtures shared by the store tests: small ledger frames typed as Contract 1 says the reader types
-them, and a stand-in for ``LoadResult``. (No tests here; named so it sits with the store tests.)"""
+"""Builders shared by the store tests: small ledger frames typed as Contract 1 says the reader types
+them, and a stand-in for ``LoadResult``."""
 
 from __future__ import annotations
 

@@ -1,0 +1,26 @@
+"""Fixtures shared by every test module (plain builders live in tests/support/)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.spec import CatalogueRow, catalogue, shared_file
+
+
+def _read_shared(*parts: str) -> str:
+    path = shared_file(*parts)
+    if path is None:
+        pytest.skip(f"no shared/{'/'.join(parts)} in a parent folder of the repository")
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def plan_text() -> str:
+    """The community's work plan the metrics come from (shared/seed/plan_simplified.txt)."""
+    return _read_shared("seed", "plan_simplified.txt")
+
+
+@pytest.fixture(scope="session")
+def spec_catalogue() -> list[CatalogueRow]:
+    """The catalogue table of shared/spec/metrics.md, in the spec's order."""
+    return catalogue(_read_shared("spec", "metrics.md"))
