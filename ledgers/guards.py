@@ -171,41 +171,125 @@ def _zip_errors() -> Iterator[None]:
 
 
 _CHUNK = 1 << 22
-_SUSPECT_REF = re.compile(rb' r="(?:[A-Z]{2}|[A-Z]?\d{7})')  # a column past Z, or a row past 999,999
-_SINGLE_LETTER_REF = re.compile(rb' r="[A-Z]\d')
-_LAST_ROW = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
+# Any start tag of a cell or a row, whatever its namespace prefix, spacing or attribute quoting (an
+# attribute value may hold ">"): what an XML parser would call <c> / <row>.
+_START_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?(c|row)(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+# the r attribute read liberally (any prefix or case, any quoting): one the parser might honour
+_R_ATTR = re.compile(rb"""(?:^|\s)(?:[\w.\-]+:)?[rR]\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+_REF = re.compile(rb"\s*([A-Za-z]{0,3})\s*(\d{1,9})\s*$")
+# The form Excel, openpyxl and xlsxwriter write. A piece where every cell and row tag has it is
+# measured with C-speed searches; any other piece is walked tag by tag.
+_PLAIN_CELL, _PLAIN_ROW = b'<c r="', b'<row r="'
+# Each starts with a literal, which the regex engine finds at C speed.
+_ODD_CELL = re.compile(rb'<c(?=[\s/>])(?! r="[A-Z]{1,3}[1-9]\d{0,6}"[ />])')
+_ODD_ROW = re.compile(rb'<row(?=[\s/>])(?! r="[1-9]\d{0,6}"[ />])')
+_PREFIXED = re.compile(rb':(?:c|row)[\s/>]')  # <x:c>: the parser matches local names
+_WIDE_REF = re.compile(rb'<c r="([A-Z]{2,3})\d')
+_NARROW_REF = re.compile(rb'<c r="[A-Z]\d')
+_TALL_REF = re.compile(rb'<c r="[A-Z]{1,3}\d{5}')
+_TALLER_REFS = re.compile(rb'<c r="[A-Z]{1,3}(\d{6,})"')
+
+
+def col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + (ch - 64)
+    return n
+
+
+class _Extent:
+    """The rectangle a parser would allocate for one worksheet, measured from its cell and row tags.
+
+    A cell's place is its ``r`` reference, or — without one — the next column of the current row;
+    a row without ``r`` follows the previous row. ``exact`` is False while plain pieces were only
+    bounded (single-letter columns count as Z, rows below 100,000 as 99,999); ``over`` then asks
+    for an exact pass before anything is refused.
+    """
+
+    def __init__(self, *, exact: bool = False) -> None:
+        self.rows = self.cols = 0
+        self.row = self.col = 0  # the position the next unreferenced row / cell takes after
+        self.bounded = False
+        self.force_exact = exact
+
+    def feed(self, piece: bytes) -> None:
+        if not self.force_exact and self._plain(piece):
+            self._bound(piece)
+        else:
+            self._walk(piece)
+
+    def over(self) -> bool:
+        return self.cols > MAX_COLS or self.rows > MAX_ROWS or self.rows * self.cols > MAX_CELLS
+
+    @staticmethod
+    def _plain(piece: bytes) -> bool:
+        return not (_ODD_CELL.search(piece) or _ODD_ROW.search(piece) or _PREFIXED.search(piece))
+
+    def _bound(self, piece: bytes) -> None:
+        if _WIDE_REF.search(piece):
+            wide = max(_WIDE_REF.findall(piece), key=lambda c: (len(c), c))
+            self.cols = max(self.cols, col_number(wide))
+        if _NARROW_REF.search(piece):
+            self.cols, self.bounded = max(self.cols, 26), True
+        if _TALL_REF.search(piece):
+            taller = _TALLER_REFS.findall(piece)
+            if taller:
+                self.rows = max(self.rows, int(max(taller, key=lambda r: (len(r), r))))
+            else:
+                self.rows, self.bounded = max(self.rows, 99_999), True
+        elif _PLAIN_CELL in piece:
+            self.rows, self.bounded = max(self.rows, 9_999), True
+        pos = piece.rfind(_PLAIN_ROW)
+        if pos >= 0 and (m := re.match(rb'<row r="(\d+)"', piece[pos:pos + 20])):
+            self.row, self.col = int(m.group(1)), 0
+        cell = piece.rfind(_PLAIN_CELL)
+        if cell > pos and (m := re.match(rb'<c r="([A-Z]+)', piece[cell:cell + 12])):
+            self.col = col_number(m.group(1))  # a piece cut inside a row: unreferenced cells follow it
+
+    def _walk(self, piece: bytes) -> None:
+        for m in _START_TAG.finditer(piece):
+            ref = _R_ATTR.search(m.group(2))
+            value = next((v for v in ref.groups() if v is not None), b"") if ref else None
+            place = _REF.match(value) if value is not None else None
+            if m.group(1) == b"row":
+                self.row = int(place.group(2)) if place and not place.group(1) else self.row + 1
+                self.col = 0
+                self.rows = max(self.rows, self.row)
+                continue
+            if place and place.group(1):
+                row, col = int(place.group(2)), col_number(place.group(1))
+            else:
+                row, col = max(self.row, 1), self.col + 1
+            self.col = col
+            self.rows, self.cols = max(self.rows, row), max(self.cols, col)
 
 
 def _scan_sheet(zf: zipfile.ZipFile, part: str) -> set[tuple[int, int]]:
-    """Stream one worksheet's XML: refuse it if calamine would allocate too large a rectangle, and
+    """Stream one worksheet's XML: refuse it if a parser would allocate too large a rectangle, and
     return the formula cells without a cached value.
 
-    The XML is decompressed in 4 MB chunks, cut after the last ``</row>`` so no cell straddles two
+    The XML is decompressed in 4 MB chunks, cut after the last ``</row>`` so no tag straddles two
     pieces, and never held whole; the byte count stops a member whose header lies about its size.
-    The extent comes from ``<dimension>``, the last ``<row>`` (rows come in order) and every cell
-    reference with a column past Z or a row number of 7 digits (a sparse sheet can put one cell at
-    XFD1048576 without any dimension): one C-speed regex search per piece finds whether there are
-    any, and only then are they read one by one. Rows out of order below a million cost at most the
-    child's memory cap (as before).
+    The extent is measured by structure (``_Extent``: every cell and row tag, however written);
+    when the quick bounds of plain pieces exceed a limit, the sheet is measured again exactly before
+    it is refused, so an honest tall or wide sheet is never refused by a bound.
     """
-    max_row = max_col = last_row = 0
-    single = False
     blanks: set[tuple[int, int]] = set()
+    extent, claimed = _measure(zf, part, _Extent(), blanks)
+    if extent.over() and extent.bounded:
+        extent, claimed = _measure(zf, part, _Extent(exact=True), None)
+    _check_extent(part, max(extent.rows, claimed[0]), max(extent.cols, claimed[1]))
+    return blanks
+
+
+def _measure(zf: zipfile.ZipFile, part: str, extent: _Extent,
+             blanks: set[tuple[int, int]] | None) -> tuple[_Extent, tuple[int, int]]:
+    claimed = (0, 0)
     carry, total, first = b"", 0, True
 
     def scan(piece: bytes) -> None:
-        nonlocal max_row, max_col, last_row, single
-        if not single and _SINGLE_LETTER_REF.search(piece):
-            single = True
-        if _SUSPECT_REF.search(piece):
-            for c in re.findall(rb' r="([A-Z]{2,})\d', piece):
-                max_col = max(max_col, col_number(c))
-            for r in re.findall(rb' r="[A-Z]*(\d{7,})"', piece):
-                max_row = max(max_row, int(r))
-        pos = piece.rfind(b"<row ")
-        if pos >= 0 and (m := _LAST_ROW.match(piece, pos, pos + 200)):
-            last_row = int(m.group(1))
-        if b"<f" in piece:
+        extent.feed(piece)
+        if blanks is not None and b"<f" in piece:
             blanks.update(_formula_blanks(piece))
 
     with zf.open(part) as fh:
@@ -216,26 +300,26 @@ def _scan_sheet(zf: zipfile.ZipFile, part: str) -> set[tuple[int, int]]:
                 raise GuardError("zip_bomb", size=_size(total))
             if first:
                 first = False
-                dim_row, dim_col = _dimension(chunk[:4096])
-                max_row, max_col = max(max_row, dim_row), max(max_col, dim_col)
+                claimed = _dimension(chunk[:4096])
             if not chunk:
                 if carry:
                     scan(carry)
                 break
             buf = carry + chunk if carry else chunk
-            cut = buf.rfind(b"</row>")
-            if cut < 0:
+            end = buf.rfind(b"</row>") + 6
+            if end < 6 and len(buf) >= _CHUNK:
+                end = buf.rfind(b"<")  # one endless row: cut before a tag ("<" is never inside one)
+            if end <= 0:
                 carry = buf
                 continue
-            carry = buf[cut + 6:]
-            scan(buf[:cut + 6])
-    _check_extent(part, max(max_row, last_row), max(max_col, 26 if single else 0))
-    return blanks
+            carry = buf[end:]
+            scan(buf[:end])
+    return extent, claimed
 
 
 def _dimension(head: bytes) -> tuple[int, int]:
     """(rows, columns) a sheet's ``<dimension ref>`` claims, 0 when it has none."""
-    if m := re.search(rb'<dimension[^>]*\sref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"', head):
+    if m := re.search(rb"""<(?:\w+:)?dimension[^>]*\sref\s*=\s*["']([A-Za-z]+)?(\d+)?(?::([A-Za-z]+)(\d+))?["']""", head):
         cols = [col_number(c) for c in (m.group(1), m.group(3)) if c]
         rows = [int(r) for r in (m.group(2), m.group(4)) if r]
         return max(rows, default=0), max(cols, default=0)
@@ -286,13 +370,6 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
             if rid in targets:
                 out[el.get("name", "")] = targets[rid]
     return out
-
-
-def col_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ch - 64)
-    return n
 
 
 def _check_extent(part: str, max_row: int, max_col: int) -> None:

@@ -29,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,50 @@ from ledgers.sheet import Problems
 
 _ROOT = str(Path(__file__).resolve().parent.parent)
 _MAX_IDLE = 1
+_DEFAULT_CHILDREN = 2
+
+
+def max_children() -> int:
+    """How many parser children may parse at once (#18: four hostile uploads at once once added
+    12.7 GB). Read here only, from ``$DASHBOARD_PARSER_CHILDREN``, until the settings module owns it."""
+    try:
+        return max(1, int(os.environ.get("DASHBOARD_PARSER_CHILDREN", _DEFAULT_CHILDREN)))
+    except ValueError:
+        return _DEFAULT_CHILDREN
+
+
+class _Slots:
+    """At most ``max_children()`` uploads parse at once; the others wait their turn, in order."""
+
+    def __init__(self) -> None:
+        self.cond = threading.Condition()
+        self.running = 0
+        self.tickets = 0  # handed out in arrival order
+        self.serving = 0  # the lowest ticket not yet admitted
+
+    def waiting(self) -> int:
+        with self.cond:
+            return self.tickets - self.serving
+
+    @contextlib.contextmanager
+    def slot(self) -> Iterator[None]:
+        with self.cond:
+            ticket = self.tickets
+            self.tickets += 1
+            while ticket != self.serving or self.running >= max_children():
+                self.cond.wait()
+            self.serving += 1
+            self.running += 1
+            self.cond.notify_all()
+        try:
+            yield
+        finally:
+            with self.cond:
+                self.running -= 1
+                self.cond.notify_all()
+
+
+SLOTS = _Slots()
 
 
 def _limit_memory(memory_mb: int) -> None:
@@ -207,7 +252,13 @@ def shutdown() -> None:
 
 def run_jobs(jobs: list[tuple[str, str | None, bytes | None]], mappings: dict | None, secret: bytes, *,
              timeout: float = 120.0, memory_mb: int = 4096) -> list[FileResult]:
-    """Results in job order; ``timeout`` applies to each file."""
+    """Results in job order; ``timeout`` applies to each file. Waits for a free slot first (``SLOTS``)."""
+    with SLOTS.slot():
+        return _run_jobs(jobs, mappings, secret, timeout=timeout, memory_mb=memory_mb)
+
+
+def _run_jobs(jobs: list[tuple[str, str | None, bytes | None]], mappings: dict | None, secret: bytes, *,
+              timeout: float, memory_mb: int) -> list[FileResult]:
     results: dict[int, FileResult] = {}
     pending = list(range(len(jobs)))
     while pending:
