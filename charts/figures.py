@@ -110,11 +110,12 @@ def metric_name(result: Any, lang: str = "zh") -> str:
 
 def _title(result: Any, lang: str, subtitle: str | None = None) -> dict[str, Any]:
     """Id and name, then the value and status in the status's text colour: the headline of the chart,
-    kept in the title so it never collides with the plot's own labels."""
+    kept in the title so it never collides with the plot's own labels. The status colour is the title
+    font's colour (the id and name are ink), so a surface can recolour it through the layout."""
     style = STATUS_STYLE[result.status]
-    text = (f"{result.id} {metric_name(result, lang)}    "
-            f"<span style='color:{style.text_color}'><b>{_value_status(result, lang)}</b></span>")
-    title: dict[str, Any] = {"text": text}
+    text = (f"<span style='color:{INK}'>{result.id} {metric_name(result, lang)}</span>    "
+            f"<b>{_value_status(result, lang)}</b>")
+    title: dict[str, Any] = {"text": text, "font": {"color": style.text_color}}
     if subtitle:
         title["subtitle"] = {"text": subtitle, "font": {"size": 15, "color": MUTED}}
     return title

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from charts.palette import STATUS_STYLE
 from ui import projector as look
 
 
-def projector_figure(fig: go.Figure, *, height: int = 620) -> go.Figure:
-    """Large type for the back of the room (ticks, legend, labels >= 22 px) and AAA status colours;
-    charts has no projector variant, so the builder's figure is adjusted here."""
+def projector_figure(fig: go.Figure, *, height: int = 620, status: str | None = None) -> go.Figure:
+    """Large type for the back of the room (ticks, legend, labels >= 22 px) and, given the metric's
+    ``status``, its AAA colour for the title's status; charts has no projector variant, so the
+    builder's figure is adjusted here."""
     margin = fig.layout.margin
     # bigger type needs more room above the plot for the title and target labels the builder placed
     fig.update_layout(height=height, font={"size": 24}, title={"font": {"size": 28}},
                       legend={"font": {"size": 22}},
                       margin={"l": 24, "r": 48, "t": (margin.t or 48) + 56, "b": max(margin.b or 40, 64)})
     title = fig.layout.title
-    if title.text:
-        for status, style in STATUS_STYLE.items():  # the title's status word in the slide's AAA colour
-            title.text = title.text.replace(style.text_color, look.STATUS_TEXT[status])
+    if status is not None:  # the title's value and status word in the slide's AAA colour
+        title.font.color = look.STATUS_TEXT[status]
     if title.subtitle and title.subtitle.text:
         title.subtitle.font.size = 22
         title.subtitle.font.color = look.MUTED

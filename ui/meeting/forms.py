@@ -50,7 +50,7 @@ def _set_status(item_id: int, status: str) -> None:
 def item_row(item: Any, meeting: dt.date, lang: str, editable: bool, *, where: str,
               metric: str | None = None) -> None:
     text, button = st.columns([5, 1.3], vertical_alignment="center")
-    text.html(f"<div class='deck'>{item_html(item, meeting, lang, metric=metric)}</div>")
+    text.html(item_html(item, meeting, lang, metric=metric))
     if not editable:
         return
     if item.status == "open":

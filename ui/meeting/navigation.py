@@ -8,9 +8,8 @@ import streamlit as st
 
 from i18n import t
 from ui import projector as look
-from ui.meeting import screens
+from ui.meeting import markup, screens
 from ui.meeting.assembly import clamp_slide, slides
-from ui.meeting.markup import _e
 
 MODE_PARAM, SLIDE_PARAM, PROJECTOR = "mode", "slide", "projector"
 TOGGLE_KEY = "meeting_projector"
@@ -62,11 +61,12 @@ def deck(view: Any, *, projector: bool) -> None:
     slide = deck_slides[k - 1]
     title, prev, pos, nxt, mode = st.columns([6, 1.6, 1.3, 1.6, 1.8], vertical_alignment="center")
     with title:
-        st.html(f"<div class='deck'><h1>{_e(screens.slide_title(slide, view, lang))}</h1>"
-                f"<div class='sub'>{_e(t('meeting.caption', lang, community=view.community, year=view.year, as_of=view.as_of.isoformat()))}</div></div>")  # noqa: E501
+        caption = t("meeting.caption", lang, community=view.community, year=view.year,
+                    as_of=view.as_of.isoformat())
+        st.html(markup.title_html(screens.slide_title(slide, view, lang), caption))
     prev.button("◀ " + t("meeting.prev", lang), key="meeting_prev", on_click=_go, args=(k - 1,),
                 disabled=k <= 1, width="stretch")
-    pos.html(f"<div class='deck'><div class='pos'>{_e(t('meeting.position', lang, k=k, n=n))}</div></div>")
+    pos.html(markup.position_html(t("meeting.position", lang, k=k, n=n)))
     nxt.button(t("meeting.next", lang) + " ▶", key="meeting_next", on_click=_go, args=(k + 1,),
                disabled=k >= n, width="stretch", type="primary")
     if projector:

@@ -6,13 +6,12 @@ from typing import Any
 
 import streamlit as st
 
-from charts.figures import format_target, format_value, metric_name
+from charts.figures import metric_name
 from i18n import t
-from ui.meeting import forms
+from ui.meeting import forms, markup
 from ui.meeting.assembly import Slide, freshness
 from ui.meeting.figure import projector_figure
 from ui.meeting.items import order_items, today
-from ui.meeting.markup import _e, badge, counts_html, freshness_html, shortfall_html, theme_table_html
 from ui.meeting.rows import shortfall
 
 SUMMARY_ITEMS = 6  # open items listed on the summary slide; the rest are on the metric slides
@@ -32,23 +31,21 @@ def summary_slide(view: Any) -> None:
 
     lang = view.lang
     meeting = today()
-    st.html(f"<div class='deck'>{counts_html(view.results, lang)}</div>")
+    st.html(markup.counts_html(view.results, lang))
     left, right = st.columns([1.15, 1], gap="large")
     with left:
-        st.html(f"<div class='deck'><h2>{_e(t('meeting.summary.open_items', lang))}</h2></div>")
+        st.html(markup.heading_html(t("meeting.summary.open_items", lang)))
         items = order_items(forms.store_items(None, "open"), meeting)
         if not items:
-            st.html(f"<div class='deck'><p class='sub'>{_e(t('meeting.summary.no_open', lang))}</p></div>")
+            st.html(markup.note_html(t("meeting.summary.no_open", lang)))
         editable = forms.may_edit(lang, quiet=True)
         for item in items[:SUMMARY_ITEMS]:
             forms.item_row(item, meeting, lang, editable, where="summary", metric=item.metric_id)
         if len(items) > SUMMARY_ITEMS:
-            st.html(f"<div class='deck'><p class='sub'>"
-                    f"{_e(t('meeting.summary.more_items', lang, n=len(items) - SUMMARY_ITEMS))}</p></div>")
+            st.html(markup.note_html(t("meeting.summary.more_items", lang, n=len(items) - SUMMARY_ITEMS)))
     with right:
         rows = freshness(data.ledger_newest(view.dataset.frames), view.stale, lang)
-        st.html(f"<div class='deck'><h2>{_e(t('meeting.freshness.title', lang))}</h2>"
-                f"{freshness_html(rows, lang)}</div>")
+        st.html(markup.freshness_html(rows, lang))
 
 
 def theme_slide(view: Any, slide: Slide) -> None:
@@ -57,10 +54,10 @@ def theme_slide(view: Any, slide: Slide) -> None:
     lang = view.lang
     members = [m for m in view.results.metrics if m.id in slide.metric_ids]
     if not members:
-        st.html(f"<div class='deck'><p class='sub'>{_e(t('meeting.theme.empty', lang))}</p></div>")
+        st.html(markup.note_html(t("meeting.theme.empty", lang)))
         return
     stale_ids = {m.id for m in members if data.is_stale(m, view.stale)}
-    st.html(f"<div class='deck'>{theme_table_html(members, stale_ids, lang)}</div>")
+    st.html(markup.theme_table_html(members, stale_ids, lang))
 
 
 def metric_slide(view: Any, result: Any) -> None:
@@ -70,9 +67,7 @@ def metric_slide(view: Any, result: Any) -> None:
     if result is None:
         return
     lang = view.lang
-    st.html(f"<div class='deck'><p class='big'>{badge(result.status, lang)} "
-            f"{_e(t('meeting.metric.value', lang, value=format_value(result, lang), target=format_target(result, lang)))}"  # noqa: E501
-            f" · {_e(t('meeting.metric.evidence', lang, n=result.evidence_count))}</p></div>")
+    st.html(markup.metric_head_html(result, lang))
     chart, side = st.columns([1.5, 1], gap="large")
     with chart:
         hist = view.history().get(result.id)
@@ -81,9 +76,9 @@ def metric_slide(view: Any, result: Any) -> None:
         events = rows if result.kind == "zero" else None
         fig = metric_figure(result, hist, lang, events=events, results=view.results.metrics, as_of=view.as_of)
         # with rows to show below it, the chart gives up height so both fit on one screen
-        render.chart(projector_figure(fig, height=440 if short else 620), key=f"meeting-fig-{result.id}")
+        render.chart(projector_figure(fig, height=440 if short else 620, status=result.status), key=f"meeting-fig-{result.id}")
         if short is not None:
-            st.html(shortfall_html(short, lang))
+            st.html(markup.shortfall_html(short, lang))
     with side:
-        st.html(f"<div class='deck'><h2>{_e(t('meeting.metric.items', lang))}</h2></div>")
+        st.html(markup.heading_html(t("meeting.metric.items", lang)))
         forms.action_panel(view, result, where="slide")
