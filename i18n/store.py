@@ -72,6 +72,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "The key file {path} is damaged. Restore it from a backup; deleting it "
                                "means people in new uploads no longer match those in old snapshots."),
     "store.error.no_snapshot": ("找不到快照 #{id}", "Snapshot #{id} not found"),
+    "store.error.no_version": ("找不到台账版本 #{id}", "Ledger version #{id} not found"),
+    "store.error.confirm_shrink": ("「{ledger}」的新版本比现有版本少很多，请先确认提醒再采用。",
+                                   "The new version of {ledger} is much smaller than the current one; "
+                                   "confirm the warning before accepting it."),
+    "store.error.book_moved": ("「{ledger}」刚被别人更新过，请重新上传后再比较。",
+                               "{ledger} was just updated by someone else; upload again to compare."),
     "store.error.unreadable": ("数据库文件 {path} 无法读取（可能已损坏）。",
                                "The database file {path} cannot be read (it may be damaged)."),
     "store.error.unreadable_snapshot": ("快照 #{id} 的格式无法读取", "Snapshot #{id} is in an unreadable format"),

@@ -23,6 +23,8 @@ from typing import Any
 
 import pandas as pd
 
+from store import migrate
+from store.book import Confirm, Proposal, VersionInfo, diff_ledger, ledger_order, merge_reports, report_part
 from store.frames import FORMAT, decode_frame, encode_frame
 from store.models import (
     ACTION_STATUSES,
@@ -30,17 +32,19 @@ from store.models import (
     ActionItem,
     FileInfo,
     SnapshotInfo,
+    SnapshotKind,
     StoreError,
     TargetRecord,
     TargetSetting,
 )
 from store.pii import remask_frames, scrub_json
+from store.versions import VERSION_COLUMNS, add_version, collect_garbage, set_current, version_info
 
 log = logging.getLogger(__name__)
 
 DB_NAME = "dashboard.sqlite3"
 SECRET_NAME = "secret.key"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 1: snapshots held their frames; 2: the ledger book (store/migrate.py)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS snapshots (
@@ -52,7 +56,8 @@ CREATE TABLE IF NOT EXISTS snapshots (
     report_json  TEXT NOT NULL,
     rows_json    TEXT NOT NULL,
     problems     INTEGER NOT NULL,
-    remasked     INTEGER NOT NULL DEFAULT 0
+    remasked     INTEGER NOT NULL DEFAULT 0,
+    kind         TEXT NOT NULL DEFAULT 'upload'   -- upload | book | meeting
 );
 CREATE INDEX IF NOT EXISTS snapshots_files ON snapshots(files_digest);
 CREATE TABLE IF NOT EXISTS snapshot_files (
@@ -63,13 +68,43 @@ CREATE TABLE IF NOT EXISTS snapshot_files (
     size        INTEGER NOT NULL,
     PRIMARY KEY (snapshot_id, position)
 );
-CREATE TABLE IF NOT EXISTS snapshot_frames (
+-- the ledger book: every kept version of every ledger, the current one per ledger, what happened
+CREATE TABLE IF NOT EXISTS ledger_versions (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    ledger      TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    data_digest TEXT NOT NULL,      -- SHA-256 of the encoded frame: the same rows are one version
+    format      TEXT NOT NULL,
+    rows        INTEGER NOT NULL,
+    files_json  TEXT NOT NULL,      -- [[name, sha256, size], ...] of the files it was read from
+    report_json TEXT NOT NULL,      -- this ledger's part of the import report
+    first_date  TEXT,
+    last_date   TEXT,
+    data        BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ledger_versions_digest ON ledger_versions(ledger, data_digest);
+CREATE TABLE IF NOT EXISTS book (
+    ledger      TEXT PRIMARY KEY,
+    version_id  INTEGER NOT NULL REFERENCES ledger_versions(id),
+    accepted_at TEXT NOT NULL,
+    accepted_by TEXT
+);
+CREATE TABLE IF NOT EXISTS book_log (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    at          TEXT NOT NULL,
+    by          TEXT,
+    action      TEXT NOT NULL CHECK (action IN ('accept', 'rollback', 'migrate')),
+    ledger      TEXT NOT NULL,
+    version_id  INTEGER NOT NULL REFERENCES ledger_versions(id),
+    previous_id INTEGER REFERENCES ledger_versions(id)
+);
+CREATE INDEX IF NOT EXISTS book_log_ledger ON book_log(ledger);
+-- a snapshot is a freeze of ledger versions (an old upload, or the book at a meeting): no row copies
+CREATE TABLE IF NOT EXISTS snapshot_ledgers (
     snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
     ledger      TEXT NOT NULL,
     position    INTEGER NOT NULL,
-    format      TEXT NOT NULL,
-    rows        INTEGER NOT NULL,
-    data        BLOB NOT NULL,
+    version_id  INTEGER NOT NULL REFERENCES ledger_versions(id),
     PRIMARY KEY (snapshot_id, ledger)
 );
 CREATE TABLE IF NOT EXISTS targets (
@@ -97,6 +132,11 @@ CREATE TABLE IF NOT EXISTS action_items (
 );
 CREATE INDEX IF NOT EXISTS action_items_metric ON action_items(metric_id);
 """
+
+
+def _sql(statement: str) -> str:
+    """A statement of the schema without its comment lines (a chunk may be comments only)."""
+    return "\n".join(line for line in statement.splitlines() if not line.strip().startswith("--")).strip()
 
 
 def default_data_dir() -> Path:
@@ -200,6 +240,14 @@ def _files_digest(files: list[FileInfo]) -> str:
     return hashlib.sha256("\n".join(sorted(f.sha256 for f in files)).encode()).hexdigest()
 
 
+def _unique_files(lists: Iterable[list[list[Any]]]) -> list[FileInfo]:
+    seen: dict[str, FileInfo] = {}
+    for entries in lists:
+        for name, sha, size in entries:
+            seen.setdefault(sha, FileInfo(name, sha, int(size)))
+    return list(seen.values())
+
+
 def _report_dict(report: Any) -> dict[str, Any]:
     if report is None:
         return {}
@@ -275,10 +323,14 @@ class Store:
                     version = conn.execute("PRAGMA user_version").fetchone()[0]
                     if version > SCHEMA_VERSION:
                         raise StoreError("store.error.newer_schema", version=version)
+                    migrate.before_schema(conn, version)
                     # Statement by statement: executescript() would COMMIT the open transaction first.
                     for statement in _SCHEMA.split(";"):
-                        if statement.strip():
+                        if _sql(statement):
                             conn.execute(statement)
+                    if moved := migrate.after_schema(conn, version):
+                        log.info("store upgraded from schema %d: %d snapshots now freeze ledger versions",
+                                 version, moved)
                     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                 except BaseException:
                     conn.execute("ROLLBACK")
@@ -356,23 +408,23 @@ class Store:
                 "INSERT INTO snapshot_files (snapshot_id, position, name, sha256, size) VALUES (?, ?, ?, ?, ?)",
                 [(sid, i, f.name, f.sha256, f.size) for i, f in enumerate(file_infos)])
             _fault("after_files")
-            conn.executemany(
-                "INSERT INTO snapshot_frames (snapshot_id, ledger, position, format, rows, data)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                [(sid, ledger, i, FORMAT, n, blob) for i, (ledger, n, blob) in enumerate(encoded)])
+            for i, (ledger, n, blob) in enumerate(encoded):
+                vid = add_version(conn, ledger, blob, n, file_infos, report_part(report, ledger), _iso(created))
+                conn.execute("INSERT INTO snapshot_ledgers (snapshot_id, ledger, position, version_id)"
+                             " VALUES (?, ?, ?, ?)", (sid, ledger, i, vid))
             _fault("after_frames")
         return SnapshotInfo(id=sid, created_at=created, label=label, files=tuple(file_infos), rows=rows,
                             problems=problems, duplicate=False, remasked=remasked)
 
     def _snapshot_info(self, conn: sqlite3.Connection, sid: int) -> SnapshotInfo | None:
-        row = conn.execute("SELECT id, created_at, label, rows_json, problems, remasked FROM snapshots"
+        row = conn.execute("SELECT id, created_at, label, rows_json, problems, remasked, kind FROM snapshots"
                            " WHERE id = ?", (sid,)).fetchone()
         if row is None:
             return None
         files = tuple(FileInfo(name, sha, size) for name, sha, size in conn.execute(
             "SELECT name, sha256, size FROM snapshot_files WHERE snapshot_id = ? ORDER BY position", (sid,)))
         return SnapshotInfo(id=row[0], created_at=datetime.fromisoformat(row[1]), label=row[2], files=files,
-                            rows=json.loads(row[3]), problems=row[4], remasked=row[5])
+                            rows=json.loads(row[3]), problems=row[4], remasked=row[5], kind=SnapshotKind(row[6]))
 
     def snapshots(self) -> list[SnapshotInfo]:
         """Every kept snapshot, newest first."""
@@ -404,24 +456,182 @@ class Store:
         sid = _snapshot_id(snapshot_id)
         with self._connect() as conn:
             conn.execute("BEGIN")
-            head = conn.execute("SELECT report_json FROM snapshots WHERE id = ?", (sid,)).fetchone()
-            rows = conn.execute("SELECT ledger, format, data FROM snapshot_frames WHERE snapshot_id = ?"
-                                " ORDER BY position", (sid,)).fetchall()
+            head = conn.execute("SELECT report_json, kind FROM snapshots WHERE id = ?", (sid,)).fetchone()
+            rows = conn.execute("SELECT s.ledger, v.format, v.data, v.report_json FROM snapshot_ledgers s"
+                                " JOIN ledger_versions v ON v.id = s.version_id WHERE s.snapshot_id = ?"
+                                " ORDER BY s.position", (sid,)).fetchall()
             conn.execute("COMMIT")
         if head is None:
             raise StoreError("store.error.no_snapshot", id=sid)
         frames: dict[str, pd.DataFrame] = {}
-        for ledger, fmt, blob in rows:
+        for ledger, fmt, blob, _ in rows:
             if fmt != FORMAT:
                 raise StoreError("store.error.unreadable_snapshot", id=sid)
             frames[ledger] = decode_frame(blob)
-        return frames, json.loads(head[0])
+        if SnapshotKind(head[1]).whole_upload:  # the upload's own report, exactly as it was
+            return frames, json.loads(head[0])
+        return frames, merge_reports([json.loads(r[3]) for r in rows])
 
     def delete_snapshot(self, snapshot_id: int | SnapshotInfo) -> bool:
         """Remove a snapshot (its files and frames go with it). False if it was not there."""
         sid = _snapshot_id(snapshot_id)
         with self._write() as conn:
-            return conn.execute("DELETE FROM snapshots WHERE id = ?", (sid,)).rowcount > 0
+            gone = conn.execute("DELETE FROM snapshots WHERE id = ?", (sid,)).rowcount > 0
+            collect_garbage(conn)  # its own versions, unless the book or another snapshot holds them
+            return gone
+
+    # ------------------------------------------------------------------------------ ledger book
+
+    def propose(self, result: Any, files: Iterable[Any]) -> Proposal:
+        """Compare what an upload read with the book, ledger by ledger, and write nothing.
+
+        Only ledgers that loaded rows are proposed: a file that could not be read, a sheet missing a
+        required column or holding headers only gives no frame (or an empty one) and so replaces
+        nothing. A ledger whose rows equal its current version is ``Change.UNCHANGED``.
+        """
+        file_infos = tuple(_file_entries(files))
+        frames = {k: f for k, f in dict(result.frames).items() if isinstance(f, pd.DataFrame) and len(f)}
+        safe_frames, remasked = remask_frames(frames, self.secret) if frames else ({}, 0)
+        report, scrubbed = scrub_json(_report_dict(getattr(result, "report", None)))
+        current = self._current_versions()
+        proposal = Proposal({}, file_infos, report, remasked + scrubbed)
+        for ledger in ledger_order(list(safe_frames)):
+            frame = safe_frames[ledger]
+            blob = encode_frame(frame)
+            digest = hashlib.sha256(blob).hexdigest()
+            base = current.get(ledger)
+            before = self._version_frame(base[0]) if base is not None else None
+            proposal.diffs[ledger] = diff_ledger(ledger, before, frame, same_data=base is not None and base[1] == digest,
+                                                 base_version=base[0] if base else None)
+            proposal.encoded[ledger] = (blob, digest, len(frame), report_part(report, ledger))
+        return proposal
+
+    def _current_versions(self) -> dict[str, tuple[int, str]]:
+        with self._connect() as conn:
+            return {ledger: (int(vid), dig) for ledger, vid, dig in conn.execute(
+                "SELECT b.ledger, b.version_id, v.data_digest FROM book b JOIN ledger_versions v ON v.id = b.version_id")}
+
+    def _version_frame(self, version_id: int) -> pd.DataFrame:
+        with self._connect() as conn:
+            row = conn.execute("SELECT format, data FROM ledger_versions WHERE id = ?", (version_id,)).fetchone()
+        if row is None or row[0] != FORMAT:
+            raise StoreError("store.error.no_version", id=version_id)
+        return decode_frame(row[1])
+
+    def accept(self, proposal: Proposal, ledgers: Iterable[str] | None = None, *, by: str | None = None,
+               confirm: Iterable[str] | Confirm = ()) -> list[VersionInfo]:
+        """Make the proposed versions of ``ledgers`` (default: every changed one) current, in one
+        transaction: the book afterwards is the old one or the new one, never a mix.
+
+        A ledger with a shrink warning needs its key in ``confirm`` (or ``Confirm.ALL``), else
+        ``StoreError("store.error.confirm_shrink")`` and nothing is written. A ledger someone else
+        changed since the proposal was made is refused (``store.error.book_moved``): propose again.
+        """
+        chosen = [k for k in (proposal.acceptable if ledgers is None else list(ledgers))
+                  if k in proposal.diffs and proposal.diffs[k].change.acceptable]
+        confirmed = set(proposal.diffs) if confirm is Confirm.ALL else set(confirm)  # type: ignore[arg-type]
+        for k in chosen:
+            if proposal.diffs[k].needs_confirmation and k not in confirmed:
+                raise StoreError("store.error.confirm_shrink", ledger=k)
+        at = _iso(_now())
+        with self._write() as conn:
+            ids = []
+            for k in chosen:
+                blob, _, rows, part = proposal.encoded[k]
+                d = proposal.diffs[k]
+                ids.append(add_version(conn, k, blob, rows, proposal.files, part, at, d.dates_after))
+            _fault("after_versions")
+            for n, (k, vid) in enumerate(zip(chosen, ids, strict=True)):
+                previous = set_current(conn, k, vid, at, by, "accept")
+                if previous != proposal.diffs[k].base_version:
+                    raise StoreError("store.error.book_moved", ledger=k)
+                if n == 0:
+                    _fault("mid_book")
+        return [v for v in self.book() if v.ledger in set(chosen)]
+
+    def book(self) -> list[VersionInfo]:
+        """The current version of every ledger the book holds, in the registry's order."""
+        with self._connect() as conn:
+            rows = conn.execute(f"SELECT {VERSION_COLUMNS}, b.accepted_at, b.accepted_by FROM book b"
+                                " JOIN ledger_versions v ON v.id = b.version_id").fetchall()
+        by_ledger = {r[1]: version_info(r, r[7], r[8], current=True) for r in rows}
+        return [by_ledger[k] for k in ledger_order(list(by_ledger))]
+
+    def load_book(self) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+        """(frames, report) of the book as it is now; empty when nothing was ever accepted."""
+        with self._connect() as conn:
+            conn.execute("BEGIN")  # one read: a consistent book even while someone accepts
+            rows = conn.execute("SELECT b.ledger, v.format, v.data, v.report_json FROM book b"
+                                " JOIN ledger_versions v ON v.id = b.version_id").fetchall()
+            conn.execute("COMMIT")
+        return self._frames_and_report(rows)
+
+    def _frames_and_report(self, rows: list[tuple]) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+        by_ledger = {r[0]: r for r in rows}
+        frames, parts = {}, []
+        for ledger in ledger_order(list(by_ledger)):
+            _, fmt, blob, report_json = by_ledger[ledger]
+            if fmt != FORMAT:
+                raise StoreError("store.error.unreadable_snapshot", id=ledger)
+            frames[ledger] = decode_frame(blob)
+            parts.append(json.loads(report_json))
+        return frames, merge_reports(parts)
+
+    def book_id(self) -> str:
+        """A short digest of which versions are current: changes whenever the book does."""
+        ids = sorted((v.ledger, v.id) for v in self.book())
+        return hashlib.sha256(json.dumps(ids).encode()).hexdigest()[:16]
+
+    def history(self, ledger: str) -> list[VersionInfo]:
+        """Every version of one ledger that was ever current or frozen, newest first."""
+        with self._connect() as conn:
+            current = conn.execute("SELECT version_id FROM book WHERE ledger = ?", (ledger,)).fetchone()
+            rows = conn.execute(
+                f"SELECT {VERSION_COLUMNS}, (SELECT max(at) FROM book_log l WHERE l.version_id = v.id),"
+                " (SELECT by FROM book_log l WHERE l.version_id = v.id ORDER BY l.id DESC LIMIT 1)"
+                " FROM ledger_versions v WHERE v.ledger = ? ORDER BY v.id DESC", (ledger,)).fetchall()
+        cur = current[0] if current else None
+        return [version_info(r, r[7], r[8], current=r[0] == cur) for r in rows]
+
+    def rollback(self, ledger: str, version_id: int, *, by: str | None = None) -> VersionInfo:
+        """Make an earlier version of ``ledger`` current again (undo); logged like an accept."""
+        with self._write() as conn:
+            row = conn.execute("SELECT ledger FROM ledger_versions WHERE id = ?", (int(version_id),)).fetchone()
+            if row is None or row[0] != ledger:
+                raise StoreError("store.error.no_version", id=version_id)
+            set_current(conn, ledger, int(version_id), _iso(_now()), by, "rollback")
+        return next(v for v in self.book() if v.ledger == ledger)
+
+    def take_snapshot(self, label: str | None = None, *,
+                      kind: SnapshotKind = SnapshotKind.BOOK) -> SnapshotInfo | None:
+        """Freeze the whole book under a name: the snapshot refers to the current versions, it copies
+        no rows. ``kind="meeting"`` takes one only if this month (Shanghai) has no meeting snapshot
+        yet, else returns None; checked inside the write lock, so two sessions make one."""
+        created = _now()
+        with self._write() as conn:
+            if kind.once_a_month and conn.execute("SELECT 1 FROM snapshots WHERE kind = 'meeting' AND"
+                                                  " substr(created_at, 1, 7) = ?", (f"{created:%Y-%m}",)).fetchone():
+                return None
+            rows = conn.execute("SELECT b.ledger, v.id, v.rows, v.files_json, v.data_digest FROM book b"
+                                " JOIN ledger_versions v ON v.id = b.version_id").fetchall()
+            if not rows:
+                raise StoreError("store.error.no_rows")
+            order = ledger_order([r[0] for r in rows])
+            by_ledger = {r[0]: r for r in rows}
+            files = _unique_files(json.loads(by_ledger[k][3]) for k in order)
+            data_digest = hashlib.sha256("\n".join(f"{k}:{by_ledger[k][4]}" for k in order).encode()).hexdigest()
+            counts = {k: int(by_ledger[k][2]) for k in order}
+            cur = conn.execute(
+                "INSERT INTO snapshots (created_at, label, files_digest, data_digest, report_json, rows_json,"
+                " problems, remasked, kind) VALUES (?, ?, ?, ?, '{}', ?, 0, 0, ?)",
+                (_iso(created), label, _files_digest(files), data_digest,
+                 json.dumps(counts, ensure_ascii=False), kind.value))
+            sid = int(cur.lastrowid or 0)
+            conn.executemany("INSERT INTO snapshot_files (snapshot_id, position, name, sha256, size) VALUES (?, ?, ?, ?, ?)",
+                             [(sid, i, f.name, f.sha256, f.size) for i, f in enumerate(files)])
+            conn.executemany("INSERT INTO snapshot_ledgers (snapshot_id, ledger, position, version_id) VALUES (?, ?, ?, ?)",
+                             [(sid, k, i, by_ledger[k][1]) for i, k in enumerate(order)])
+        return self.snapshot(sid)
 
     # ---------------------------------------------------------------------------------- targets
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from enum import Enum
 
 # The engine owns TargetSetting; the store hands out the same class so compute_all(targets=...) takes it.
 from metrics.engine import TargetSetting as TargetSetting
@@ -33,6 +34,24 @@ class FileInfo:
     size: int
 
 
+class SnapshotKind(Enum):
+    """How a snapshot came to be: an upload kept whole (schema 1, and ``save_snapshot``), the book
+    frozen by the button, or the book frozen when the meeting view opened in a new month."""
+
+    UPLOAD = "upload"
+    BOOK = "book"
+    MEETING = "meeting"
+
+    @property
+    def whole_upload(self) -> bool:
+        """It keeps the upload's own import report (a book freeze merges its versions' reports)."""
+        return self is SnapshotKind.UPLOAD
+
+    @property
+    def once_a_month(self) -> bool:
+        return self is SnapshotKind.MEETING
+
+
 @dataclass(frozen=True)
 class SnapshotInfo:
     """One kept upload. ``duplicate`` is True when ``save_snapshot`` found it already stored."""
@@ -45,6 +64,7 @@ class SnapshotInfo:
     problems: int = 0  # problems in the import report
     duplicate: bool = False
     remasked: int = 0  # PII values the store had to mask again (0 when the reader did its job)
+    kind: SnapshotKind = SnapshotKind.UPLOAD
 
     # A SnapshotInfo stands in for its id wherever an int is wanted (Contract 4 promised an id).
     def __int__(self) -> int:

@@ -112,3 +112,84 @@ def test_an_exception_mid_transaction_rolls_back(before, monkeypatch: pytest.Mon
         Store(data, secret=b"test-secret").save_snapshot(*upload(1))
     monkeypatch.delenv("DASHBOARD_FAULT")
     _assert_untouched(data, info, result, dump)
+
+
+# ---------------------------------------------------------------- the ledger book: propose, accept
+
+CHILD_ACCEPT = f"""
+import os, sys
+from store.db import Store
+from tests.test_store_support import upload
+store = Store(sys.argv[1], secret=b"test-secret")
+proposal = store.propose(*upload(1, rows={BIG}))
+if sys.argv[2] == "after_propose":
+    os._exit(70)  # proposed, never accepted
+store.accept(proposal)
+print("committed")
+"""
+
+
+@pytest.fixture
+def book_before(tmp_path: Path):
+    data = tmp_path / "data"
+    store = Store(data, secret=b"test-secret")
+    result, files = upload(0, rows=50)
+    store.accept(store.propose(result, files))
+    return data, store.load_book(), _dump(store.path)
+
+
+def _accept_child(data_dir: Path, point: str, **extra_env: str) -> subprocess.Popen:
+    env = dict(os.environ, DASHBOARD_FAULT=point, PYTHONPATH=str(ROOT), **extra_env)
+    return subprocess.Popen([sys.executable, "-c", CHILD_ACCEPT, str(data_dir), point], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _assert_old_book(data: Path, book, dump) -> None:
+    store = Store(data, secret=b"test-secret")
+    assert store.integrity_check() == "ok"
+    assert _dump(store.path) == dump
+    frames, report = store.load_book()
+    assert_frames_equal(book[0], frames)  # every ledger the old version: not one of them new
+    assert report == book[1]
+    store.accept(store.propose(*upload(1, rows=50)))  # and the book still takes the upload
+    assert {len(f) for f in store.load_book()[0].values()} == {50}
+
+
+@pytest.mark.parametrize("point", ["after_propose", "after_versions", "mid_book"])
+def test_book_is_old_after_a_kill_before_or_during_accept(book_before, point: str) -> None:
+    data, book, dump = book_before
+    proc = _accept_child(data, point)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 70, err.decode()
+    assert b"committed" not in out
+    _assert_old_book(data, book, dump)
+
+
+def test_book_is_old_after_sigkill_mid_accept(book_before, tmp_path: Path) -> None:
+    data, book, dump = book_before
+    marker = tmp_path / "in-accept"
+    proc = _accept_child(data, "mid_book:hang", DASHBOARD_FAULT_MARKER=str(marker))
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists():
+            assert proc.poll() is None, proc.stderr.read().decode()
+            assert time.monotonic() < deadline, "child never reached the fault point"
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)  # one ledger of three already points at its new version
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.stdout.close()
+        proc.stderr.close()
+    assert proc.returncode == -signal.SIGKILL
+    _assert_old_book(data, book, dump)
+
+
+def test_book_is_new_after_an_accept_that_returned(book_before) -> None:
+    data, book, _ = book_before
+    proc = _accept_child(data, "none")
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0 and b"committed" in out, err.decode()
+    frames, _ = Store(data, secret=b"test-secret").load_book()
+    assert {len(f) for f in frames.values()} == {BIG}

@@ -32,7 +32,7 @@ def _database_bytes(data_dir: Path) -> bytes:
     (frames are zlib-compressed, so a raw byte scan alone could not see inside them)."""
     blobs = b"".join(p.read_bytes() for p in data_dir.glob("dashboard.sqlite3*"))
     with sqlite3.connect(data_dir / "dashboard.sqlite3") as conn:
-        for (blob,) in conn.execute("SELECT data FROM snapshot_frames"):
+        for (blob,) in conn.execute("SELECT data FROM ledger_versions"):
             blobs += zlib.decompress(blob)
     return blobs
 

@@ -25,7 +25,7 @@ def test_database_is_created_in_wal_mode(tmp_path: Path) -> None:
     assert db.exists()
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
 
 
 def test_default_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -75,7 +75,7 @@ def test_same_files_twice_return_the_existing_snapshot(store: Store) -> None:
     assert again.files == first.files  # the stored snapshot, as first saved
     assert len(store.snapshots()) == 1
     with sqlite3.connect(store.path) as conn:
-        assert conn.execute("SELECT count(*) FROM snapshot_frames").fetchone()[0] == 3
+        assert conn.execute("SELECT count(*) FROM ledger_versions").fetchone()[0] == 3
         assert conn.execute("SELECT count(*) FROM snapshot_files").fetchone()[0] == 2
 
 
@@ -104,7 +104,7 @@ def test_deleted_snapshot_can_be_uploaded_again(store: Store) -> None:
     assert store.delete_snapshot(first.id) is False
     assert store.snapshots() == [] and store.latest_snapshot_id() is None
     with sqlite3.connect(store.path) as conn:  # files and frames went with it
-        assert conn.execute("SELECT count(*) FROM snapshot_frames").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM ledger_versions").fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM snapshot_files").fetchone()[0] == 0
     again = store.save_snapshot(*upload(0))
     assert not again.duplicate and again.id > first.id
