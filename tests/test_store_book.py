@@ -14,7 +14,7 @@ import pytest
 from store.book import Caution, Change, Confirm, row_changes
 from store.db import Store
 from store.models import SnapshotKind, StoreError
-from tests.test_store_support import (
+from tests.support.store import (
     FakeReport,
     FakeResult,
     assert_frames_equal,

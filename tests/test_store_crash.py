@@ -119,7 +119,7 @@ def test_an_exception_mid_transaction_rolls_back(before, monkeypatch: pytest.Mon
 CHILD_ACCEPT = f"""
 import os, sys
 from store.db import Store
-from tests.test_store_support import upload
+from tests.support.store import upload
 store = Store(sys.argv[1], secret=b"test-secret")
 proposal = store.propose(*upload(1, rows={BIG}))
 if sys.argv[2] == "after_propose":
