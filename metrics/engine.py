@@ -14,13 +14,11 @@ import pandas as pd
 
 from metrics.context import NAT, Context, Prepared, as_timestamp, norm
 from metrics.registry import BY_ID, LEDGER_NAMES, METRICS, STARRED_DATES, MetricSpec, evidence_frame
-from metrics.rules import Computed, ceil_needed
+from metrics.rules import Computed
+from metrics.vocab import Judged, Kind, Operator, Status, Theme, count_statuses
 
 INDICATOR_SOURCE = LEDGER_NAMES["indicators"]
-STATUSES = ("met", "on_track", "at_risk", "behind", "no_data")
-EPS = 1e-9
-RISK_BAND = 0.05  # a ratio within 5 percentage points under its target is at risk
-RISK_SHARE = 0.8  # a count at or above 80 % of what is expected is at risk
+STATUSES: tuple[Status, ...] = tuple(Status)
 
 
 @dataclass(frozen=True)
@@ -66,13 +64,13 @@ class MetricResult:
     id: str
     name: str
     name_en: str
-    theme: str
-    kind: str
+    theme: Theme
+    kind: Kind
     unit: str
     value: float | None
     target: float
-    op: str
-    status: str
+    op: Operator
+    status: Status
     source: str
     numerator: float | None = None
     denominator: float | None = None
@@ -86,7 +84,7 @@ class MetricResult:
     evidence_count: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        digits = 4 if self.kind in ("ratio", "checklist") else 2
+        digits = 4 if Kind(self.kind).fraction else 2
         return {
             "id": self.id, "name": self.name, "name_en": self.name_en, "theme": self.theme, "kind": self.kind,
             "unit": self.unit, "value": _round(self.value, digits, integral=digits == 2),
@@ -112,11 +110,8 @@ class Results:
     def by_theme(self, theme: str) -> list[MetricResult]:
         return [m for m in self.metrics if m.theme == theme]
 
-    def status_counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(STATUSES, 0)
-        for m in self.metrics:
-            counts[m.status] += 1
-        return counts
+    def status_counts(self) -> dict[Status, int]:
+        return count_statuses(self.metrics)
 
     def to_dict(self, report: dict | None = None) -> dict[str, Any]:
         return {"year": self.year, "as_of": self.as_of.isoformat(), "metrics": [m.to_dict() for m in self.metrics],
@@ -197,10 +192,8 @@ def year_fraction(year: int, as_of: pd.Timestamp) -> float:
 # ---------------------------------------------------------------- targets
 def _target_in_unit(spec: MetricSpec, value: float) -> float:
     """Targets typed as 92 or 3 (of 5) are read as 92 % or 3/5; the engine works in fractions."""
-    if spec.kind == "ratio" and value > 1:
-        return value / 100
-    if spec.kind == "checklist" and value > 1 and spec.checklist_size:
-        return value / spec.checklist_size
+    if spec.kind.fraction and value > 1:  # 92 typed for 92 %, or 4 typed for 4 of 5 items
+        return value / (spec.checklist_size or 100)
     return value
 
 
@@ -292,24 +285,23 @@ def _indicator(spec: MetricSpec, ctx: Context) -> Computed | None:
     mask = np.zeros(len(ids), dtype=bool)
     mask[row] = True
     numerator = denominator = None
-    if spec.kind == "ratio" and value > 1:
-        value /= 100  # 92 typed for 92 %
-    if spec.kind == "checklist":
-        size = spec.checklist_size or 1
+    if spec.checklist_size:  # a checklist: 4 typed for 4 of 5 items, or a fraction
+        size = spec.checklist_size
         present = value if value > 1 else round(value * size)
         numerator, denominator, value = float(present), float(size), present / size
+    elif spec.kind.fraction and value > 1:
+        value /= 100  # 92 typed for 92 %
     return Computed(value, numerator, denominator, ledger="indicators", mask=mask, source=INDICATOR_SOURCE)
 
 
 def _differs(spec: MetricSpec, a: float, b: float) -> bool:
-    tolerance = 5e-4 if spec.kind in ("ratio", "checklist") else 1e-6
-    return abs(a - b) > tolerance
+    return abs(a - b) > spec.kind.tolerance()
 
 
 def _format(spec: MetricSpec, value: float) -> str:
-    if spec.kind in ("ratio", "checklist"):
-        return f"{value * 100:.1f}%"
-    return f"{value:g}"
+    from metrics.wording import number
+
+    return number(spec, value)
 
 
 def _outcome(spec: MetricSpec, ctx: Context, memo: dict[str, tuple[Computed, str, list[MetricWarning]]]):
@@ -339,26 +331,14 @@ def _outcome(spec: MetricSpec, ctx: Context, memo: dict[str, tuple[Computed, str
 
 # ---------------------------------------------------------------- status
 def status_of(spec: MetricSpec, value: float | None, target: float, expected: float | None = None,
-              numerator: float | None = None, denominator: float | None = None) -> str:
-    """The five statuses of metrics.md, boundaries inclusive."""
+              numerator: float | None = None, denominator: float | None = None) -> Status:
+    """The five statuses of metrics.md, boundaries inclusive: the kind's rule (metrics.vocab) decides."""
     if value is None:
-        return "no_data"
-    if spec.kind == "zero" or spec.op == "<=":
-        return "met" if value <= target + EPS else "behind"
-    if value >= target - EPS:
-        return "met"
-    if spec.kind == "ratio":
-        return "at_risk" if value >= target - RISK_BAND - EPS else "behind"
-    if spec.kind == "checklist":
-        size = int(denominator or spec.checklist_size or 1)
-        present = int(round(numerator if numerator is not None else value * size))
-        short = ceil_needed(target, size) - present
-        return "at_risk" if size >= 2 and short == 1 else "behind"
-    if spec.paced and expected is not None:
-        if value >= expected - EPS:
-            return "on_track"
-        return "at_risk" if value >= RISK_SHARE * expected - EPS else "behind"
-    return "at_risk" if value >= RISK_SHARE * target - EPS else "behind"
+        return Status.NO_DATA
+    size = int(denominator or spec.checklist_size or 1)
+    present = int(round(numerator)) if numerator is not None else None
+    return spec.kind.status(Judged(value, target, spec.op, expected=expected, paced=spec.paced,
+                                   present=present, size=size))
 
 
 def _result(spec: MetricSpec, ctx: Context, memo, target_info: tuple[float, str, bool]) -> MetricResult:

@@ -7,7 +7,6 @@ and a row mask of the ledger so the engine can show the rows behind the number.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -344,7 +343,3 @@ def _partner_covers(names: list[str], partners: tuple[str, ...]) -> np.ndarray:
     pieces = [[piece for piece in PART_SEPARATORS.split(n) if piece] for n in names]
     return np.array([[any(w in piece for piece in ps) for w in wanted] for ps in pieces] +
                     [[False] * len(partners)], dtype=bool).reshape(len(names) + 1, len(partners))
-
-
-def ceil_needed(target: float, size: int) -> int:
-    return math.ceil(target * size - 1e-9)
