@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
-STATUS_ZH = {"met": "达标", "on_track": "按进度", "at_risk": "需关注", "behind": "未达标", "no_data": "无数据"}
 
 
 class UsageError(Exception):
@@ -157,15 +156,17 @@ def format_target(m) -> str:
 
 
 def format_table(results, report: dict | None = None) -> str:
+    from metrics.vocab import Status
+
     header = ("编号", "指标", "数值", "目标", "状态", "来源")
     body = [(m.id, m.name, format_value(m.kind, m.value, m.numerator, m.denominator, m.unit), format_target(m),
-             STATUS_ZH[m.status], m.source) for m in results.metrics]
+             Status(m.status).word("zh"), m.source) for m in results.metrics]
     widths = [max(display_width(row[i]) for row in (header, *body)) for i in range(len(header))]
     lines = ["  ".join(pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in (header, *body)]
     counts = results.status_counts()
     lines.append("")
     lines.append(f"{results.year} 年，截至 {results.as_of.isoformat()}：" +
-                 "，".join(f"{STATUS_ZH[s]} {counts[s]}" for s in STATUS_ZH))
+                 "，".join(f"{s.word('zh')} {n}" for s, n in counts.items()))
     problems = (report or {}).get("problems", [])
     if problems:
         lines.append(f"导入问题 {len(problems)} 条（用 --format json 查看详情）")

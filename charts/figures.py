@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -18,13 +19,9 @@ import plotly.graph_objects as go
 from charts.palette import STATUS_STYLE, STATUSES
 from charts.template import GRID, INK, MUTED, PREVIOUS, STRETCH, TARGET, apply
 from i18n import t
+from metrics.registry import BY_ID, MetricSpec
+from metrics.vocab import RISK_BAND, RISK_SHARE, Kind, Operator, Status, count_statuses
 
-AT_RISK_POINTS = 0.05  # metrics.md: a ratio within 5 percentage points under its target is at risk
-AT_RISK_SHARE = 0.8  # metrics.md: counts and sums at or above 80 % of target are at risk
-# 绿化率: the plan sets 20 % as a basic goal (B15) and 38 % for the year (T08); both show on one chart.
-GREENING_IDS = ("B15", "T08")
-GREENING_PLAN = {"B15": 0.20, "T08": 0.38}
-OPS = {">=": "≥", "<=": "≤", "=": "="}
 BAND_OPACITY = 0.22
 
 
@@ -53,7 +50,7 @@ def format_target(result: Any, lang: str = "zh") -> str:
     target = result.target
     if target is None:
         return "—"
-    op = OPS.get(result.op, result.op)
+    op = Operator(result.op).symbol
     if result.kind == "ratio":
         return f"{op} {target * 100:.0f}%"
     if result.kind == "checklist":
@@ -101,7 +98,7 @@ def unit_label(unit: str | None, lang: str = "zh", n: float | None = None) -> st
 
 def status_label(status: str, lang: str = "zh") -> str:
     """Icon and word, e.g. "✔ 达标": a status is never told by colour alone."""
-    return f"{STATUS_STYLE[status].icon} {t(f'status.{status}', lang)}"
+    return Status(status).label(lang)
 
 
 def metric_name(result: Any, lang: str = "zh") -> str:
@@ -149,20 +146,18 @@ def metric_figure(
     """
     if as_of is not None and getattr(result, "as_of", None) is None:
         hist = _with_as_of(hist, as_of)
-    if result.value is None and result.kind != "checklist":
+    if result.value is None and not (getattr(result, "items", None) or getattr(result, "missing", None)):
         return _no_data(result, lang)
-    kind = result.kind
-    if kind == "ratio":
-        return ratio_figure(result, lang, companion=_greening_companion(result, results))
-    if kind == "count" and getattr(result, "paced", False):
-        return paced_count_figure(result, hist, lang, prev_hist=prev_hist)
-    if kind in ("count", "sum"):
-        return amount_figure(result, lang)
-    if kind == "zero":
-        return zero_figure(result, lang, events=events, hist=hist)
-    if kind == "checklist":
-        return checklist_figure(result, lang)
-    raise ValueError(f"unknown metric kind {kind!r} for {result.id}")
+    build = BUILDERS[_chart(result)]
+    return build(result, lang, hist=hist, prev_hist=prev_hist, events=events, results=results)
+
+
+def _chart(result: Any) -> str:
+    """The builder's name: the registry's spec says it (its kind's chart, or the pace for paced counts)."""
+    spec = BY_ID.get(result.id)
+    if spec is not None:
+        return spec.chart
+    return "paced" if getattr(result, "paced", False) else Kind(result.kind).chart
 
 
 def _with_as_of(hist: pd.DataFrame | None, as_of: dt.date) -> pd.DataFrame:
@@ -191,19 +186,32 @@ def _no_data(result: Any, lang: str) -> go.Figure:
 # ---------------------------------------------------------------- ratio: bullet bar
 
 
-def _greening_companion(result: Any, results: Iterable[Any] | None) -> tuple[str, float] | None:
-    """For B15 the 38 % annual target of T08, for T08 the 20 % basic target of B15."""
-    if result.id not in GREENING_IDS:
+def _spec(result: Any) -> MetricSpec | None:
+    return BY_ID.get(getattr(result, "id", ""))
+
+
+def _companion(result: Any, results: Iterable[Any] | None) -> tuple[MetricSpec, float] | None:
+    """The spec's companion (绿化率: B15's 20 % basic goal and T08's 38 % for the year share a chart)
+    and its target: as set in ``results``, else its plan target."""
+    spec = _spec(result)
+    if spec is None or spec.companion is None:
         return None
-    other = "T08" if result.id == "B15" else "B15"
-    target = GREENING_PLAN[other]
+    other = BY_ID[spec.companion]
+    target = other.default_target
     for r in results or ():
-        if r.id == other and r.target is not None:
+        if r.id == other.id and r.target is not None:
             target = r.target
     return other, target
 
 
-def ratio_figure(result: Any, lang: str = "zh", *, companion: tuple[str, float] | None = None) -> go.Figure:
+def _target_key(spec: MetricSpec | None) -> str:
+    """"Target", or "basic target" / "annual target" beside a companion's."""
+    role = spec.target_role if spec is not None else ""
+    return f"ui.chart.{role}_target" if role else "ui.chart.target"
+
+
+def ratio_figure(result: Any, lang: str = "zh", *, companion: tuple[MetricSpec, float] | None = None
+                 ) -> go.Figure:
     """A horizontal bullet: the value bar in its status colour on a 0–100 % track, the target line
     and the at-risk band (5 points under the target); 绿化率 also carries its companion target."""
     value = result.value * 100
@@ -219,18 +227,14 @@ def ratio_figure(result: Any, lang: str = "zh", *, companion: tuple[str, float] 
     fig.update_layout(barmode="overlay", margin={"t": 80, "b": 40})
     fig.update_xaxes(range=[0, 100])
     if target is not None:
-        _band(fig, max(0.0, target - AT_RISK_POINTS * 100), target, lang)
-        label_key = "ui.chart.target"
-        if companion is not None:
-            label_key = "ui.chart.basic_target" if result.id == "B15" else "ui.chart.stretch_target"
+        _band(fig, max(0.0, target - RISK_BAND * 100), target, lang)
+        label_key = _target_key(_spec(result)) if companion is not None else "ui.chart.target"
         _target_line(fig, target, t(label_key, lang, target=format_target(result, lang)), name="target")
     if companion is not None:
         other, other_target = companion
-        key = "ui.chart.stretch_target" if other == "T08" else "ui.chart.basic_target"
-        op = OPS.get(result.op, result.op)
-        _target_line(fig, other_target * 100, t(key, lang, target=f"{op} {other_target * 100:.0f}%"),
-                     name="stretch" if other == "T08" else "basic", color=STRETCH, dash="dash",
-                     row=1)
+        shown = SimpleNamespace(id=other.id, kind=other.kind, unit=other.unit, op=result.op, target=other_target)
+        _target_line(fig, other_target * 100, t(_target_key(other), lang, target=format_target(shown, lang)),
+                     name=other.target_role, color=STRETCH, dash="dash", row=1)
         fig.update_layout(margin={"t": 120})
     fig.update_layout(title=_title(result, lang), bargap=0.2)
     fig.update_xaxes(range=[0, 100], ticksuffix="%", dtick=20, showgrid=True)
@@ -299,7 +303,7 @@ def amount_figure(result: Any, lang: str = "zh") -> go.Figure:
                 insidetextanchor="start", textfont={"size": 18, "color": "#FFFFFF"}, showlegend=False)
     fig.update_xaxes(range=[0, top])
     if target:
-        _band(fig, target * AT_RISK_SHARE, target, lang)
+        _band(fig, target * RISK_SHARE, target, lang)
         _target_line(fig, target, t("ui.chart.target", lang, target=format_target(result, lang)),
                      name="target")
     fig.update_layout(title=_title(result, lang), margin={"t": 80, "b": 56})
@@ -346,7 +350,7 @@ def paced_count_figure(result: Any, hist: pd.DataFrame | None, lang: str = "zh",
     style = STATUS_STYLE[result.status]
     fig = go.Figure()
     # the band first so it lies under the lines; two traces because plotly fills between traces
-    fig.add_scatter(name="band_low", x=[start, end], y=[0, target * AT_RISK_SHARE], mode="lines",
+    fig.add_scatter(name="band_low", x=[start, end], y=[0, target * RISK_SHARE], mode="lines",
                     line={"width": 0}, hoverinfo="skip", showlegend=False)
     fig.add_scatter(name=t("ui.chart.band", lang), x=[start, end], y=[0, target], mode="lines",
                     line={"width": 0}, fill="tonexty", meta="band",
@@ -400,32 +404,28 @@ def _rgba(hex_color: str, alpha: float) -> str:
 # ---------------------------------------------------------------- zero: event timeline
 
 
-_EVENT_LABEL_COLUMNS = ("事件类别", "问题类别", "等级")
-
-
-def _event_dates(events: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """The dates and the labels of the evidence rows: the first date column, the category column."""
-    date_col = next((c for c in events.columns if not str(c).startswith("_")
-                     and pd.api.types.is_datetime64_any_dtype(events[c])), None)
+def _event_dates(events: pd.DataFrame, spec: MetricSpec | None) -> tuple[pd.Series, pd.Series]:
+    """The dates and the labels of the evidence rows: the spec's event columns (date, label), else the
+    first date column and no label."""
+    date_col, label_col = spec.event_columns if spec is not None and spec.event_columns else (None, None)
+    if date_col not in events.columns:
+        date_col = next((c for c in events.columns if not str(c).startswith("_")
+                         and pd.api.types.is_datetime64_any_dtype(events[c])), None)
     if date_col is None:
         return pd.Series(dtype="datetime64[ns]"), pd.Series(dtype=object)
-    label_col = next((c for c in _EVENT_LABEL_COLUMNS if c in events.columns), None)
+    label_col = label_col if label_col in events.columns else None
     dates = pd.to_datetime(events[date_col])
     labels = events[label_col].fillna("—").astype(str) if label_col else pd.Series(["●"] * len(events))
     keep = dates.notna().to_numpy()
     return dates[keep].reset_index(drop=True), labels[keep].reset_index(drop=True)
 
 
-# Zero metrics count over the year Y, except these (metrics.md): B02 counts major fires in
-# (D − 3 years, D], so its timeline spans those three years. The open-problem metrics (B12, B13b, B16)
-# count problems found in any year and still open at D: their timeline reaches back to the earliest
-# found date among the events it is given.
-ZERO_WINDOW_YEARS = {"B02": 3}
-
-
 def zero_window_start(result: Any, as_of: pd.Timestamp, year: int) -> pd.Timestamp:
-    """The left end of a zero metric's timeline: D − n years for a rolling window, else 1 January of Y."""
-    years = ZERO_WINDOW_YEARS.get(result.id)
+    """The left end of a zero metric's timeline: D − n years for a rolling window (the spec's
+    ``window_years``: B02's three years), else 1 January of Y. Metrics counting problems still open at D
+    (found in any year) reach back further: to the earliest event they are given."""
+    spec = _spec(result)
+    years = spec.window_years if spec is not None else 0
     if years:
         day = pd.Timestamp(as_of)
         return _same_day(day, day.year - years)
@@ -441,7 +441,7 @@ def zero_figure(result: Any, lang: str = "zh", *, events: pd.DataFrame | None = 
     start = zero_window_start(result, as_of, year)
     style = STATUS_STYLE[result.status]
     fig = go.Figure()
-    dates, labels = (_event_dates(events) if events is not None and len(events)
+    dates, labels = (_event_dates(events, _spec(result)) if events is not None and len(events)
                      else (pd.Series(dtype="datetime64[ns]"), pd.Series(dtype=object)))
     if len(dates):
         start = min(start, dates.min() - pd.Timedelta(days=15))
@@ -468,7 +468,7 @@ def zero_figure(result: Any, lang: str = "zh", *, events: pd.DataFrame | None = 
     fig.update_xaxes(range=[start, as_of + pd.Timedelta(days=20)],
                      tickformat="%Y-%m" if start.year < year else ("%-m月" if lang == "zh" else "%b"))
     subtitle = t("ui.chart.target", lang, target=format_target(result, lang))
-    if result.id in ZERO_WINDOW_YEARS:
+    if getattr(_spec(result), "window_years", 0):
         subtitle += " · " + t("ui.chart.window", lang, start=(start + pd.Timedelta(days=1)).date().isoformat(),
                               end=as_of.date().isoformat())
     fig.update_layout(title=_title(result, lang, subtitle), margin={"t": 100})
@@ -513,7 +513,7 @@ def sparkline(hist: pd.DataFrame | None, kind: str | None = None) -> go.Figure:
     fig = go.Figure()
     points = _hist_points(hist)
     if len(points):
-        scale = 100 if kind == "ratio" else 1
+        scale = 100 if kind is not None and Kind(kind).fraction else 1
         colors = [STATUS_STYLE.get(s, STATUS_STYLE["no_data"]).color
                   for s in (points["status"] if "status" in points else ["no_data"] * len(points))]
         fig.add_scatter(x=list(points["month_end"]), y=list(points["value"] * scale), mode="lines+markers",
@@ -523,7 +523,7 @@ def sparkline(hist: pd.DataFrame | None, kind: str | None = None) -> go.Figure:
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     if len(points):  # padded range: the dots at the extremes are drawn whole, a flat line sits mid-height
-        values = points["value"] * (100 if kind == "ratio" else 1)
+        values = points["value"] * scale
         low, high = float(values.min()), float(values.max())
         pad = (high - low) * 0.2 or max(abs(high) * 0.1, 1.0)
         fig.update_yaxes(range=[low - pad, high + pad])
@@ -546,11 +546,7 @@ def status_summary(results: Iterable[Any], lang: str = "zh") -> go.Figure:
     return apply(fig, height=300)
 
 
-def status_counts(results: Iterable[Any]) -> dict[str, int]:
-    counts = dict.fromkeys(STATUSES, 0)
-    for r in results:
-        counts[r.status] = counts.get(r.status, 0) + 1
-    return counts
+status_counts = count_statuses  # the one count of results per status (metrics.vocab)
 
 
 def has_year_on_year(prev_hist: pd.DataFrame | None) -> bool:
@@ -563,7 +559,7 @@ def year_on_year(result: Any, hist: pd.DataFrame | None, prev_hist: pd.DataFrame
     """This year's month-end values beside the same months of the year before, with the target."""
     as_of = _as_of(result, hist)
     year = year or getattr(result, "year", None) or as_of.year
-    scale = 100 if result.kind in ("ratio", "checklist") else 1
+    scale = 100 if Kind(result.kind).fraction else 1
     fig = go.Figure()
     months = list(range(1, 13))
     # the latest value's label goes away from the target line, the target's label to the other side
@@ -584,7 +580,7 @@ def year_on_year(result: Any, hist: pd.DataFrame | None, prev_hist: pd.DataFrame
                         textposition=value_side, textfont={"size": 13, "color": INK},
                         line={"color": color, "width": 3 if meta == "current" else 2, "dash": dash},
                         marker={"size": 7, "color": color})
-    if result.target is not None and result.kind != "checklist":
+    if result.target is not None:
         target = result.target * scale
         _target_line(fig, target, t("ui.chart.target", lang, target=format_target(result, lang)),
                      name="target", horizontal=False, above=below)
@@ -601,3 +597,28 @@ def year_on_year(result: Any, hist: pd.DataFrame | None, prev_hist: pd.DataFrame
 
 def _short(value: float, scale: int) -> str:
     return f"{value * scale:.0f}%" if scale == 100 else _num(value)
+
+
+# ---------------------------------------------------------------- the builders by chart name
+
+
+def _ratio(result: Any, lang: str, *, results: Iterable[Any] | None = None, **_: Any) -> go.Figure:
+    return ratio_figure(result, lang, companion=_companion(result, results))
+
+
+def _paced(result: Any, lang: str, *, hist: pd.DataFrame | None = None, prev_hist: pd.DataFrame | None = None,
+           **_: Any) -> go.Figure:
+    return paced_count_figure(result, hist, lang, prev_hist=prev_hist)
+
+
+def _zero(result: Any, lang: str, *, events: pd.DataFrame | None = None, hist: pd.DataFrame | None = None,
+          **_: Any) -> go.Figure:
+    return zero_figure(result, lang, events=events, hist=hist)
+
+
+# Kind.chart / MetricSpec.chart name the builder; metric_figure looks it up here.
+BUILDERS: dict[str, Callable[..., go.Figure]] = {
+    "ratio": _ratio, "paced": _paced, "zero": _zero,
+    "amount": lambda result, lang, **_: amount_figure(result, lang),
+    "checklist": lambda result, lang, **_: checklist_figure(result, lang),
+}

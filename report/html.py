@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from html import escape
 from typing import Any
 
-from charts.palette import CJK_FONT_STACK, STATUS_STYLE, STATUSES
+from charts.palette import CJK_FONT_STACK, STATUS_STYLE
 from i18n import t
+from metrics.vocab import Theme, count_statuses
 from report.format import format_note, format_target, format_value, metric_name, scrub
 
 FONT_FILE = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
@@ -33,7 +34,6 @@ SCALE = CELL_WIDTH / FIG_WIDTH
 MAX_FIG_HEIGHT = 560  # taller figures would print with unreadably small text
 MAX_PROBLEMS = 300  # beyond this the appendix says how many more; the dashboard lists them all
 
-THEME_ORDER = ("safety", "culture", "environment", "service", "party")
 
 FigureBuilder = Callable[[Any, Any, str], Any]
 
@@ -136,11 +136,7 @@ def _theme_name(theme: str, lang: str) -> str:
 
 def _themes(metrics: Sequence[Any]) -> list[str]:
     """Theme ids in the registry's order, then any others in order of appearance."""
-    try:
-        from metrics.registry import THEMES  # noqa: PLC0415 - optional until the registry lands
-        order = list(THEMES)
-    except ImportError:
-        order = list(THEME_ORDER)
+    order = list(Theme)
     seen = [m.theme for m in metrics]
     return [th for th in order if th in seen] + [th for th in dict.fromkeys(seen) if th not in order]
 
@@ -195,11 +191,7 @@ def _metric_table(metrics: Sequence[Any], lang: str, evidence: Mapping[str, int]
     return f"<table><thead><tr>{th}</tr></thead><tbody>{rows}</tbody></table>"
 
 
-def _counts(metrics: Sequence[Any]) -> dict[str, int]:
-    counts = dict.fromkeys(STATUSES, 0)
-    for m in metrics:
-        counts[m.status] = counts.get(m.status, 0) + 1
-    return counts
+_counts = count_statuses
 
 
 def _cover(*, community: str, year: int, as_of: dt.date, generated_at: dt.datetime,

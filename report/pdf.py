@@ -232,16 +232,17 @@ def build_pdf_from_frames(frames: Mapping[str, Any], report: Mapping[str, Any] |
         raise ReportUnavailable(missing, lang)
     from charts.figures import has_year_on_year
     from metrics.engine import compute_all, evidence, history_all
+    from metrics.vocab import Kind
 
     results = compute_all(frames, year=year, as_of=as_of, targets=targets)
     hist = history_all(frames, results.year, results.as_of, targets)
     # Year on year only where the screen shows it: paced counts whose data covers last year.
-    paced = tuple(m.id for m in results.metrics if m.kind == "count" and m.paced)
+    paced = tuple(m.id for m in results.metrics if m.paced)
     prev = (history_all(frames, results.year - 1, None, targets, only=paced)
             if paced and _has_dates_in(frames, results.year - 1) else {})
     prev = {k: v for k, v in prev.items() if has_year_on_year(v)}
     # A zero metric's chart is a timeline of its events: the evidence rows, only where there are any.
     events = {m.id: evidence(frames, m.id, results.year, results.as_of)
-              for m in results.metrics if m.kind == "zero" and m.value}
+              for m in results.metrics if Kind(m.kind).rules.timeline and m.value}
     return build_pdf(results, report=report, history=hist, prev_history=prev, events=events,
                      sources=sources, community=community, lang=lang, action_items=action_items)

@@ -354,6 +354,8 @@ def targets_workbook(rows: Sequence[tuple[str, str, float | None, bool, str]]) -
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from metrics.vocab import Kind
+
     wb = Workbook()
     ws = wb.active
     ws.title = "指标目标"
@@ -362,7 +364,7 @@ def targets_workbook(rows: Sequence[tuple[str, str, float | None, bool, str]]) -
         cell.font = Font(bold=True)
     for metric_id, name, target, enabled, kind in rows:
         ws.append([metric_id, name, target, "是" if enabled else "否"])
-        if kind in ("ratio", "checklist") and target is not None:
+        if Kind(kind).fraction and target is not None:
             ws.cell(ws.max_row, 3).number_format = "0%"
     for col, width in zip("ABCD", (10, 28, 10, 8), strict=True):
         ws.column_dimensions[col].width = width

@@ -7,16 +7,14 @@ from pathlib import Path
 import streamlit as st
 
 from i18n import t
+from metrics.vocab import Theme
 
-THEMES = ("safety", "culture", "environment", "service", "party")
+THEMES = tuple(Theme)
 OVERVIEW = "pages/overview.py"
 DATA = "pages/data.py"
 TARGETS = "pages/targets.py"
 MEETING = "pages/meeting.py"
-# Material icons ship with Streamlit's own font; emoji would be tofu on a machine without an emoji font.
-THEME_ICONS = {"safety": ":material/local_fire_department:", "culture": ":material/theater_comedy:",
-               "environment": ":material/park:", "service": ":material/volunteer_activism:",
-               "party": ":material/flag:"}
+THEME_ICONS = {th: th.icon for th in Theme}  # Material icons, defined on metrics.vocab.Theme
 
 
 def theme_page(theme: str) -> str:

@@ -8,6 +8,7 @@ import streamlit as st
 
 from charts.figures import format_target, format_value, has_year_on_year, metric_figure, year_on_year
 from i18n import t
+from metrics.vocab import Kind
 from ui import data, meeting, pages, render, state
 
 
@@ -33,8 +34,9 @@ def theme_page(theme: str) -> None:
 def metric_block(view: state.View, result: Any, hist: Any, prev: Any) -> None:
     """Chart, year on year where the data reaches back, and the expander answering "which ones?"."""
     lang = view.lang
-    events = view.evidence(result.id) if result.kind == "zero" else None
-    paced = result.kind == "count" and result.paced
+    rules = Kind(result.kind).rules
+    events = view.evidence(result.id) if rules.timeline else None
+    paced = bool(result.paced)  # its chart overlays last year's pace itself
     fig = metric_figure(result, hist, lang, prev_hist=prev if paced else None, events=events,
                         results=view.results.metrics, as_of=view.as_of)
     render.chart(fig, key=f"fig-{result.id}")
@@ -43,8 +45,7 @@ def metric_block(view: state.View, result: Any, hist: Any, prev: Any) -> None:
     for warning in result.warnings:
         st.warning(warning.text(lang))
     # zero metrics have their timeline and checklists their items: a year-on-year line adds nothing
-    if result.kind in ("ratio", "sum", "count") and not paced and result.value is not None \
-            and has_year_on_year(prev):
+    if rules.year_on_year and not paced and result.value is not None and has_year_on_year(prev):
         render.chart(year_on_year(result, hist, prev, lang, year=view.year), key=f"yoy-{result.id}")
     with st.expander(t("ui.theme.details", lang, n=result.evidence_count)):
         details(view, result)

@@ -10,7 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-THEMES = ("safety", "culture", "environment", "service", "party")
+from metrics.vocab import Theme
+
+THEMES = tuple(Theme)  # slide order: the vocabulary's
 ATTENTION = ("behind", "at_risk")  # metrics that get a slide of their own, worst first
 
 

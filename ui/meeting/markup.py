@@ -13,6 +13,7 @@ from typing import Any
 from charts.figures import format_target, format_value, metric_name
 from charts.palette import STALE_ICON, STATUS_STYLE, STATUSES
 from i18n import t
+from metrics.vocab import count_statuses
 from templates import render
 from ui.meeting.assembly import Freshness
 from ui.meeting.rows import Shortfall
@@ -48,9 +49,7 @@ def note_html(text: str) -> str:
 
 
 def counts_html(results: Any, lang: str) -> str:
-    counts = dict.fromkeys(STATUSES, 0)
-    for m in results.metrics:
-        counts[m.status] = counts.get(m.status, 0) + 1
+    counts = count_statuses(results.metrics)
     return render("slides/counts.html", cards=[dict(_status(s, lang), n=counts[s]) for s in STATUSES])
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from i18n import t
+from metrics.vocab import Kind
 
 SHORTFALL_ROWS = 8  # evidence rows on a metric slide: what a projector shows at >= 24 px
 SHORTFALL_COLUMNS = 6  # ledger columns of those rows (the Excel row number comes on top)
@@ -29,8 +30,8 @@ def shortfall(result: Any, rows: pd.DataFrame | None, lang: str) -> Shortfall | 
     ``metrics.engine.evidence`` (PII already masked)."""
     from ui import data
 
-    kind = result.kind
-    if kind == "checklist":
+    how = Kind(result.kind).rules.shortfall
+    if how == "items":
         missing = list(result.missing or [name for name, ok in (result.items or []) if not ok])
         if not missing:
             return None
@@ -38,13 +39,13 @@ def shortfall(result: Any, rows: pd.DataFrame | None, lang: str) -> Shortfall | 
         table = pd.DataFrame({col: [str(x) for x in missing]})
         return Shortfall(t("meeting.shortfall.missing", lang, n=len(missing)), table.head(SHORTFALL_ROWS),
                          max(0, len(missing) - SHORTFALL_ROWS))
-    if kind not in ("ratio", "zero") or rows is None or not len(rows):
+    if how is None or rows is None or not len(rows):
         return None
-    if kind == "ratio" and "计入分子" in rows.columns:
+    if how == "rows" and "计入分子" in rows.columns:
         rows = rows[~rows["计入分子"].fillna(False).astype(bool)]
         key = "meeting.shortfall.not_counted"
     else:
-        key = "meeting.shortfall.events" if kind == "zero" else "meeting.shortfall.rows"
+        key = f"meeting.shortfall.{how}"
     if not len(rows):
         return None
     total = len(rows)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from charts.figures import metric_name
 from i18n import t
+from metrics.vocab import Kind
 from ui.meeting import forms, markup
 from ui.meeting.assembly import Slide, freshness
 from ui.meeting.figure import projector_figure
@@ -71,9 +72,10 @@ def metric_slide(view: Any, result: Any) -> None:
     chart, side = st.columns([1.5, 1], gap="large")
     with chart:
         hist = view.history().get(result.id)
-        rows = view.evidence(result.id) if result.kind in ("ratio", "zero") else None
+        rules = Kind(result.kind).rules
+        rows = view.evidence(result.id) if rules.shortfall in ("rows", "events") else None
         short = shortfall(result, rows, lang)
-        events = rows if result.kind == "zero" else None
+        events = rows if rules.timeline else None
         fig = metric_figure(result, hist, lang, events=events, results=view.results.metrics, as_of=view.as_of)
         # with rows to show below it, the chart gives up height so both fit on one screen
         render.chart(projector_figure(fig, height=440 if short else 620, status=result.status), key=f"meeting-fig-{result.id}")
