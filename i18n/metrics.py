@@ -30,3 +30,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "no data {no_data}"),
     "metrics.cli.problems": ("导入问题 {count} 条", "{count} import problems"),
 }
+
+# The one wording of values, targets, gaps and changes (metrics/wording.py), every surface alike.
+MESSAGES.update({
+    "metrics.value.none": ("—", "—"),
+    "metrics.gap.points": ("差 {n} 个百分点", "{n} points short"),
+    "metrics.gap.more": ("还差 {n} {unit}", "{n} {unit} to go"),
+    "metrics.gap.over": ("超出 {n} {unit}", "{n} {unit} over"),
+    "metrics.gap.open": ("剩余 {n} {unit}未整改", "{n} {unit} still open"),
+    "metrics.change.same": ("持平", "no change"),
+    "metrics.change.up": ("▲ {n}", "▲ {n}"),
+    "metrics.change.down": ("▼ {n}", "▼ {n}"),
+    "metrics.unit.points": ("个百分点", "points"),
+})
