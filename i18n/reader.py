@@ -35,6 +35,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "The file needs more memory than allowed ({limit} MB) to read; split it"),
     "reader.parse_timeout": ("读取文件超时（超过 {seconds} 秒），未读取", "Reading timed out after {seconds} s"),
     "reader.csv_encoding": ("无法识别文件编码（试过 UTF-8、GB18030、UTF-16）", "Unknown text encoding (tried UTF-8, GB18030, UTF-16)"),
+    "reader.csv_too_wide": ("第 {at_row} 行有 {cols} 列，超过上限 {limit} 列，为安全起见未读取；请检查分隔符",
+                            "Row {at_row} has {cols} columns, over the limit of {limit}; not read (check the delimiter)"),
+    "reader.csv_too_large": ("文件的行数 × 列数超过 {cells} 个单元格，为安全起见未读取；请拆分后上传",
+                             "The file holds more than {cells} cells; not read, split it"),
+    "reader.csv_field_too_long": ("第 {at_row} 行第 {at_column} 列的内容超过 {limit} 个字符，未读取；请检查这一格（常见原因是引号没有闭合）",
+                                  "Row {at_row}, column {at_column} holds more than {limit} characters; not read "
+                                  "(often an unclosed quote)"),
+    "reader.csv_unclosed_quote": ("这一行的引号没有闭合，后面 {count} 行（文本第 {first}–{last} 行）被并进了这一行的一格，未作为单独的行导入；请补上引号后重新上传",
+                                  "A quote on this row is not closed: the next {count} lines (text lines {first}–{last}) "
+                                  "were read into one cell of it, not as rows; close the quote and upload again"),
     "reader.workbook_empty": ("工作簿里没有任何数据", "The workbook holds no data"),
     # sheets
     "reader.sheet_empty": ("工作表是空的，已忽略", "The sheet is empty"),

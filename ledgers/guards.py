@@ -9,6 +9,7 @@ truncated files, web pages renamed .xlsx) into a clear Chinese problem instead o
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
 import re
 import zipfile
@@ -400,3 +401,95 @@ def _formula_blanks(xml: bytes) -> set[tuple[int, int]]:
         if ref:
             out.add((int(ref.group(2)) - 1, col_number(ref.group(1)) - 1))
     return out
+
+
+# --- CSV, checked while it is read ------------------------------------------------------------------
+
+MAX_FIELD = 131_072  # characters in one CSV field (the csv module's own default limit)
+
+
+class _Lines:
+    """The text's lines for ``csv.reader``, counted, with the current record's raw lines kept (to
+    tell where a field ran long or a quote swallowed rows); a line with more delimiters outside
+    quotes than ``MAX_COLS`` is refused before the reader splits it."""
+
+    def __init__(self, text: str, delim: str) -> None:
+        self.lines = io.StringIO(text, newline="")
+        self.delim = delim
+        self.count = 0
+        self.record: list[str] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.lines.readline()
+        if not line:
+            raise StopIteration
+        self.count += 1
+        self.record.append(line)
+        if line.count(self.delim) > MAX_COLS:
+            cols = re.sub(r'"[^"]*"', "", line).count(self.delim) + 1
+            if cols > MAX_COLS:
+                raise GuardError("csv_too_wide", at_row=self.count, cols=f"{cols:,}", limit=MAX_COLS)
+        return line
+
+
+def read_csv(text: str) -> tuple[list[list[str]], list[tuple[int, str, dict[str, Any]]]]:
+    """A CSV's rows and what went wrong on the way: (row, code, params) of rows swallowed by a quote
+    that is never closed or closed rows later. Raises GuardError for a file too wide or large, or a
+    field over ``MAX_FIELD`` (naming its row and column), instead of the csv module's bare Error."""
+    sample = text[:4096]
+    delim = max((",", "\t", ";"), key=sample.count) if any(d in sample for d in ",\t;") else ","
+    lines = _Lines(text, delim)
+    csv.field_size_limit(MAX_FIELD)
+    reader = csv.reader(lines, delimiter=delim)
+    rows: list[list[str]] = []
+    notes: list[tuple[int, str, dict[str, Any]]] = []
+    width = 0
+    while True:
+        lines.record = []
+        first_line = lines.count + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            col = _long_field_column("".join(lines.record), delim)
+            raise GuardError("csv_field_too_long", at_row=len(rows) + 1, at_column=_letters(col),
+                             limit=f"{MAX_FIELD:,}") from exc
+        width = max(width, len(row))
+        if width > MAX_COLS:
+            raise GuardError("csv_too_wide", at_row=len(rows) + 1, cols=f"{len(row):,}", limit=MAX_COLS)
+        if width * (len(rows) + 1) > MAX_CELLS:
+            raise GuardError("csv_too_large", cells=f"{MAX_CELLS:,}")
+        rows.append(row)
+        if lines.count > first_line and _swallows_rows(lines.record, delim, len(rows[0])):
+            notes.append((len(rows), "csv_unclosed_quote",
+                          {"first": first_line + 1, "last": lines.count, "count": lines.count - first_line}))
+    return rows, notes
+
+
+def _swallows_rows(record: list[str], delim: str, header_width: int) -> bool:
+    """Whether a record read over several lines took in lines that look like rows of their own: a
+    quote left open to the end of the file, or lines holding as many delimiters as a row."""
+    text = "".join(record)
+    if text.count('"') % 2:
+        return True  # the quote was never closed: the reader ran to the end of the file
+    need = max(1, header_width - 1)
+    return any(line.count(delim) >= need for line in record[1:])
+
+
+def _long_field_column(record: str, delim: str) -> int:
+    """1-based column of the first field longer than ``MAX_FIELD`` in a record's raw text."""
+    col, size, quoted = 1, 0, False
+    for ch in record:
+        if ch == '"':
+            quoted = not quoted
+        elif ch == delim and not quoted:
+            col, size = col + 1, 0
+            continue
+        size += 1
+        if size > MAX_FIELD:
+            return col
+    return col

@@ -9,7 +9,6 @@ used directly for sheet visibility and merged ranges); CSVs are decoded as UTF-8
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import queue
@@ -155,6 +154,8 @@ def read_file(name: str, path: str | None, data: bytes | None, mappings: dict | 
                 for blank in blank_sheets:
                     add(blank)
             add(raw)
+            for row, code, params in raw.notes:
+                problems.add(raw.name, row, None, code, "error", **params)
     except Exception as exc:
         if type(exc).__name__.endswith("MemoryError"):  # MemoryError, pyarrow's ArrowMemoryError
             exc = guards.GuardError("out_of_memory", limit=_memory_limit_mb())
@@ -181,7 +182,8 @@ def _nonblank(v: object) -> bool:
 def _parse(name: str, data: bytes, info: guards.Inspection) -> Iterator[RawSheet]:
     """The file's sheets, one by one; a workbook's are read by a thread one sheet ahead of the caller."""
     if info.kind == "csv":
-        yield RawSheet(PurePath(name).stem, _read_csv(data), from_file=True)
+        grid, notes = guards.read_csv(guards.decode_text(data))
+        yield RawSheet(PurePath(name).stem, grid, from_file=True, notes=notes)
         return
     ahead: queue.Queue = queue.Queue(maxsize=1)
     stop = threading.Event()
@@ -245,8 +247,4 @@ def _read_book(data: bytes, info: guards.Inspection) -> Iterator[RawSheet]:
         raise guards.GuardError("parse_failed", detail=str(exc)[:120] or type(exc).__name__) from exc
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
-    text = guards.decode_text(data)
-    sample = text[:4096]
-    delim = max((",", "\t", ";"), key=sample.count) if any(d in sample for d in ",\t;") else ","
-    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delim)]
+

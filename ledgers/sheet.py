@@ -77,6 +77,7 @@ class RawSheet:
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     formula_blanks: set[tuple[int, int]] = field(default_factory=set)  # 0-based (row, col)
     from_file: bool = False  # a CSV: its "sheet name" is the file name
+    notes: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)  # (row, code, params) met reading it
 
 
 class Problems:
