@@ -478,7 +478,15 @@ class Store:
         with self._write() as conn:
             gone = conn.execute("DELETE FROM snapshots WHERE id = ?", (sid,)).rowcount > 0
             collect_garbage(conn)  # its own versions, unless the book or another snapshot holds them
-            return gone
+        if gone:
+            self._checkpoint()
+        return gone
+
+    def _checkpoint(self) -> None:
+        """Copy the WAL into the database and empty it: the deleted rows' old pages stay readable in
+        the ``-wal`` file until then (secure_delete zeroes them only in the database file)."""
+        with self._connect() as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # ------------------------------------------------------------------------------ ledger book
 
