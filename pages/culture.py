@@ -1,5 +1,6 @@
 """文体教育: every metric of the theme charted against its target, with its evidence."""
 
+from ui.entry import page_view
 from ui.theme import theme_page
 
-theme_page("culture")
+theme_page(page_view(), "culture")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from i18n import t
-from ui import auth, data, mapper, state, upload
+from ui import auth, data, mapper, upload
+from ui.entry import page_view
 
-view = state.current_view()
+view = page_view()  # first: runs the entry (and its gate) if it has not
 lang = view.lang
 
 st.title(t("ui.data.title", lang))

@@ -6,8 +6,9 @@ import streamlit as st
 
 from i18n import t
 from ui import auth, state, targets
+from ui.entry import page_view
 
-view = state.current_view()
+view = page_view()  # first: runs the entry (and its gate) if it has not
 lang = view.lang
 store = state.get_store()
 

@@ -101,7 +101,7 @@ def test_without_secrets_everything_is_open() -> None:
     assert not any("已锁定" in c.value for c in at.sidebar.caption)
     at.switch_page("pages/targets.py").run()
     assert {"target_save", "target_restore"} <= keys(at.button) and not pw_fields(at)
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("pages/dashboard.py").run()
     assert len(at.session_state["_view"].results.metrics) == 46 and not pw_fields(at)
 
 

@@ -17,7 +17,7 @@ from metrics.registry import METRICS
 from tests.support.workbooks import messy_activities
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["pages/overview.py", "pages/safety.py", "pages/culture.py", "pages/environment.py",
+PAGES = ["pages/dashboard.py", "pages/safety.py", "pages/culture.py", "pages/environment.py",
          "pages/service.py", "pages/party.py", "pages/data.py", "pages/targets.py"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -100,7 +100,7 @@ def test_upload_changes_values_and_import_report() -> None:
     assert any("本次上传包含 1 种台账；其余 18 种台账未包含，相关指标显示为无数据" in w.value for w in at.warning)
     assert any("B07a" in c.value for c in at.caption)
     # and the overview shows the new number
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("pages/dashboard.py").run()
     no_exceptions(at)
     assert any("12 次" in m.value for m in at.markdown)
     assert v.dataset.snapshot_id is not None  # kept as a snapshot in the store

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
@@ -10,7 +11,7 @@ from i18n import t
 from metrics.vocab import Theme
 
 THEMES = tuple(Theme)
-OVERVIEW = "pages/overview.py"
+DASHBOARD = "pages/dashboard.py"  # the overview
 DATA = "pages/data.py"
 TARGETS = "pages/targets.py"
 MEETING = "pages/meeting.py"
@@ -22,23 +23,25 @@ def theme_page(theme: str) -> str:
     return f"pages/{theme}.py"
 
 
-# URL of each page. Deliberately not the file's stem: while Streamlit's legacy pages/ mode is on (a
-# fresh server's first request, every AppTest run) a URL equal to a file stem runs that file alone,
-# without app.py's sidebar; a distinct URL always goes through app.py and st.navigation.
-URLS = {"overview": "dashboard", "safety": "safety-fire", "culture": "culture-education",
-        "environment": "environment-sanitation", "service": "services-welfare", "party": "party-partners",
-        "meeting": "meeting-slides", "data": "ledgers", "targets": "target-settings"}
+@dataclass(frozen=True)
+class Navigation:
+    """What st.navigation takes (``sections``), the overview at "/" (``home``) and the hidden page
+    that answers the overview's own name, /dashboard, by sending the browser to "/" (``alias``)."""
+
+    sections: dict[str, list[st.Page]]
+    home: st.Page
+    alias: st.Page
 
 
-def navigation(root: Path, lang: str) -> dict[str, list[st.Page]]:
-    """Sections for st.navigation: the dashboard pages, then data and targets."""
-    board = [st.Page(root / OVERVIEW, title=t("ui.nav.overview", lang), icon=":material/dashboard:",
-                     url_path=URLS["overview"], default=True)]
-    board += [st.Page(root / theme_page(th), title=t(f"theme.{th}", lang), icon=THEME_ICONS[th], url_path=URLS[th])
-              for th in THEMES]
-    board.append(st.Page(root / MEETING, title=t("meeting.nav", lang), icon=":material/co_present:",
-                         url_path=URLS["meeting"]))
-    manage = [st.Page(root / DATA, title=t("ui.nav.data", lang), icon=":material/upload_file:", url_path=URLS["data"]),
-              st.Page(root / TARGETS, title=t("ui.nav.targets", lang), icon=":material/tune:",
-                      url_path=URLS["targets"])]
-    return {t("ui.nav.section.board", lang): board, t("ui.nav.section.manage", lang): manage}
+def navigation(root: Path, lang: str) -> Navigation:
+    """Every page at the URL of its file name (see ui/entry.py for why): the dashboard pages, then
+    data and targets."""
+    home = st.Page(root / DASHBOARD, title=t("ui.nav.overview", lang), icon=":material/dashboard:",
+                   url_path="overview", default=True)  # served at "/"; url_path only names it apart
+    alias = st.Page(root / DASHBOARD, title=t("ui.nav.overview", lang), url_path="dashboard", visibility="hidden")
+    board = [home] + [st.Page(root / theme_page(th), title=t(f"theme.{th}", lang), icon=THEME_ICONS[th])
+                      for th in THEMES]
+    board += [st.Page(root / MEETING, title=t("meeting.nav", lang), icon=":material/co_present:"), alias]
+    manage = [st.Page(root / DATA, title=t("ui.nav.data", lang), icon=":material/upload_file:"),
+              st.Page(root / TARGETS, title=t("ui.nav.targets", lang), icon=":material/tune:")]
+    return Navigation({t("ui.nav.section.board", lang): board, t("ui.nav.section.manage", lang): manage}, home, alias)

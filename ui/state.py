@@ -184,11 +184,3 @@ def _targets(key: tuple) -> dict[str, Any]:
 
     return {k: TargetSetting(value=v, enabled=e) for k, v, e in key}
 
-
-def current_view() -> View:
-    """The view app.py computed for this run (drawn here should a page ever run without app.py)."""
-    if VIEW not in st.session_state:
-        from ui import sidebar
-
-        return sidebar.render(lang())
-    return st.session_state[VIEW]

@@ -12,8 +12,7 @@ from metrics.vocab import Kind
 from ui import data, meeting, pages, render, state
 
 
-def theme_page(theme: str) -> None:
-    view = state.current_view()
+def theme_page(view: state.View, theme: str) -> None:
     lang = view.lang
     st.title(f"{pages.THEME_ICONS[theme]} {t(f'theme.{theme}', lang)}")
     st.caption(t("ui.theme.caption", lang, community=view.community, year=view.year,

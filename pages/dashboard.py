@@ -9,8 +9,9 @@ from charts.palette import STATUSES
 from i18n import t
 from ui import pages, render, state
 from ui.data import is_stale
+from ui.entry import page_view
 
-view = state.current_view()
+view = page_view()  # first: runs the entry (and its gate) if it has not
 lang = view.lang
 results = view.results.metrics
 

@@ -1,0 +1,115 @@
+"""Deep links as the very first request of a fresh server, in a real browser (Debian's Chromium).
+
+A fresh `streamlit run app.py` per URL: Streamlit 1.67 runs the first session of a process through
+its legacy ``pages/`` folder navigation, which is what this file is about (see ui/entry.py).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+URLS = ["", "dashboard", "safety", "culture", "environment", "service", "party", "meeting", "data", "targets"]
+PASSWORD = "桃园Office-2026"
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def fresh_server(tmp: Path, secrets: str = "") -> Iterator[str]:
+    """A new streamlit process (so a new PagesManager class state) on a free loopback port."""
+    port = free_port()
+    (tmp / "secrets.toml").write_text(secrets, encoding="utf-8")
+    env = dict(os.environ, DASHBOARD_DATA_DIR=str(tmp / "data"))
+    log = (tmp / "streamlit.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+         "--secrets.files", str(tmp / "secrets.toml")],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("streamlit did not start")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@contextmanager
+def browser_page() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+        finally:
+            browser.close()
+
+
+def settled_text(page, text: str) -> str:
+    page.get_by_text(text, exact=False).first.wait_for(timeout=90_000)
+    page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')", timeout=90_000)
+    page.wait_for_timeout(1500)
+    return page.inner_text("body")
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_protect_viewing_on_every_url_as_the_first_request(url: str, tmp_path: Path) -> None:
+    with fresh_server(tmp_path, f'password = "{PASSWORD}"\nprotect_viewing = true\n') as server, \
+            browser_page() as page:
+        page.goto(f"{server}/{url}")
+        body = settled_text(page, "请输入密码查看看板")
+        for word in ("消防", "志愿", "导入报告", "sample_data", ".xlsx", "删除此快照", "修改目标", "not found"):
+            assert word not in body, (url, word)
+        assert page.locator("input[type=password]").count() == 1
+
+
+@pytest.mark.parametrize(("url", "marker", "lands_on"), [
+    ("targets", "修改目标", "/targets"), ("data", "导入报告", "/data"), ("safety", "统计截至", "/safety"),
+    ("dashboard", "创建指标总览", "/"), ("meeting", "督办事项", "/meeting")])
+def test_deep_link_as_the_first_request_shows_the_page_and_no_page_not_found(
+        url: str, marker: str, lands_on: str, tmp_path: Path) -> None:
+    with fresh_server(tmp_path) as server, browser_page() as page:
+        page.goto(f"{server}/{url}")
+        body = settled_text(page, marker)
+        assert "not found" not in body.lower(), body[:300]
+        assert urllib.parse.urlsplit(page.url).path == lands_on
+        nav = page.locator("[data-testid=stSidebarNav]").inner_text()
+        assert "总览" in nav and "指标设置" in nav  # the app's own navigation, not the file list
+        assert "culture" not in nav and "targets" not in nav  # file names (icons are ligature text)

@@ -1,0 +1,68 @@
+"""The app's one entry: page config, navigation, the view gate, the sidebar, then the chosen page.
+
+``app.py`` calls :func:`run`. Every file in ``pages/`` starts with :func:`page_view`, so no page can
+render without the entry having run first in the same script run, whatever the navigation mode:
+
+Streamlit 1.67 latches ``PagesManager.uses_pages_directory`` on the first session of a process when
+``<app dir>/pages`` exists, and runs that session's first request through its legacy folder
+navigation, which executes ``pages/<url>.py`` alone. There ``page_view`` finds no view of this run,
+runs the entry itself (gate first; its ``st.navigation`` resolves the same URL to the same file and
+runs it inside) and stops the outer run. The URLs are the file names for that reason: the legacy
+navigation finds every page the app links to, so it never says "Page not found".
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import streamlit as st
+
+from i18n import t
+from ui import auth, meeting, sidebar, state
+from ui import pages as nav
+from ui.render import inject_css
+
+ROOT = Path(__file__).resolve().parent.parent
+# The view of the script run in progress on this thread. Streamlit runs a session's script on one
+# thread at a time, and run() clears it when the page is done, so it never leaks into another run.
+_RUN = threading.local()
+
+
+def run() -> None:
+    """Draw the whole app for this run; with ``protect_viewing`` and no password given, only the form."""
+    lang = state.lang()
+    st.set_page_config(page_title=t("app.title", lang), page_icon=":material/holiday_village:", layout="wide",
+                       initial_sidebar_state=meeting.sidebar_state())
+    may_view = auth.allowed("view")  # protect_viewing: nothing but the password form until unlocked
+    pages = nav.navigation(ROOT, lang)
+    page = st.navigation(pages.sections, position="sidebar" if may_view and not meeting.projector_on() else "hidden")
+    if page is pages.alias:  # /dashboard, the overview's name: show it at its real address, "/"
+        st.switch_page(pages.home)
+    inject_css()
+    if not may_view:
+        with st.sidebar:
+            sidebar.language_switch()
+        auth.view_gate(state.lang())
+        st.stop()
+    view = sidebar.render(lang)
+    _RUN.view = view
+    try:
+        if meeting.projector_on():  # ?mode=projector: the slide deck whatever the page, no sidebar or nav
+            meeting.deck(view, projector=True)
+        else:
+            page.run()
+    finally:
+        _RUN.view = None
+
+
+def page_view() -> state.View:
+    """The view this run's entry computed for the page. Called first by every page: when the page was
+    started without the entry (Streamlit's legacy folder navigation), run the entry now — the gate,
+    the sidebar and this very page inside it — and stop here."""
+    view: state.View | None = getattr(_RUN, "view", None)
+    if view is None:
+        run()
+        st.stop()
+    assert view is not None
+    return view
