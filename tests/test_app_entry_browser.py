@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -71,7 +72,7 @@ def fresh_server(tmp: Path, secrets: str = "") -> Iterator[str]:
 
 
 @contextmanager
-def browser_page() -> Iterator[object]:
+def browser_page() -> Iterator[Page]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -82,7 +83,7 @@ def browser_page() -> Iterator[object]:
             browser.close()
 
 
-def settled_text(page, text: str) -> str:
+def settled_text(page: Page, text: str) -> str:
     page.get_by_text(text, exact=False).first.wait_for(timeout=90_000)
     page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')", timeout=90_000)
     page.wait_for_timeout(1500)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Literal, cast
 
 import streamlit as st
 
@@ -27,13 +28,14 @@ ROOT = Path(__file__).resolve().parent.parent
 # The view of the script run in progress on this thread. Streamlit runs a session's script on one
 # thread at a time, and run() clears it when the page is done, so it never leaks into another run.
 _RUN = threading.local()
+_SidebarState = Literal["auto", "expanded", "collapsed"]
 
 
 def run() -> None:
     """Draw the whole app for this run; with ``protect_viewing`` and no password given, only the form."""
     lang = state.lang()
     st.set_page_config(page_title=t("app.title", lang), page_icon=":material/holiday_village:", layout="wide",
-                       initial_sidebar_state=meeting.sidebar_state())
+                       initial_sidebar_state=cast(_SidebarState, meeting.sidebar_state()))
     may_view = auth.allowed("view")  # protect_viewing: nothing but the password form until unlocked
     pages = nav.navigation(ROOT, lang)
     page = st.navigation(pages.sections, position="sidebar" if may_view and not meeting.projector_on() else "hidden")
