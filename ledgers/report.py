@@ -1,15 +1,62 @@
-"""The import report: problems, per-sheet outcomes, unknown sheets."""
+"""The import report: problems that render themselves, per-sheet outcomes, unknown sheets.
+
+The reader (in its child process) records what went wrong as a code and parameters, never as text;
+``Problem.text(lang, with_place=…)`` words it, on whichever surface shows it (screen, PDF, CLI, log).
+``flatten`` turns a report, or its dict form, into the problems in one order for every surface.
+"""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
 
 import pandas as pd
 
-from i18n import t
 
-SEVERITIES = ("error", "warning", "info")
+def _t(key: str, lang: str, **fields: Any) -> str:
+    """The catalogue's text filled in, always (a template missing its fields raises KeyError)."""
+    from i18n import CATALOGUE  # loaded where problems are worded: the parent, never the parsing child
+
+    zh, en = CATALOGUE[key]
+    return (en if lang == "en" else zh).format(**fields)
+
+
+class Severity(StrEnum):
+    """How much a problem matters; ``Severity.ERROR == "error"`` (the dict form keeps the string)."""
+
+    ERROR = "error"  # something was not loaded
+    WARNING = "warning"  # loaded, but read in a way the user should check
+    INFO = "info"  # handled; nothing to do
+
+    @property
+    def order(self) -> int:
+        return list(Severity).index(self)
+
+    @property
+    def icon(self) -> str:
+        return {"error": "✖", "warning": "▲", "info": "ℹ"}[self.value]
+
+    def word(self, lang: str = "zh") -> str:
+        return _t(f"reader.severity.{self.value}", lang)
+
+    def label(self, lang: str = "zh") -> str:
+        """Icon and word: ✖ 错误."""
+        return f"{self.icon} {self.word(lang)}"
+
+    @classmethod
+    def of(cls, value: Any) -> Severity:
+        """The severity named by ``value``; an unknown or missing one counts as a note."""
+        try:
+            return cls(value)
+        except ValueError:
+            return cls.INFO
+
+
+# codes whose message names its rows and columns itself (第 2–3 行「位置」): no row/column prefix
+_NAMES_ITS_PLACE = {"merged_cells_filled"}
 
 
 @dataclass
@@ -18,47 +65,90 @@ class Problem:
     sheet: str | None
     row: int | None  # Excel row number as the user sees it (1-based)
     column: str | None  # canonical column name where known
-    message: str  # plain Chinese, naming file, sheet, row and column
-    severity: str  # "error" | "warning" | "info"
-    code: str  # stable key, e.g. "bad_date"; i18n key is "reader." + code
+    severity: Severity
+    code: str  # stable key, e.g. "bad_date"; its i18n key is "reader." + code
     params: dict[str, Any] = field(default_factory=dict)
+    fallback: str = ""  # a message given as text (old saved reports): shown when the code cannot be worded
+
+    def __post_init__(self) -> None:
+        self.severity = Severity.of(self.severity)
+
+    @property
+    def message(self) -> str:
+        """The Chinese message, naming file, sheet, row and column."""
+        return self.text("zh")
+
+    def text(self, lang: str = "zh", *, with_place: bool = True) -> str:
+        """The message in ``lang``: where it is (file, sheet, row, column) unless ``with_place`` is
+        False (a table showing the place in columns of its own), then what is wrong."""
+        what = self._what(lang)
+        if what is None:  # a message kept as text: its place, if it names one, goes with the place
+            head, sep, rest = self.fallback.partition("：")
+            return rest.strip() if sep and not with_place and self.file and self.file in head else self.fallback
+        if not with_place:
+            return what
+        return ("" if lang == "zh" else ", ").join(self.place(lang)) + ("：" if lang == "zh" else ": ") + what
+
+    def place(self, lang: str = "zh") -> list[str]:
+        """文件「…」, 工作表「…」, 第 n 行, 「…」列 — as far as they are known."""
+        loc = [_t("reader.loc.file", lang, file=self.file)]
+        if self.sheet:
+            loc.append(_t("reader.loc.sheet", lang, sheet=self.sheet))
+        if self.code not in _NAMES_ITS_PLACE:
+            if self.row is not None:
+                loc.append(_t("reader.loc.row", lang, row=self.row))
+            if self.column:
+                loc.append(_t("reader.loc.column", lang, column=self.column))
+        return loc
+
+    def _what(self, lang: str) -> str | None:
+        fields = dict(self.params)
+        with contextlib.suppress(KeyError, IndexError, ValueError):
+            if "consequence" in fields:
+                fields["consequence"] = _t(f"reader.consequence.{fields['consequence']}", lang)
+            return _t(self._message_key(), lang, **fields)
+        return None
+
+    def _message_key(self) -> str:
+        """The i18n key of the message; a header spanning two rows names both (表头在第 3–4 行)."""
+        if self.code == "rows_above_header" and self.params.get("top", self.params.get("header")) != \
+                self.params.get("header"):
+            return "reader.rows_above_header.two_rows"
+        return f"reader.{self.code}"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        out["severity"] = self.severity.value
+        out["message"] = self.message
+        del out["fallback"]
+        return out
 
-    def text(self, lang: str = "zh") -> str:
-        """The message in ``lang``; ``message`` is the Chinese one."""
-        return render(lang, self.file, self.sheet, self.row, self.column, self.code, self.params)
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Problem:
+        """A problem from its dict form (a report kept in the session or the store)."""
+        return cls(file=str(d.get("file") or ""), sheet=d.get("sheet"), row=d.get("row"), column=d.get("column"),
+                   severity=Severity.of(d.get("severity")), code=str(d.get("code") or ""),
+                   params=dict(d.get("params") or {}), fallback=str(d.get("message") or ""))
 
-
-def render(lang: str, file: str, sheet: str | None, row: int | None, column: str | None, code: str,
-           params: dict[str, Any]) -> str:
-    """A problem's message in ``lang``: where it is (file, sheet, row, column), then what is wrong."""
-    loc = [t("reader.loc.file", lang, file=file)]
-    if sheet:
-        loc.append(t("reader.loc.sheet", lang, sheet=sheet))
-    if code in _NAMES_ITS_PLACE:
-        row = column = None
-    if row is not None:
-        loc.append(t("reader.loc.row", lang, row=row))
-    if column:
-        loc.append(t("reader.loc.column", lang, column=column))
-    fields = dict(params)
-    if "consequence" in fields:
-        fields["consequence"] = t(f"reader.consequence.{fields['consequence']}", lang)
-    sep = "" if lang == "zh" else ", "
-    colon = "：" if lang == "zh" else ": "
-    return sep.join(loc) + colon + t(_message_key(code, params), lang, **fields)
+    def sort_key(self) -> tuple[str, str, int, int]:
+        return (self.file, self.sheet or "", self.row if isinstance(self.row, int) else 0, self.severity.order)
 
 
-_NAMES_ITS_PLACE = {"merged_cells_filled"}  # the message names its rows and columns itself (第 2–3 行「位置」)
+def flatten(report: ImportReport | Mapping[str, Any] | None) -> list[Problem]:
+    """Every problem of a report (or of its dict form), by file, sheet, row, then severity: the one
+    list the screen, the PDF and the CLI show."""
+    if report is None:
+        return []
+    items: Iterable[Any] = report.problems if isinstance(report, ImportReport) else report.get("problems") or []
+    problems = [p if isinstance(p, Problem) else Problem.from_dict(p) for p in items]
+    return sorted(problems, key=Problem.sort_key)
 
 
-def _message_key(code: str, params: dict[str, Any]) -> str:
-    """The i18n key of a problem; a header spanning two rows names both (表头在第 3–4 行)."""
-    if code == "rows_above_header" and params.get("top", params.get("header")) != params.get("header"):
-        return "reader.rows_above_header.two_rows"
-    return f"reader.{code}"
+def count_by_severity(problems: Iterable[Problem]) -> dict[str, int]:
+    counts = dict.fromkeys((s.value for s in Severity), 0)
+    for p in problems:
+        counts[p.severity.value] += 1
+    return counts
 
 
 @dataclass
@@ -113,7 +203,7 @@ class ImportReport:
         return out
 
     def counts(self) -> dict[str, int]:
-        return {sev: sum(p.severity == sev for p in self.problems) for sev in SEVERITIES}
+        return count_by_severity(self.problems)
 
     def to_dict(self) -> dict[str, Any]:
         return {

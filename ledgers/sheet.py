@@ -27,7 +27,7 @@ import pandas as pd
 from ledgers import clean, privacy
 from ledgers.coltypes import ColumnType
 from ledgers.registry import LEDGERS, LedgerSpec
-from ledgers.report import Problem, SheetReport, UnknownSheet, render
+from ledgers.report import Problem, Severity, SheetReport, UnknownSheet
 
 HEADER_SCAN_ROWS = 20
 PROBLEM_CAP = 50
@@ -88,15 +88,16 @@ class Problems:
         self.items: list[Problem] = []
         self._overflow: dict[tuple, list[int]] = {}
 
-    def add(self, sheet: str | None, row: int | None, column: str | None, code: str, severity: str,
+    def add(self, sheet: str | None, row: int | None, column: str | None, code: str, severity: Severity | str,
             **params: Any) -> None:
+        """Record a problem as its code and parameters; it is worded where it is shown."""
         # Values quoted in a message come from cells: an ID or phone typed into the wrong column
         # must not reach the report, the screen or a log in clear.
         params = {k: privacy.scrub_text(v) if isinstance(v, str) else v for k, v in params.items()}
-        message = render("zh", self.file, sheet, row, column, code, params)
-        self.items.append(Problem(self.file, sheet, row, column, message, severity, code, params))
+        self.items.append(Problem(file=self.file, sheet=sheet, row=row, column=column,
+                                  severity=Severity(severity), code=code, params=params))
 
-    def add_rows(self, sheet: str, rows: Any, column: str | None, code: str, severity: str,
+    def add_rows(self, sheet: str, rows: Any, column: str | None, code: str, severity: Severity | str,
                  values: Any = None, **params: Any) -> None:
         """One problem per row (Excel row numbers, in order) up to ``PROBLEM_CAP``, then one summary;
         ``values`` (aligned with ``rows``) are the cells quoted in the messages."""

@@ -13,6 +13,7 @@ from typing import Any
 
 from charts.palette import CJK_FONT_STACK, STATUS_STYLE
 from i18n import t
+from ledgers.report import Problem, Severity
 from metrics.vocab import Theme, count_statuses
 from report.format import format_note, format_target, format_value, metric_name, scrub
 
@@ -312,23 +313,12 @@ def _evidence(report: Mapping[str, Any] | None, lang: str) -> str:
 
 
 def _problem_sort_key(p: Mapping[str, Any]) -> tuple:
-    row = p.get("row")
-    return (str(p.get("file") or ""), str(p.get("sheet") or ""), row if isinstance(row, int) else -1)
+    return Problem.from_dict(p).sort_key()
 
 
 def _problem_text(p: Mapping[str, Any], lang: str) -> str:
-    """The problem without its location (the table's columns say it), in ``lang`` where the reader's
-    catalogue has the code; else the reader's own Chinese message."""
-    code = p.get("code")
-    if code:
-        fields = dict(p.get("params") or {})
-        try:
-            if "consequence" in fields:
-                fields["consequence"] = t(f"reader.consequence.{fields['consequence']}", lang)
-            return t(f"reader.{code}", lang, **fields)
-        except (KeyError, IndexError, ValueError):
-            pass
-    return str(p.get("message") or "")
+    """The problem without its location (the table's columns say it), worded by the problem itself."""
+    return Problem.from_dict(p).text(lang, with_place=False)
 
 
 def _problems(report: Mapping[str, Any] | None, lang: str) -> str:
@@ -341,7 +331,7 @@ def _problems(report: Mapping[str, Any] | None, lang: str) -> str:
         rows = []
         for p in problems[:MAX_PROBLEMS]:
             sev = p.get("severity") or ""
-            sev_text = t(f"report.severity.{sev}", lang) if sev in ("error", "warning", "info") else sev
+            sev_text = Severity.of(sev).word(lang)
             row = p.get("row")
             rows.append(
                 "<tr>" + "".join(f'<td class="p-{h}">{escape(scrub(v))}</td>' for h, v in zip(heads, (

@@ -6,7 +6,6 @@ wrappers live in ``ui.state``.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -18,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from i18n import t
+from ledgers.report import Problem, Severity, count_by_severity, flatten
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = ROOT / "sample_data"
@@ -167,22 +167,11 @@ def is_stale(result: Any, stale: set[str]) -> bool:
 # ---------------------------------------------------------------- tables
 
 
-_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-
-
 def problems_table(report: Mapping[str, Any], lang: str = "zh") -> pd.DataFrame:
     """The import problems as a table, grouped by file and sheet, then by row."""
-    problems = list(report.get("problems") or [])
     cols = [t(f"ui.report.{c}", lang) for c in ("file", "sheet", "row", "column", "severity", "message")]
-    if not problems:
-        return pd.DataFrame(columns=cols)
-    rows = []
-    for p in sorted(problems, key=lambda p: (str(p.get("file") or ""), str(p.get("sheet") or ""),
-                                             p.get("row") if isinstance(p.get("row"), int) else 0,
-                                             _SEVERITY_ORDER.get(p.get("severity"), 3))):
-        severity = p.get("severity") or "info"
-        rows.append([p.get("file") or "", p.get("sheet") or "", str(p["row"]) if p.get("row") else "",
-                     p.get("column") or "", _severity(severity, lang), _message(p, lang)])
+    rows = [[p.file, p.sheet or "", str(p.row) if p.row else "", p.column or "", p.severity.label(lang),
+             p.text(lang, with_place=False)] for p in flatten(report)]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -201,37 +190,29 @@ class ProblemGroup:
 
 def problem_groups(report: Mapping[str, Any], lang: str = "zh") -> list[ProblemGroup]:
     """The import problems grouped by file and sheet, each as one line with nothing cut off; groups
-    holding an error or a warning first, then the rest in file order."""
+    holding an error or a warning first, then the rest in file order; errors before warnings."""
     groups: dict[tuple[str, str], ProblemGroup] = {}
-    for p in sorted(report.get("problems") or [], key=_problem_order):
-        where = (str(p.get("file") or ""), str(p.get("sheet") or ""))
-        group = groups.setdefault(where, ProblemGroup(*where, [], []))
-        (group.notes if (p.get("severity") or "info") == "info" else group.serious).append(problem_line(p, lang))
+    for p in sorted(flatten(report), key=lambda p: (p.file, p.sheet or "", p.severity.order)):
+        group = groups.setdefault((p.file, p.sheet or ""), ProblemGroup(p.file, p.sheet or "", [], []))
+        (group.notes if p.severity is Severity.INFO else group.serious).append(problem_line(p, lang))
     return sorted(groups.values(), key=lambda g: not g.serious)
 
 
-def _problem_order(p: Mapping[str, Any]) -> tuple:
-    return (str(p.get("file") or ""), str(p.get("sheet") or ""), _SEVERITY_ORDER.get(p.get("severity"), 3),
-            p.get("row") if isinstance(p.get("row"), int) else 0)
-
-
-def problem_line(problem: Mapping[str, Any], lang: str = "zh") -> str:
+def problem_line(problem: Problem | Mapping[str, Any], lang: str = "zh") -> str:
     """Row · column · severity · message, e.g. 第 13 行 · 活动日期 · ✖ 错误 · 「待定」不是可识别的日期…"""
+    p = problem if isinstance(problem, Problem) else Problem.from_dict(problem)
     parts = []
-    if problem.get("row"):
-        parts.append(t("ui.report.row_n", lang, row=problem["row"]))
-    if problem.get("column"):
-        parts.append(str(problem["column"]))
-    parts.append(_severity(problem.get("severity") or "info", lang))
-    parts.append(_message(problem, lang))
+    if p.row:
+        parts.append(t("ui.report.row_n", lang, row=p.row))
+    if p.column:
+        parts.append(str(p.column))
+    parts.append(p.severity.label(lang))
+    parts.append(p.text(lang, with_place=False))
     return " · ".join(parts)
 
 
 def problem_counts(report: Mapping[str, Any]) -> dict[str, int]:
-    counts = dict.fromkeys(_SEVERITY_ORDER, 0)
-    for p in report.get("problems") or []:
-        counts[p.get("severity") or "info"] = counts.get(p.get("severity") or "info", 0) + 1
-    return counts
+    return count_by_severity(flatten(report))
 
 
 def lines_html(lines: Sequence[str]) -> str:
@@ -267,29 +248,6 @@ def coverage(report: Mapping[str, Any], results: Any) -> Coverage | None:
     no_data = [m.id for m in results.metrics if m.status == "no_data"
                and m.id in BY_ID and set(BY_ID[m.id].ledgers) - set(present)]
     return Coverage(present, absent, no_data)
-
-
-def _message(problem: Mapping[str, Any], lang: str) -> str:
-    """What happened, without the file/sheet/row prefix the table already shows in its own columns;
-    in English rendered again from the problem's code."""
-    text = problem.get("message") or ""
-    if lang != "zh" and problem.get("code"):
-        from ledgers.report import render
-
-        with contextlib.suppress(KeyError, ValueError, IndexError):
-            text = render(lang, problem.get("file") or "", problem.get("sheet"), problem.get("row"),
-                          problem.get("column"), problem["code"], problem.get("params") or {})
-    head, sep, rest = text.partition("：" if lang == "zh" else ": ")
-    return rest.strip() if sep and problem.get("file") and str(problem["file"]) in head else text
-
-
-def _severity(severity: str, lang: str) -> str:
-    icon = {"error": "✖", "warning": "▲", "info": "ℹ"}.get(severity, "")
-    try:
-        word = t(f"reader.severity.{severity}", lang)
-    except KeyError:
-        word = severity
-    return f"{icon} {word}".strip()
 
 
 _SHEET_FIELDS = (("file", "file"), ("sheet", "sheet"), ("ledger_name", "ledger"), ("ledger", "ledger"),
