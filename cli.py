@@ -67,6 +67,7 @@ def parse_as_of(text: str | None) -> dt.date | None:
 def load_ledgers(files: list[Path]):
     """(frames, report dict). A file the reader cannot cope with becomes a problem, never a crash."""
     from ledgers.reader import load_files
+    from ledgers.report import Problem, Severity
 
     try:
         loaded = load_files(files)
@@ -81,9 +82,9 @@ def load_ledgers(files: list[Path]):
         try:
             loaded = load_files([path])
         except Exception as exc:  # noqa: BLE001
-            report["problems"].append({"file": path.name, "sheet": None, "row": None, "column": None,
-                                       "message": f"无法读取此文件：{type(exc).__name__}", "severity": "error",
-                                       "code": "unreadable"})
+            report["problems"].append(Problem(file=path.name, sheet=None, row=None, column=None,
+                                              severity=Severity.ERROR, code="parse_failed",
+                                              params={"detail": type(exc).__name__}).to_dict())
             continue
         part = loaded.report.to_dict()
         for key, frame in loaded.frames.items():

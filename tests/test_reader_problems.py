@@ -21,7 +21,8 @@ TWO_ROWS = "表头在第 3–4 行"  # the sample's activity sheet: a title, the
 
 def _p(code: str, params: dict, *, row: int | None = None, column: str | None = None,
        severity: str = "error") -> Problem:
-    return Problem(file="a.xlsx", sheet="表1", row=row, column=column, severity=severity, code=code, params=params)
+    return Problem(file="a.xlsx", sheet="表1", row=row, column=column, severity=Severity(severity), code=code,
+                   params=params)
 
 
 @pytest.mark.parametrize("problem, lang, with_place, expected", [
