@@ -104,7 +104,7 @@ def content_columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if not str(c).startswith("_") and not str(c).endswith("_key")]
 
 
-def _row_tuples(frame: pd.DataFrame, columns: Sequence[str]) -> list[tuple]:
+def _row_tuples(frame: pd.DataFrame, columns: Sequence[str]) -> list[tuple[Any, ...]]:
     if not len(frame):
         return []
     part = frame.reindex(columns=list(columns)).astype(object)
@@ -112,9 +112,9 @@ def _row_tuples(frame: pd.DataFrame, columns: Sequence[str]) -> list[tuple]:
     return [tuple(r) for r in part.itertuples(index=False, name=None)]
 
 
-def _numbered(keys: list[tuple]) -> list[tuple]:
+def _numbered(keys: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """The n-th occurrence of a key becomes (key, n): duplicates match in order, not all at once."""
-    seen: dict[tuple, int] = {}
+    seen: dict[tuple[Any, ...], int] = {}
     out = []
     for k in keys:
         seen[k] = seen.get(k, 0) + 1

@@ -31,11 +31,14 @@ from store.models import (
     SHANGHAI,
     ActionItem,
     FileInfo,
+    LoadedLedgers,
+    ReportLike,
     SnapshotInfo,
     SnapshotKind,
     StoreError,
     TargetRecord,
     TargetSetting,
+    UploadedFile,
 )
 from store.pii import remask_frames, scrub_json
 from store.versions import VERSION_COLUMNS, add_version, collect_garbage, set_current, version_info
@@ -221,7 +224,7 @@ def _fault(point: str) -> None:
     os._exit(70)
 
 
-def _file_entries(files: Iterable[Any]) -> list[FileInfo]:
+def _file_entries(files: Iterable[UploadedFile]) -> list[FileInfo]:
     out = []
     for f in files:
         if isinstance(f, tuple | list):
@@ -248,12 +251,18 @@ def _unique_files(lists: Iterable[list[list[Any]]]) -> list[FileInfo]:
     return list(seen.values())
 
 
-def _report_dict(report: Any) -> dict[str, Any]:
+def _report_dict(report: ReportLike | Mapping[str, Any] | None) -> dict[str, Any]:
     if report is None:
         return {}
     if isinstance(report, Mapping):
         return dict(report)
     return report.to_dict()
+
+
+def _inserted_id(cur: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just made (sqlite3 types it Optional for statements that are not)."""
+    assert cur.lastrowid is not None
+    return cur.lastrowid
 
 
 def _snapshot_id(snapshot_id: int | SnapshotInfo) -> int:
@@ -354,7 +363,8 @@ class Store:
 
     # -------------------------------------------------------------------------------- snapshots
 
-    def save_snapshot(self, result: Any, files: Iterable[Any], *, label: str | None = None) -> SnapshotInfo:
+    def save_snapshot(self, result: LoadedLedgers, files: Iterable[UploadedFile], *,
+                      label: str | None = None) -> SnapshotInfo:
         """Keep an accepted upload: the cleaned frames, the import report, the files' names and
         SHA-256s (not their bytes: they hold raw PII). One transaction; on any failure nothing
         is written and earlier snapshots are untouched.
@@ -403,7 +413,7 @@ class Store:
                 " rows_json, problems, remasked) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (_iso(created), label, files_digest, data_digest, report_json,
                  json.dumps(rows, ensure_ascii=False), problems, remasked))
-            sid = int(cur.lastrowid)
+            sid = _inserted_id(cur)
             conn.executemany(
                 "INSERT INTO snapshot_files (snapshot_id, position, name, sha256, size) VALUES (?, ?, ?, ?, ?)",
                 [(sid, i, f.name, f.sha256, f.size) for i, f in enumerate(file_infos)])
@@ -448,7 +458,7 @@ class Store:
         """The newest snapshot's id, or None when nothing has been uploaded yet."""
         with self._connect() as conn:
             row = conn.execute("SELECT max(id) FROM snapshots").fetchone()
-        return row[0]
+        return None if row[0] is None else int(row[0])
 
     def load_snapshot(self, snapshot_id: int | SnapshotInfo) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
         """(frames, report dict) exactly as saved: ledger order, columns and dtypes as the reader
@@ -490,7 +500,7 @@ class Store:
 
     # ------------------------------------------------------------------------------ ledger book
 
-    def propose(self, result: Any, files: Iterable[Any]) -> Proposal:
+    def propose(self, result: LoadedLedgers, files: Iterable[UploadedFile]) -> Proposal:
         """Compare what an upload read with the book, ledger by ledger, and write nothing.
 
         Only ledgers that loaded rows are proposed: a file that could not be read, a sheet missing a
@@ -537,7 +547,7 @@ class Store:
         """
         chosen = [k for k in (proposal.acceptable if ledgers is None else list(ledgers))
                   if k in proposal.diffs and proposal.diffs[k].change.acceptable]
-        confirmed = set(proposal.diffs) if confirm is Confirm.ALL else set(confirm)  # type: ignore[arg-type]
+        confirmed = set(proposal.diffs) if confirm is Confirm.ALL else set(confirm)
         for k in chosen:
             if proposal.diffs[k].needs_confirmation and k not in confirmed:
                 raise StoreError("store.error.confirm_shrink", ledger=k)
@@ -574,7 +584,7 @@ class Store:
             conn.execute("COMMIT")
         return self._frames_and_report(rows)
 
-    def _frames_and_report(self, rows: list[tuple]) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    def _frames_and_report(self, rows: list[tuple[Any, ...]]) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
         by_ledger = {r[0]: r for r in rows}
         frames, parts = {}, []
         for ledger in ledger_order(list(by_ledger)):
@@ -720,7 +730,7 @@ class Store:
                 "INSERT INTO action_items (metric_id, what, who, due, meeting_date, status, created_at)"
                 " VALUES (?, ?, ?, ?, ?, 'open', ?)",
                 (metric_id, what, who, due_d.isoformat(), meeting_d.isoformat(), _iso(now)))
-            item_id = int(cur.lastrowid)
+            item_id = _inserted_id(cur)
         return ActionItem(item_id, metric_id, what, who, due_d, meeting_d, "open", now, None,
                           overdue=due_d < _now().date())
 

@@ -114,7 +114,8 @@ def encode_frame(df: pd.DataFrame) -> bytes:
 def _object_cell(v: Any) -> Any:
     if not isinstance(v, dict):
         return v
-    tag, val = v.get("t"), v.get("v")
+    tag: str | None = v.get("t")
+    val: Any = v.get("v")
     if tag == "NA":
         return pd.NA
     if tag == "NaT":
@@ -146,20 +147,23 @@ def _decode_values(col: dict[str, Any]) -> pd.Index:
     if kind == "datetimetz":
         ticks = np.asarray(col["values"], dtype="int64").view(f"datetime64[{col['unit']}]")
         return pd.DatetimeIndex(ticks).tz_localize("UTC").tz_convert(col["tz"])
-    if kind == "string":
-        dtype = pd.StringDtype(col["storage"], na_value=pd.NA if col["na"] == "NA" else np.nan)
-        return pd.Index(pd.array(col["values"], dtype=dtype))
-    if kind == "ticks":
-        return pd.Index(np.asarray(col["values"], dtype="int64").view(col["dtype"]))
-    if kind == "numpy":
-        return pd.Index(np.asarray(col["values"], dtype=col["dtype"]))
-    if kind == "masked":
-        return pd.Index(pd.array(col["values"], dtype=col["dtype"]))
     if kind == "object":
         arr = np.empty(len(col["values"]), dtype=object)
         arr[:] = [_object_cell(v) for v in col["values"]]
         return pd.Index(arr, dtype=object)
-    raise FrameCodecError(f"unknown column kind {kind!r}")
+    index: pd.Index  # the dtype is data here, so pandas-stubs cannot tell which Index it is
+    if kind == "string":
+        dtype = pd.StringDtype(col["storage"], na_value=pd.NA if col["na"] == "NA" else np.nan)
+        index = pd.Index(pd.array(col["values"], dtype=dtype))
+    elif kind == "ticks":
+        index = pd.Index(np.asarray(col["values"], dtype="int64").view(col["dtype"]))
+    elif kind == "numpy":
+        index = pd.Index(np.asarray(col["values"], dtype=col["dtype"]))
+    elif kind == "masked":
+        index = pd.Index(pd.array(col["values"], dtype=col["dtype"]))
+    else:
+        raise FrameCodecError(f"unknown column kind {kind!r}")
+    return index
 
 
 def decode_frame(blob: bytes) -> pd.DataFrame:

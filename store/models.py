@@ -2,12 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from enum import Enum
+from pathlib import Path
+from typing import Any, Protocol
+
+import pandas as pd
 
 # The engine owns TargetSetting; the store hands out the same class so compute_all(targets=...) takes it.
 from metrics.engine import TargetSetting as TargetSetting
+
+
+class ReportLike(Protocol):
+    """An import report the store keeps as JSON (``ledgers.report.ImportReport`` is one)."""
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+class LoadedLedgers(Protocol):
+    """What the store keeps of an upload: the reader's ``LoadResult`` has this shape."""
+
+    @property
+    def frames(self) -> Mapping[str, pd.DataFrame]: ...
+
+    @property
+    def report(self) -> ReportLike | Mapping[str, Any] | None: ...
+
+
+class NamedBytes(Protocol):
+    """A file by name and content (``ledgers.reader.SourceFile`` is one)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def data(self) -> bytes: ...
+
+
+# An uploaded file as the store is handed it: (name, bytes), a path on disk, or a named file.
+UploadedFile = tuple[str, bytes] | Path | NamedBytes
 
 # China has had no daylight saving since 1991, so a fixed offset is exact and needs no tzdata.
 SHANGHAI = timezone(timedelta(hours=8), "CST")

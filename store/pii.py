@@ -130,7 +130,7 @@ def _fill_keys(df: pd.DataFrame, col: str, raw: pd.Series, rows: list[int], secr
     kind = privacy.pii_kind(col)
     key_col = f"{col}_key"
     if key_col not in df.columns:
-        df.insert(df.columns.get_loc(col) + 1, key_col, pd.Series([None] * len(df), index=df.index,
+        df.insert(list(df.columns).index(col) + 1, key_col, pd.Series([None] * len(df), index=df.index,
                                                                    dtype=object))
     keys = df[key_col].tolist()
     raw_values = raw.tolist()
