@@ -7,17 +7,24 @@ pays for it once. `Context` adds the year Y and the as-of date D.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 NAT = np.iinfo(np.int64).min
 DAY_NS = 86_400 * 10**9
 PART_SEPARATORS = re.compile(r"[、,，/／；;]")
+_T = TypeVar("_T")
+Mask = npt.NDArray[np.bool_]  # one flag per row of a ledger
+Nanos = npt.NDArray[np.int64]  # dates as int64 nanoseconds, NAT for blank
+Codes = npt.NDArray[np.int64]  # factorised values, -1 for blank
 _YES_WORDS = {"是", "有", "√", "✓", "✔", "y", "yes", "1", "1.0", "true", "已", "t"}
 
 
@@ -35,14 +42,15 @@ def norm_all(values: Iterable[object]) -> list[str]:
     """``norm`` of each value. The reader hands over NFKC text without spaces nearly always: that is
     checked once over all the values joined, and then they are their own normal form."""
     values = list(values)
-    if values and all(type(v) is str for v in values):
-        joined = "".join(values)  # a part that is not NFKC leaves the whole not NFKC
+    texts = [v for v in values if type(v) is str]
+    if values and len(texts) == len(values):
+        joined = "".join(texts)  # a part that is not NFKC leaves the whole not NFKC
         if not _SPACE.search(joined) and unicodedata.is_normalized("NFKC", joined):
-            return values
+            return texts
     return [norm(v) for v in values]
 
 
-def as_timestamp(value: object) -> pd.Timestamp:
+def as_timestamp(value: str | dt.date | pd.Timestamp) -> pd.Timestamp:
     return pd.Timestamp(value).normalize()
 
 
@@ -54,12 +62,18 @@ def years_before(day: pd.Timestamp, years: int) -> pd.Timestamp:
         return day.replace(year=day.year - years, day=28)
 
 
+def _dated(dates: Nanos) -> Mask:
+    dated: Mask = dates != NAT  # numpy types == and != on arrays as Any
+    return dated
+
+
 @dataclass
 class Prepared:
     """The frames of one upload plus per-column caches (valid as long as the frames are not mutated)."""
 
     frames: dict[str, pd.DataFrame]
-    _cache: dict = field(default_factory=dict)
+    # (name, *args) -> value; each name always holds the same type, which its method's hit annotates
+    _cache: dict[tuple[Hashable, ...], Any] = field(default_factory=dict)
 
     def has(self, key: str) -> bool:
         frame = self.frames.get(key)
@@ -71,30 +85,30 @@ class Prepared:
     def size(self, key: str) -> int:
         return len(self.frames[key]) if self.has(key) else 0
 
-    def _memo(self, name: str, *args):
+    def _memo(self, name: str, *args: Hashable) -> Any:
         return self._cache.get((name, *args))
 
-    def _store(self, value, name: str, *args):
+    def _store(self, value: _T, name: str, *args: Hashable) -> _T:
         self._cache[(name, *args)] = value
         return value
 
-    def memo(self, name: str, key: object, make):
+    def memo(self, name: str, key: Hashable, make: Callable[[], _T]) -> _T:
         """A value derived from the frames alone (not from Y or D), made once per upload."""
-        hit = self._memo(name, key)
+        hit: _T | None = self._memo(name, key)
         return hit if hit is not None else self._store(make(), name, key)
 
     def column(self, key: str, col: str) -> pd.Series | None:
         frame = self.frames[key]
         return frame[col] if col in frame.columns else None
 
-    def codes(self, key: str, col: str) -> tuple[np.ndarray, list[str]]:
+    def codes(self, key: str, col: str) -> tuple[Codes, list[str]]:
         """Factorised column: codes (-1 for blank) and the normalised distinct values."""
-        hit = self._memo("codes", key, col)
+        hit: tuple[Codes, list[str]] | None = self._memo("codes", key, col)
         if hit is not None:
             return hit
         series = self.column(key, col)
         if series is None:
-            result = (np.full(self.size(key), -1, dtype=np.int64), [])
+            result: tuple[Codes, list[str]] = (np.full(self.size(key), -1, dtype=np.int64), [])
         else:
             codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
             names = norm_all(uniques)
@@ -105,7 +119,7 @@ class Prepared:
             result = (codes, names)
         return self._store(result, "codes", key, col)
 
-    def code_mask(self, key: str, col: str, accept) -> np.ndarray:
+    def code_mask(self, key: str, col: str, accept: Callable[[str], object]) -> Mask:
         """Rows whose normalised value satisfies `accept(name) -> bool` (evaluated once per distinct value)."""
         codes, names = self.codes(key, col)
         if not names:
@@ -113,17 +127,17 @@ class Prepared:
         lookup = np.array([bool(accept(n)) for n in names] + [False])
         return lookup[codes]  # code -1 picks the trailing False
 
-    def isin(self, key: str, col: str, values: Iterable[str]) -> np.ndarray:
+    def isin(self, key: str, col: str, values: Iterable[str]) -> Mask:
         wanted = {norm(v) for v in values}
         return self.code_mask(key, col, wanted.__contains__)
 
-    def filled(self, key: str, col: str) -> np.ndarray:
+    def filled(self, key: str, col: str) -> Mask:
         codes, _ = self.codes(key, col)
         return codes >= 0
 
-    def dates(self, key: str, col: str) -> np.ndarray:
+    def dates(self, key: str, col: str) -> Nanos:
         """int64 nanoseconds, NAT for blank."""
-        hit = self._memo("dates", key, col)
+        hit: Nanos | None = self._memo("dates", key, col)
         if hit is not None:
             return hit
         series = self.column(key, col)
@@ -138,7 +152,7 @@ class Prepared:
         return self._store(values, "dates", key, col)
 
     def numbers(self, key: str, col: str) -> np.ndarray:
-        hit = self._memo("numbers", key, col)
+        hit: np.ndarray | None = self._memo("numbers", key, col)
         if hit is not None:
             return hit
         series = self.column(key, col)
@@ -148,9 +162,9 @@ class Prepared:
             values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         return self._store(values, "numbers", key, col)
 
-    def yes(self, key: str, col: str) -> np.ndarray:
+    def yes(self, key: str, col: str) -> Mask:
         """True where the yes/no column says yes; blank counts as no."""
-        hit = self._memo("yes", key, col)
+        hit: Mask | None = self._memo("yes", key, col)
         if hit is not None:
             return hit
         series = self.column(key, col)
@@ -162,9 +176,9 @@ class Prepared:
             values = self.code_mask(key, col, lambda n: n.lower() in _YES_WORDS)
         return self._store(values, "yes", key, col)
 
-    def latest(self, key: str, date_col: str, key_cols: tuple[str, ...], hi_ns: int) -> np.ndarray:
+    def latest(self, key: str, date_col: str, key_cols: tuple[str, ...], hi_ns: int) -> Mask:
         """Rows that are the latest (by date, then row order) of their key among rows dated before hi_ns."""
-        memo = self._memo("latest", key, date_col, key_cols, hi_ns)
+        memo: Mask | None = self._memo("latest", key, date_col, key_cols, hi_ns)
         if memo is not None:
             return memo
         order, sorted_dates, group = self._latest_order(key, date_col, key_cols)
@@ -175,8 +189,9 @@ class Prepared:
         mask[prefix[keep]] = True
         return self._store(mask, "latest", key, date_col, key_cols, hi_ns)
 
-    def _latest_order(self, key: str, date_col: str, key_cols: tuple[str, ...]):
-        hit = self._memo("latest_order", key, date_col, key_cols)
+    def _latest_order(self, key: str, date_col: str,
+                      key_cols: tuple[str, ...]) -> tuple[Nanos, Nanos, Codes]:
+        hit: tuple[Nanos, Nanos, Codes] | None = self._memo("latest_order", key, date_col, key_cols)
         if hit is not None:
             return hit
         dates = self.dates(key, date_col)
@@ -217,26 +232,26 @@ class Context:
     def has(self, key: str) -> bool:
         return self.prep.has(key)
 
-    def up_to(self, key: str, col: str, keep_blank: bool = False) -> np.ndarray:
+    def up_to(self, key: str, col: str, keep_blank: bool = False) -> Mask:
         dates = self.prep.dates(key, col)
-        dated = dates != NAT
+        dated = _dated(dates)
         inside = dated & (dates < self.hi_ns)
         return inside | ~dated if keep_blank else inside
 
-    def in_year(self, key: str, col: str) -> np.ndarray:
+    def in_year(self, key: str, col: str) -> Mask:
         """Dated in Y and not after D."""
         dates = self.prep.dates(key, col)
-        return (dates != NAT) & (dates >= self.lo_ns) & (dates < self.hi_ns)
+        return _dated(dates) & (dates >= self.lo_ns) & (dates < self.hi_ns)
 
-    def between(self, key: str, col: str, lo_exclusive: pd.Timestamp) -> np.ndarray:
+    def between(self, key: str, col: str, lo_exclusive: pd.Timestamp) -> Mask:
         """Dated in (lo_exclusive, D]."""
         dates = self.prep.dates(key, col)
-        return (dates != NAT) & (dates >= lo_exclusive.value + DAY_NS) & (dates < self.hi_ns)
+        return _dated(dates) & (dates >= lo_exclusive.value + DAY_NS) & (dates < self.hi_ns)
 
-    def after(self, key: str, col: str) -> np.ndarray:
+    def after(self, key: str, col: str) -> Mask:
         """Dated after D (blank is not after)."""
         dates = self.prep.dates(key, col)
-        return (dates != NAT) & (dates >= self.hi_ns)
+        return _dated(dates) & (dates >= self.hi_ns)
 
-    def latest(self, key: str, date_col: str, key_cols: tuple[str, ...]) -> np.ndarray:
+    def latest(self, key: str, date_col: str, key_cols: tuple[str, ...]) -> Mask:
         return self.prep.latest(key, date_col, key_cols, self.hi_ns)

@@ -39,7 +39,8 @@ def ratio(numerator: float, denominator: float) -> float | None:
     return None if denominator <= 0 else numerator / denominator
 
 
-def _ratio_result(ledger: str, base: np.ndarray, hit: np.ndarray, num=None, den=None) -> Computed:
+def _ratio_result(ledger: str, base: np.ndarray, hit: np.ndarray, num: float | None = None,
+                  den: float | None = None) -> Computed:
     """A share of rows: numerator/denominator default to row counts of hit & base / base."""
     numerator = float((hit & base).sum()) if num is None else float(num)
     denominator = float(base.sum()) if den is None else float(den)
@@ -333,7 +334,7 @@ def partner_coverage(ctx: Context) -> Computed:
     covers = p.memo("partner_covers", partners, lambda: _partner_covers(names, partners))
     row_covers = covers[codes] & rows[:, None]
     items = [(w, bool(row_covers[:, i].any())) for i, w in enumerate(partners)]
-    return _checklist_result("activities", items, row_covers.any(axis=1))
+    return _checklist_result("activities", items, np.asarray(row_covers.any(axis=1), dtype=bool))
 
 
 def _partner_covers(names: list[str], partners: tuple[str, ...]) -> np.ndarray:
