@@ -19,7 +19,7 @@ from typing import Any
 
 from i18n import t
 from report.format import scrub
-from report.html import FONT_FILE, build_html, figure_count
+from report.html import FONT_FILE, build_html, figure_count, footer_html, header_html
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 CJK_FONT_FILES = (
@@ -98,16 +98,6 @@ def check_prerequisites() -> list[str]:
     return missing
 
 
-def _footer(lang: str, left: str) -> str:
-    # The footer is its own tiny document: it needs its own font and size, else Chromium prints it
-    # at a near-invisible default size in a font without Chinese.
-    page = t("report.footer.page", lang, page='<span class="pageNumber"></span>',
-             total='<span class="totalPages"></span>')
-    style = ('font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif; font-size: 9px; '
-             "color: #57606A; width: 100%; margin: 0 12mm; display: flex; justify-content: space-between;")
-    return f'<div style=\'{style}\'><span>{left}</span><span>{page}</span></div>'
-
-
 def _print(html: str, *, chromium: str, footer: str) -> bytes:
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
@@ -128,7 +118,7 @@ def _print(html: str, *, chromium: str, footer: str) -> bytes:
                 if drawn < n_figs:
                     raise ReportError(f"only {drawn} of {n_figs} charts were drawn")
                 return page.pdf(format="A4", landscape=True, print_background=True,
-                                display_header_footer=True, header_template="<span></span>",
+                                display_header_footer=True, header_template=header_html(),
                                 footer_template=footer, margin=MARGIN)
             finally:
                 browser.close()
@@ -143,7 +133,7 @@ def html_to_pdf(html: str, *, lang: str = "zh", footer_left: str = "") -> bytes:
         raise ReportUnavailable(missing, lang)
     chromium = find_chromium()
     assert chromium is not None
-    footer = _footer(lang, footer_left)
+    footer = footer_html(footer_left, lang)
     try:
         asyncio.get_running_loop()
     except RuntimeError:
