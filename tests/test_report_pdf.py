@@ -195,3 +195,19 @@ def test_english_report_with_the_pages_figure_builder(tmp_path):
     text = _assert_report(data, results, report, lang="en")
     flat = re.sub(r"\s+", "", text)
     assert "Statussummary" in flat and "Preparedby" in flat
+
+
+def test_community_name_with_markup_prints_as_text(tmp_path):
+    """Issue 18 item 13: the 社区名称 went raw into Chromium's footer template, where a ``<link>`` made
+    printing fail and tags rendered. Now it is text on the cover and in every page's footer."""
+    name = "<link rel=stylesheet href=x><b>x</b>"
+    path = tmp_path / "ledgers.xlsx"
+    _write_messy(path)
+    data, _, _ = _build([path], year=2026, as_of=dt.date(2026, 11, 20), community=name)
+    assert data.startswith(b"%PDF")
+    pages = _pages(data)
+    flat = re.sub(r"\s+", "", _text(data))
+    # once on the cover, once in each page's footer (community · title)
+    assert flat.count(re.sub(r"\s+", "", name)) == 1 + pages
+    assert flat.count(re.sub(r"\s+", "", f"{name} · 2026 年文明社区创建工作报告")) == pages
+    assert re.search(rf"第1页/共{pages}页", flat)
