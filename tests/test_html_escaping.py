@@ -81,7 +81,8 @@ def test_report_html_prints_hostile_values_as_text(place: str, times: int, raw: 
     assert body.count(shown) == times, (place, raw)
     _intact(html, raw)
     if place == "community":  # the document's title too
-        assert re.search(r"<title>(.*?)</title>", html).group(1) == f"{shown} 2026 年文明社区创建工作报告"
+        title = re.search(r"<title>(.*?)</title>", html)
+        assert title is not None and title.group(1) == f"{shown} 2026 年文明社区创建工作报告"
 
 
 @pytest.mark.parametrize("raw, shown", HOSTILE)
@@ -99,7 +100,9 @@ def test_pdf_footer_prints_the_community_name_as_text(raw: str, shown: str, lang
 def test_figure_json_cannot_close_its_script_element() -> None:
     figures = {"B08": go.Figure(go.Bar(x=["</script><b>x</b>"], y=[1], name="<!-- a & b -->"))}
     html = build_html(METRICS[:1], year=2026, as_of=AS_OF, figures=figures, plotlyjs="/*plotly*/")
-    data = re.search(r'<script type="application/json" id="fig-0-json">(.*?)</script>', html, re.S).group(1)
+    found = re.search(r'<script type="application/json" id="fig-0-json">(.*?)</script>', html, re.S)
+    assert found is not None
+    data = found.group(1)
     assert "<" not in data and ">" not in data and "&" not in data
     spec = json.loads(data)  # what the page's JSON.parse reads back: the very same text
     assert spec["data"][0]["x"] == ["</script><b>x</b>"] and spec["data"][0]["name"] == "<!-- a & b -->"
@@ -133,6 +136,7 @@ def _slide_html(place: str, raw: str) -> str:
     else:  # file and sheet names are not shown on a slide: they must not leak in raw either
         rows["_file"], rows["_sheet"] = raw, raw
     short = meeting.shortfall(SimpleNamespace(id="B08", kind="ratio", missing=[], items=[]), rows, "zh")
+    assert short is not None
     return markup.shortfall_html(short, "zh")
 
 
