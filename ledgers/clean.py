@@ -10,13 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from ledgers.coltypes import parse_yes_no
+
+_T = TypeVar("_T")
 
 # NFKC turns ㎡ into "m2"; a private-use placeholder survives NFKC so the unit keeps its meaning.
 _SQM = "\ue000"
@@ -77,7 +79,7 @@ def map_unique(s: pd.Series, func: Callable[[Any], Any], dtype: type = object) -
     if len(uniques) == 0:
         return pd.Series(False if dtype is bool else (np.nan if dtype is float else None), index=s.index,
                          dtype=dtype)
-    mapped = np.empty(len(uniques) + 1, dtype=dtype)
+    mapped: np.ndarray = np.empty(len(uniques) + 1, dtype=dtype)
     mapped[:-1] = [func(u) for u in uniques]
     mapped[-1] = False if dtype is bool else (np.nan if dtype is float else None)
     return pd.Series(mapped[codes], index=s.index, dtype=dtype)
@@ -135,7 +137,7 @@ class Column:
         text[:-1] = norm_texts(uniq, kind)
         self.text = text
         self.blank = (self.kind == "n") | ((self.kind == "s") & (text == ""))
-        self._memo: dict[Any, Any] = {}
+        self._memo: dict[Hashable, Any] = {}
 
     @classmethod
     def of(cls, values: Any) -> Column:
@@ -161,12 +163,15 @@ class Column:
             raw = np.empty(len(self.uniq) + 1, dtype=object)
             raw[:-1] = self.uniq
             self._memo["raw"] = raw
-        return self._memo["raw"]
+        raw_ext: np.ndarray = self._memo["raw"]
+        return raw_ext
 
-    def memo(self, key: Any, make: Callable[[], Any]) -> Any:
+    def memo(self, key: Hashable, make: Callable[[], _T]) -> _T:
+        """``make()`` once per key for this column (each key always holds the same type)."""
         if key not in self._memo:
             self._memo[key] = make()
-        return self._memo[key]
+        hit: _T = self._memo[key]
+        return hit
 
     def map_text(self, func: Callable[[str], Any], key: Any, dtype: Any = object, fill: Any = None, *,
                  pre: re.Pattern[str] | None = None) -> np.ndarray:
