@@ -157,18 +157,23 @@ def read_file(name: str, path: str | None, data: bytes | None, mappings: dict | 
             for row, code, params in raw.notes:
                 problems.add(raw.name, row, None, code, "error", **params)
     except Exception as exc:
-        if type(exc).__name__.endswith("MemoryError"):  # MemoryError, pyarrow's ArrowMemoryError
-            exc = guards.GuardError("out_of_memory", limit=_memory_limit_mb())
-        elif not isinstance(exc, guards.GuardError):  # a surprise in one file must not cost the others
-            exc = guards.GuardError("parse_failed", detail=type(exc).__name__)
-        problems = Problems(name)
-        problems.add(None, None, None, exc.code, exc.severity, **exc.params)
-        return FileResult(name, problems=problems.items, sheets=[SheetReport(name, None, "failed")], failed=True)
+        return _failed_file(name, exc)
     if not any_data:
         problems.add(None, None, None, "workbook_empty", "warning")
         result.sheets.append(SheetReport(name, None, "empty"))
     result.problems = problems.items
     return result
+
+
+def _failed_file(name: str, exc: Exception) -> FileResult:
+    """The result of a file that failed as a whole: one problem, no frames (those sent are void)."""
+    if type(exc).__name__.endswith("MemoryError"):  # MemoryError, pyarrow's ArrowMemoryError
+        exc = guards.GuardError("out_of_memory", limit=_memory_limit_mb())
+    elif not isinstance(exc, guards.GuardError):  # a surprise in one file must not cost the others
+        exc = guards.GuardError("parse_failed", detail=type(exc).__name__)
+    problems = Problems(name)
+    problems.add(None, None, None, exc.code, exc.severity, **exc.params)
+    return FileResult(name, problems=problems.items, sheets=[SheetReport(name, None, "failed")], failed=True)
 
 
 def _memory_limit_mb() -> int | str:

@@ -26,7 +26,7 @@ import pandas as pd
 
 from ledgers import clean, privacy
 from ledgers.coltypes import ColumnType
-from ledgers.registry import LEDGERS, LedgerSpec
+from ledgers.registry import LEDGERS, ColumnSpec, LedgerSpec
 from ledgers.report import Problem, Severity, SheetReport, UnknownSheet
 
 HEADER_SCAN_ROWS = 20
@@ -297,6 +297,49 @@ class SheetResult:
     unknown: UnknownSheet | None = None
 
 
+def _header_rows(raw: RawSheet, width: int) -> list[list[str]]:
+    """The first rows as header text, ``width`` wide, a merged cell's value in each cell it spans."""
+    head = [[_header_text(v) for v in row] + [""] * (width - len(row)) for row in raw.grid[: HEADER_SCAN_ROWS + 1]]
+    for (r0, c0), (r1, c1) in raw.merged:
+        if r0 > HEADER_SCAN_ROWS:
+            continue
+        value = head[r0][c0] if r0 < len(head) and c0 < width else ""
+        for r in range(r0, min(r1, len(head) - 1) + 1):
+            for c in range(c0, min(c1, width - 1) + 1):
+                head[r][c] = value
+    return head
+
+
+def _recognise(raw: RawSheet, head: list[list[str]], file_hints: list[str], mapping: dict[str, Any] | None,
+               problems: Problems) -> tuple[LedgerSpec | None, HeaderFit | None, str | None]:
+    """Which ledger a sheet is, its header and how it was told: a saved mapping, then the sheet name,
+    then the file name (whose ledger's required columns are all there), then the headers alone, then
+    the first name given even without its required columns (reported as missing by the caller)."""
+    if mapping and mapping.get("ledger") in LEDGERS:
+        spec = LEDGERS[mapping["ledger"]]
+        problems.add(raw.name, None, None, "mapping_applied", "info", ledger=spec.name)
+        return spec, _fit(head, spec, matcher(spec, mapping.get("columns") or {})), "mapping"
+    sheet_hints = [] if raw.from_file else name_hints(raw.name)
+    named = [(k, "sheet_name") for k in sheet_hints] + [(k, "file_name") for k in file_hints]
+    for key, by in named:
+        cand = _fit(head, LEDGERS[key], matcher(LEDGERS[key]))
+        if cand and cand.required == len(LEDGERS[key].required):
+            return LEDGERS[key], cand, by
+    best: tuple[tuple[int, int], LedgerSpec, HeaderFit] | None = None
+    for cand_spec in LEDGERS.values():
+        cand = _fit(head, cand_spec, matcher(cand_spec))
+        if cand and cand.required == len(cand_spec.required):
+            rank = (cand.score, cand.required)
+            if best is None or rank > best[0]:
+                best = (rank, cand_spec, cand)
+    if best:
+        return best[1], best[2], "headers"
+    if named:
+        key, by = named[0]
+        return LEDGERS[key], _fit(head, LEDGERS[key], matcher(LEDGERS[key])), by
+    return None, None, None
+
+
 def read_sheet(file: str, raw: RawSheet, file_hints: list[str], mappings: dict | None, secret: bytes,
                problems: Problems) -> SheetResult:
     """Recognise, find the header of, clean and type one sheet; problems go to ``problems``."""
@@ -309,14 +352,7 @@ def read_sheet(file: str, raw: RawSheet, file_hints: list[str], mappings: dict |
         problems.add(sheet, None, None, "sheet_empty", "warning")
         return SheetResult(report)
 
-    head = [[_header_text(v) for v in row] + [""] * (width - len(row)) for row in raw.grid[: HEADER_SCAN_ROWS + 1]]
-    for (r0, c0), (r1, c1) in raw.merged:
-        if r0 > HEADER_SCAN_ROWS:
-            continue
-        value = head[r0][c0] if r0 < len(head) and c0 < width else ""
-        for r in range(r0, min(r1, len(head) - 1) + 1):
-            for c in range(c0, min(c1, width - 1) + 1):
-                head[r][c] = value
+    head = _header_rows(raw, width)
     if not any(any(r) for r in head) and _all_blank(raw.grid, width):
         problems.add(sheet, None, None, "sheet_empty", "warning")
         return SheetResult(report)
@@ -324,39 +360,7 @@ def read_sheet(file: str, raw: RawSheet, file_hints: list[str], mappings: dict |
     g_row, g_names = generic_header(head)
     signature = signature_of(g_names)
 
-    # which ledger: a saved mapping, then the sheet name, then the file name, then the headers
-    fit: HeaderFit | None = None
-    spec: LedgerSpec | None = None
-    how = None
-    mapping = (mappings or {}).get(signature)
-    if mapping and mapping.get("ledger") in LEDGERS:
-        spec = LEDGERS[mapping["ledger"]]
-        fit = _fit(head, spec, matcher(spec, mapping.get("columns") or {}))
-        how = "mapping"
-        problems.add(sheet, None, None, "mapping_applied", "info", ledger=spec.name)
-    else:
-        sheet_hints = [] if raw.from_file else name_hints(sheet)
-        named = [(k, "sheet_name") for k in sheet_hints] + [(k, "file_name") for k in file_hints]
-        for key, by in named:
-            cand = _fit(head, LEDGERS[key], matcher(LEDGERS[key]))
-            if cand and cand.required == len(LEDGERS[key].required):
-                spec, fit, how = LEDGERS[key], cand, by
-                break
-        if spec is None:
-            best = None
-            for cand_spec in LEDGERS.values():
-                cand = _fit(head, cand_spec, matcher(cand_spec))
-                if cand and cand.required == len(cand_spec.required):
-                    rank = (cand.score, cand.required)
-                    if best is None or rank > best[0]:
-                        best = (rank, cand_spec, cand)
-            if best:
-                _, spec, fit = best
-                how = "headers"
-        if spec is None and named:
-            key = named[0][0]
-            spec, fit, how = LEDGERS[key], _fit(head, LEDGERS[key], matcher(LEDGERS[key])), named[0][1]
-
+    spec, fit, how = _recognise(raw, head, file_hints, (mappings or {}).get(signature), problems)
     if spec is None:
         # a sheet without a header row offers a row of data instead: no raw ID or phone in the report
         headers = [privacy.scrub_text(n) for n in g_names if n]
@@ -452,25 +456,62 @@ def _fill_merged(raw: RawSheet, raw_cols: list[np.ndarray], first: int, width: i
     return out
 
 
+class _Cells:
+    """The data rows below the header, column by column; each column factorized on first use."""
+
+    def __init__(self, raw: RawSheet, fit: HeaderFit, width: int) -> None:
+        data = raw.grid[fit.bottom + 1:]
+        self.rownum = np.arange(fit.bottom + 2, fit.bottom + 2 + len(data), dtype=np.int64)  # Excel row numbers
+        self.raw_cols = _columns(data, width)
+        self.filled = _fill_merged(raw, self.raw_cols, fit.bottom + 1, width) if raw.merged else []
+        self._cols: dict[int, clean.Column] = {}
+
+    def __len__(self) -> int:
+        return len(self.rownum)
+
+    def column(self, j: int) -> clean.Column:
+        if j not in self._cols:
+            self._cols[j] = clean.Column(self.raw_cols[j])
+        return self._cols[j]
+
+    def all_blank(self, j: int) -> bool:
+        col = self.column(j)
+        return bool(col.rows(col.blank).all())
+
+
 def _type_rows(file: str, sheet: str, fit: HeaderFit, spec: LedgerSpec, raw: RawSheet, width: int,
                secret: bytes, problems: Problems) -> tuple[PackedFrame, int, int]:
-    """The rows below the header: which are records, their typed values, and the problems.
+    """The rows below the header: which columns are kept, which rows are records, their typed values,
+    and the problems of each step.
 
     Each raw column is factorized once (``clean.Column``); typing, masking and keying run once per
     distinct cell and are taken back to the rows, so the cost follows the distinct values, not the rows.
     """
-    data = raw.grid[fit.bottom + 1:]
-    rownum = np.arange(fit.bottom + 2, fit.bottom + 2 + len(data), dtype=np.int64)  # Excel row numbers
-    raw_cols = _columns(data, width)
-    filled = _fill_merged(raw, raw_cols, fit.bottom + 1, width) if raw.merged else []
-    cols: dict[int, clean.Column] = {}
+    cells = _Cells(raw, fit, width)
+    extras = _choose_columns(sheet, fit, spec, cells, width, problems)
+    _report_merged(sheet, fit, spec, extras, cells.filled, problems)
+    keep, dropped = _drop_rows(sheet, fit, cells, list(fit.colmap) + list(extras), problems)
+    typing = _Typing(sheet, problems, cells.rownum[keep], secret)
+    by_canon = {c: j for j, c in fit.colmap.items()}
+    for spec_col in spec.columns:
+        j = by_canon.get(spec_col.name)
+        if j is None:
+            typing.absent(spec_col)
+        else:
+            typing.read(spec_col, cells.column(j).sub(keep), _formula_rows(raw, j, typing.rows))
+    for j, name in extras.items():
+        col = cells.column(j).sub(keep)
+        typing.out[name] = ("ext", col, ColumnType.TEXT.read(col).values)
+    return typing.pack(file), int(typing.skip.sum()), dropped
 
-    def column(j: int) -> clean.Column:
-        if j not in cols:
-            cols[j] = clean.Column(raw_cols[j])
-        return cols[j]
 
-    # which columns are kept, and under which name
+# --- which columns are kept ----------------------------------------------------------------------
+
+def _choose_columns(sheet: str, fit: HeaderFit, spec: LedgerSpec, cells: _Cells, width: int,
+                    problems: Problems) -> dict[int, str]:
+    """The columns outside the ledger that are kept (as text), by grid column: named by their header,
+    or 列X when unnamed. Blank columns, personal-looking columns and second copies of a personal
+    column are left out (the last two reported)."""
     extras: dict[int, str] = {}
     dup_cols = dict(fit.dups)
     used = set(spec.column_names) | {"_file", "_sheet", "_row"}
@@ -478,7 +519,7 @@ def _type_rows(file: str, sheet: str, fit: HeaderFit, spec: LedgerSpec, raw: Raw
         if j in fit.colmap:
             continue
         name = fit.names[j] if j < len(fit.names) else ""
-        if not name and column(j).rows(column(j).blank).all():
+        if not name and cells.all_blank(j):
             continue  # a blank column: nothing to keep, nothing lost
         letter = col_letter(j)
         if name and j not in dup_cols and _PII_HEADER_RE.search(name):
@@ -496,7 +537,12 @@ def _type_rows(file: str, sheet: str, fit: HeaderFit, spec: LedgerSpec, raw: Raw
                 del extras[j]  # a second copy of a personal column is not kept raw
         elif not name:
             problems.add(sheet, None, None, "unnamed_column", "info", letter=letter, kept=kept)
-    kept_cols = list(fit.colmap) + list(extras)
+    return extras
+
+
+def _report_merged(sheet: str, fit: HeaderFit, spec: LedgerSpec, extras: dict[int, str],
+                   filled: list[tuple[int, int, int, int, Any]], problems: Problems) -> None:
+    """One note per merged range filled into its rows, its value masked when a column is personal."""
     for r0, r1, c0, c1, value in filled:
         names = [fit.colmap.get(j) or extras.get(j) or (fit.names[j] if j < len(fit.names) else "")
                  or f"列{col_letter(j)}" for j in range(c0, c1 + 1)]
@@ -508,15 +554,38 @@ def _type_rows(file: str, sheet: str, fit: HeaderFit, spec: LedgerSpec, raw: Raw
         problems.add(sheet, r0 + 1, names[0], "merged_cells_filled", "info", first=r0 + 1, last=r1 + 1,
                      columns="、".join(names), value=text)
 
-    # rows that are not records: blank, totals, notes, repeated headers
-    n_all = len(data)
-    blank_row = np.ones(n_all, dtype=bool)
-    first_col = np.full(n_all, -1, dtype=np.intp)  # the first kept column holding something
-    note_row = np.zeros(n_all, dtype=bool)
-    total_row = np.zeros(n_all, dtype=bool)
-    header_hits = np.zeros(n_all, dtype=np.int64)
+
+# --- which rows are records ----------------------------------------------------------------------
+
+@dataclass
+class _RowKinds:
+    """Per data row: what makes it not a record (blank, totals, notes, a repeated header)."""
+
+    blank: np.ndarray
+    total: np.ndarray
+    note: np.ndarray
+    repeated: np.ndarray
+    first_col: np.ndarray  # the first kept column holding something (-1: none)
+
+    @property
+    def drop(self) -> np.ndarray:
+        return self.blank | self.total | self.note | self.repeated
+
+    @property
+    def trailing(self) -> np.ndarray:
+        """Blank rows at the end: where the sheet ends, not rows the user wrote."""
+        return np.logical_and.accumulate(self.blank[::-1])[::-1]
+
+
+def _row_kinds(fit: HeaderFit, cells: _Cells, kept_cols: list[int]) -> _RowKinds:
+    n = len(cells)
+    blank_row = np.ones(n, dtype=bool)
+    first_col = np.full(n, -1, dtype=np.intp)
+    note_row = np.zeros(n, dtype=bool)
+    total_row = np.zeros(n, dtype=bool)
+    header_hits = np.zeros(n, dtype=np.int64)
     for j in kept_cols:
-        col = column(j)
+        col = cells.column(j)
         blank = col.rows(col.blank)
         first = blank_row & ~blank
         first_col[first] = j
@@ -528,116 +597,126 @@ def _type_rows(file: str, sheet: str, fit: HeaderFit, spec: LedgerSpec, raw: Raw
             header_hits += col.rows(col.text == fit.names[j])
     total_row &= ~blank_row
     repeated = header_hits >= max(2, len(fit.colmap) // 2 + 1)
-    drop = blank_row | total_row | note_row | repeated
-    # trailing blank rows are where the sheet ends, not rows the user wrote
-    trailing = np.logical_and.accumulate(blank_row[::-1])[::-1]
-    reported_blank = blank_row & ~trailing
+    return _RowKinds(blank_row, total_row, note_row, repeated, first_col)
+
+
+def _drop_rows(sheet: str, fit: HeaderFit, cells: _Cells, kept_cols: list[int],
+               problems: Problems) -> tuple[np.ndarray, int]:
+    """Which rows are records (a mask), and how many others the user wrote; the others reported."""
+    kinds = _row_kinds(fit, cells, kept_cols)
+    rownum = cells.rownum
+    reported_blank = kinds.blank & ~kinds.trailing
     if reported_blank.any():
         rows = [int(r) for r in rownum[reported_blank]]
         shown = "、".join(str(r) for r in rows[:20]) + ("…" if len(rows) > 20 else "")
         problems.add(sheet, None, None, "blank_rows", "info", count=len(rows), rows=shown)
-
-    def first_text(i: int) -> Any:
-        col = column(int(first_col[i]))
-        return col.text[col.codes[i]]
-
-    for mask, code in ((total_row, "total_row"), (note_row & ~total_row, "note_row")):
+    for mask, code in ((kinds.total, "total_row"), (kinds.note & ~kinds.total, "note_row")):
         for i in np.flatnonzero(mask)[:PROBLEM_CAP]:
-            text = _show(first_text(i))
+            col = cells.column(int(kinds.first_col[i]))
+            text = _show(col.text[col.codes[i]])
             if code == "note_row":  # 填表人：李四 — the name after the colon is personal
                 text = re.split(r"[:：]", text, maxsplit=1)[0] + "：…" if re.search(r"[:：]", text) else text[:6]
             problems.add(sheet, int(rownum[i]), None, code, "info", text=text)
-    for i in np.flatnonzero(repeated & ~total_row & ~note_row)[:PROBLEM_CAP]:
+    for i in np.flatnonzero(kinds.repeated & ~kinds.total & ~kinds.note)[:PROBLEM_CAP]:
         problems.add(sheet, int(rownum[i]), None, "repeated_header", "info")
-    keep = ~drop
-    dropped = int((drop & ~trailing).sum())
+    drop = kinds.drop
+    return ~drop, int((drop & ~kinds.trailing).sum())
 
-    # typing: per distinct cell (ext arrays), taken back to the kept rows at the end
-    sub_rows = rownum[keep]
-    n = len(sub_rows)
-    skip = np.zeros(n, dtype=bool)
-    out: dict[str, Any] = {}  # name -> ("ext", Column, ext array) | ("bool", Column, values, mask) | type
-    missing_kind: dict[str, ColumnType] = {}  # an optional column the sheet lacks -> its type (all blank)
-    by_canon = {c: j for j, c in fit.colmap.items()}
 
-    def report(mask: np.ndarray, column_name: str, code: str | None, severity: str, shown: np.ndarray | None,
+def _formula_rows(raw: RawSheet, j: int, rows: np.ndarray) -> np.ndarray:
+    """Which of ``rows`` (Excel row numbers) hold a formula without a cached value in grid column ``j``."""
+    rows0 = {r + 1 for r, c in raw.formula_blanks if c == j} if raw.formula_blanks else set()
+    return np.isin(rows, list(rows0)) if rows0 else np.zeros(len(rows), dtype=bool)
+
+
+# --- typing the kept rows ------------------------------------------------------------------------
+
+class _Typing:
+    """The ledger's columns over the kept rows: typed per distinct cell (ext arrays) by the column's
+    type, or masked and keyed when personal; unreadable and blank cells reported, and the rows a
+    required column cannot give a value for marked ``skip``."""
+
+    def __init__(self, sheet: str, problems: Problems, rows: np.ndarray, secret: bytes) -> None:
+        self.sheet, self.problems, self.rows, self.secret = sheet, problems, rows, secret
+        self.skip = np.zeros(len(rows), dtype=bool)
+        # name -> ("ext", Column, ext array) | ("bool", Column, values, mask) | ColumnType (absent: all blank)
+        self.out: dict[str, Any] = {}
+
+    def report(self, mask: np.ndarray, column: str, code: str, severity: str, shown: np.ndarray | None,
                col: clean.Column, **params: Any) -> None:
         idx = np.flatnonzero(mask)
         values = None if shown is None else shown[col.codes[idx[:PROBLEM_CAP]]]
-        problems.add_rows(sheet, sub_rows[idx], column_name, code, severity, values, **params)  # type: ignore[arg-type]
+        self.problems.add_rows(self.sheet, self.rows[idx], column, code, severity, values, **params)
 
-    for spec_col in spec.columns:
-        j = by_canon.get(spec_col.name)
-        if j is None:
-            out[spec_col.name] = missing_kind[spec_col.name] = spec_col.type
-            if spec_col.pii:
-                out[spec_col.name + "_key"] = missing_kind[spec_col.name + "_key"] = ColumnType.TEXT
-            continue
-        col = column(j).sub(keep)
-        blank = col.rows(col.blank)
-        formula = np.zeros(n, dtype=bool)
-        if raw.formula_blanks:
-            rows0 = {r + 1 for r, c in raw.formula_blanks if c == j}
-            if rows0:
-                formula = np.isin(sub_rows, list(rows0))
-        shown = col.raw_ext()
-        code = spec_col.type.bad_code
+    def absent(self, spec_col: ColumnSpec) -> None:
+        """An optional column the sheet lacks: all blank, of its type."""
+        self.out[spec_col.name] = spec_col.type
         if spec_col.pii:
-            values, shown, bad_ext = _pii(sheet, spec_col.name, col, problems, sub_rows)
-            out[spec_col.name] = ("ext", col, shown)  # masked
-            out[spec_col.name + "_key"] = ("ext", col, col.memo(("key", spec_col.name), lambda v=values: _ext(
-                privacy.hmac_keys(v.tolist(), secret))))
+            self.out[spec_col.name + "_key"] = ColumnType.TEXT
+
+    def read(self, spec_col: ColumnSpec, col: clean.Column, formula: np.ndarray) -> None:
+        if spec_col.pii:
+            shown, bad_ext = self._personal(spec_col, col)
         else:
-            reading = spec_col.type.read(col, spec_col.categories)
-            values, bad_ext = reading.values, reading.bad
-            if reading.na is not None:
-                out[spec_col.name] = ("bool", col, values, reading.na)
-            else:
-                out[spec_col.name] = ("ext", col, values)
-            if reading.points is not None:
-                points = col.rows(reading.points)
-                for i in np.flatnonzero(points)[:PROBLEM_CAP]:
-                    k = col.codes[i]
-                    problems.add(sheet, int(sub_rows[i]), spec_col.name, "percent_points", "warning",
-                                 value=_show(shown[k]), pct=f"{values[k]:.0%}")
-            if spec_col.type == ColumnType.CATEGORY and "其他" in spec_col.categories and col.rows(bad_ext).any():
-                report(col.rows(bad_ext), spec_col.name, code, "warning", shown, col,
-                       choices="、".join(spec_col.categories), consequence="other")
-                values = np.where(bad_ext, "其他", values)
-                values[-1] = None
-                bad_ext = None
-                out[spec_col.name] = ("ext", col, values)
-        bad = col.rows(bad_ext) if bad_ext is not None else np.zeros(n, dtype=bool)
-        params = {"choices": "、".join(spec_col.categories)} if spec_col.type == ColumnType.CATEGORY else {}
-        formula &= blank
+            shown, bad_ext = self._typed(spec_col, col)
+        blank = col.rows(col.blank)
+        bad = col.rows(bad_ext) if bad_ext is not None else np.zeros(len(self.rows), dtype=bool)
+        self._judge(spec_col, col, shown, bad, blank, formula & blank)
+
+    def _personal(self, spec_col: ColumnSpec, col: clean.Column) -> tuple[np.ndarray, np.ndarray | None]:
+        """Masked values shown, keyed by HMAC for counting; the cells quoted in problems are masked."""
+        values, masked, bad_ext = _pii(self.sheet, spec_col.name, col, self.problems, self.rows)
+        self.out[spec_col.name] = ("ext", col, masked)
+        self.out[spec_col.name + "_key"] = ("ext", col, col.memo(("key", spec_col.name), lambda: _ext(
+            privacy.hmac_keys(values.tolist(), self.secret))))
+        return masked, bad_ext
+
+    def _typed(self, spec_col: ColumnSpec, col: clean.Column) -> tuple[np.ndarray, np.ndarray | None]:
+        shown = col.raw_ext()
+        reading = spec_col.type.read(col, spec_col.categories)
+        values, bad_ext = reading.values, reading.bad
+        if reading.points is not None:
+            for i in np.flatnonzero(col.rows(reading.points))[:PROBLEM_CAP]:
+                k = col.codes[i]
+                self.problems.add(self.sheet, int(self.rows[i]), spec_col.name, "percent_points", "warning",
+                                  value=_show(shown[k]), pct=f"{values[k]:.0%}")
+        if bad_ext is not None and "其他" in spec_col.categories and col.rows(bad_ext).any():
+            # a category outside the list counts as 其他 where the list has one
+            self.report(col.rows(bad_ext), spec_col.name, str(spec_col.type.bad_code), "warning", shown, col,
+                        choices="、".join(spec_col.categories), consequence="other")
+            values = np.where(bad_ext, "其他", values)
+            values[-1] = None
+            bad_ext = None
+        self.out[spec_col.name] = ("ext", col, values) if reading.na is None else ("bool", col, values, reading.na)
+        return shown, bad_ext
+
+    def _judge(self, spec_col: ColumnSpec, col: clean.Column, shown: np.ndarray, bad: np.ndarray,
+               blank: np.ndarray, formula: np.ndarray) -> None:
+        """Report unreadable, formula-only and blank cells: a required column skips their rows (errors),
+        an optional one leaves them blank (warnings)."""
+        name, code = spec_col.name, spec_col.type.bad_code
+        params = {"choices": "、".join(spec_col.categories)} if spec_col.type is ColumnType.CATEGORY else {}
+        severity, consequence = ("error", "skipped") if spec_col.required else ("warning", "blank")
+        if bad.any() and code:
+            self.report(bad, name, code, severity, shown, col, consequence=consequence, **params)
+        if formula.any():
+            self.report(formula, name, "formula_no_value", severity, None, col, consequence=consequence)
         if spec_col.required:
-            if bad.any():
-                report(bad, spec_col.name, code, "error", shown, col, consequence="skipped", **params)
-            if formula.any():
-                report(formula, spec_col.name, "formula_no_value", "error", None, col, consequence="skipped")
             empty = blank & ~formula
             if empty.any():
-                report(empty, spec_col.name, "required_blank", "error", None, col, consequence="skipped")
-            skip |= bad | blank
-        else:
-            if bad.any() and code:
-                report(bad, spec_col.name, code, "warning", shown, col, consequence="blank", **params)
-            if formula.any():
-                report(formula, spec_col.name, "formula_no_value", "warning", None, col, consequence="blank")
-    for j, name in extras.items():
-        col = column(j).sub(keep)
-        out[name] = ("ext", col, ColumnType.TEXT.read(col).values)
+                self.report(empty, name, "required_blank", "error", None, col, consequence="skipped")
+            self.skip |= bad | blank
 
-    final = np.flatnonzero(~skip)
-    columns: list[tuple[str, str, tuple]] = []
-    for name, v in out.items():
-        if isinstance(v, tuple):
-            codes = v[1].codes[final].astype(np.int32)
-            columns.append((name, v[0], (*v[2:], codes)))
-        else:
-            columns.append((name, "missing", (missing_kind[name],)))
-    packed = PackedFrame(len(final), columns, file, sheet, sub_rows[final])
-    return packed, int(skip.sum()), dropped
+    def pack(self, file: str) -> PackedFrame:
+        final = np.flatnonzero(~self.skip)
+        columns: list[tuple[str, str, tuple[Any, ...]]] = []
+        for name, v in self.out.items():
+            if isinstance(v, tuple):
+                codes = v[1].codes[final].astype(np.int32)
+                columns.append((name, v[0], (*v[2:], codes)))
+            else:
+                columns.append((name, "missing", (v,)))
+        return PackedFrame(len(final), columns, file, self.sheet, self.rows[final])
 
 
 @dataclass
