@@ -68,6 +68,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "Column {letter} '{header}' duplicates an earlier one ({canonical}); the first is used, this one kept as '{kept}'"),
     "reader.unnamed_column": ("第 {letter} 列没有表头但有内容，已作为「{kept}」保留",
                               "Column {letter} has no header but holds data; kept as '{kept}'"),
+    "reader.pii_extra_column_content": ("第 {letter} 列「{header}」不是本台账的列，其内容看起来是{kind}（个人信息），未导入",
+                                        "Column {letter} '{header}' is not a column of this ledger and its values look like "
+                                        "personal data ({kind}); not loaded"),
     "reader.pii_extra_column": ("列「{header}」不是本台账的列，且可能含个人信息，未导入",
                                 "Column '{header}' is not part of this ledger and may hold personal data; not loaded"),
     "reader.merged_cells_filled": ("第 {first}–{last} 行「{columns}」为合并单元格，已按合并的值「{value}」填入每一行",

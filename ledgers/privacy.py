@@ -33,16 +33,20 @@ _SEPARATORS = re.compile(r"[\s\-()（）.]")
 _PHONE_PREFIX = re.compile(r"^\+?86(?=1\d{10}$)")
 _DIGITS = re.compile(r"\d+[Xx]?")  # a phone or ID written as digits (an ID may end in X)
 
-# Inside free text. The look-arounds keep a number from matching inside a longer code; an old
-# 15-digit ID must hold a plausible birth date, or every long order number would be masked.
-_EDGE_L, _EDGE_R = r"(?<![0-9A-Za-z])", r"(?![0-9A-Za-z])"
-_ID_IN_TEXT = re.compile(_EDGE_L + r"\d{17}[\dXx]" + _EDGE_R)
+# Inside free text. A number glued to letters (Tel18612340000, ID310115…) is still a number, so only
+# digits bound a match; an ID may be grouped 6-8-4 or 6-4-4-4 and a phone 3-4-4, by one kind of
+# space, dot or dash used throughout. An old 15-digit ID must hold a plausible birth date, or every
+# long order number would be masked.
+_EDGE_L, _EDGE_R = r"(?<!\d)", r"(?!\d)"
+_ID_IN_TEXT = re.compile(_EDGE_L + r"\d{6}(?P<s>[ .\-]?)(?:\d{8}|\d{4}(?P=s)\d{4})(?P=s)\d{3}[\dXx]" + _EDGE_R)
 _OLD_ID_IN_TEXT = re.compile(_EDGE_L + r"\d{8}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}" + _EDGE_R)
-_PHONE_IN_TEXT = re.compile(_EDGE_L + r"(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}" + _EDGE_R)
+_PHONE_IN_TEXT = re.compile(_EDGE_L + r"(?:(?:\+|00)?86[- ]?)?1[3-9]\d(?P<s>[ .\-]?)\d{4}(?P=s)\d{4}" + _EDGE_R)
 _FOUR_DIGITS = re.compile(r"\d{4}")  # every pattern above holds four digits in a row: a cheap pre-check
-# every number scrub() masks holds three digits, maybe a space or dash, then four: text without
+# every number scrub() masks holds three digits, maybe a space, dot or dash, then four: text without
 # that comes out of scrub() unchanged (years like 2025年 do not need the call)
-SCRUB_NEEDS = re.compile(r"\d{3}[- ]?\d{4}")
+SCRUB_NEEDS = re.compile(r"\d{3}[ .\-]?\d{4}")
+_WIDE_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_NUMBER_SEPARATORS = re.compile(r"[\s.\-]")
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -169,10 +173,14 @@ def scrub(text: str) -> tuple[str, int]:
         return text, 0
     count = 0
 
+    text = text.translate(_WIDE_DIGITS)  # full-width digits are digits too (one for one: places kept)
+
     def repl(m: re.Match[str]) -> str:
         nonlocal count
         count += 1
-        return mask_digits(_PHONE_PREFIX.sub("", _SEPARATORS.sub("", m.group(0))))
+        digits = re.sub(r"^(?:\+|00)?86", "", _NUMBER_SEPARATORS.sub("", m.group(0))) if m.re is _PHONE_IN_TEXT \
+            else _NUMBER_SEPARATORS.sub("", m.group(0))
+        return mask_digits(digits)
 
     for pattern in (_ID_IN_TEXT, _OLD_ID_IN_TEXT, _PHONE_IN_TEXT):
         text = pattern.sub(repl, text)
@@ -223,3 +231,87 @@ def id_checksum_valid(value: str) -> bool:
 
 def _none_for_nan(s: pd.Series) -> pd.Series:
     return s.where(s.notna(), None)
+
+
+# --- names where no column says so -----------------------------------------------------------------
+
+# The commonest single-character surnames (about nine in ten residents); with COMPOUND_SURNAMES they
+# tell a personal name from the words a ledger holds.
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向"
+    "汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单"
+    "季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄"
+    "窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查"
+    "麻苑迟邝")
+# Characters that make a short word a place, a body, a thing or a state rather than a person.
+_NOT_NAME_CHARS = frozenset(
+    "区路弄号楼栋室会组队站所局部委办司店院校街镇村市省县园场馆厅处科段班社厂业类型期间数量额率度次费表单项"
+    "目称日时址话况容注说完进行常已未是否有无个件台账记录户口人员住宅情务管理检查服活动安全消防志愿者姓名电"
+    "性别年龄月元份条张本贴式地色上下内外前后")
+_CJK_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
+
+
+def looks_like_name(value: object) -> bool:
+    """Whether a cell reads as a Chinese personal name: 2-4 Han characters after a common surname,
+    none of them one that makes it an ordinary word (楼组长, 张贴, 金额 are not names)."""
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    if not _CJK_NAME.fullmatch(text):
+        return False
+    rest = text[2:] if text[:2] in COMPOUND_SURNAMES else text[1:] if text[0] in SURNAMES else None
+    return bool(rest) and not any(ch in _NOT_NAME_CHARS for ch in rest)
+
+
+def column_pii_kind(values: list[object], *, share: float = 0.6) -> str | None:
+    """"name", "phone" or "id" when most of a column's distinct non-blank values are one (so an
+    extra column is judged by what it holds as well as by its header), else None."""
+    texts = [str(v).strip() for v in values if v is not None and str(v).strip() and str(v).strip().lower()
+             not in PLACEHOLDERS]
+    if len(texts) < 2:
+        return None
+    need = share * len(texts)
+    if sum(_ID_IN_TEXT.search(t.translate(_WIDE_DIGITS)) is not None for t in texts) >= need:
+        return "id"
+    if sum(_PHONE_IN_TEXT.search(t.translate(_WIDE_DIGITS)) is not None for t in texts) >= need:
+        return "phone"
+    if sum(looks_like_name(t) for t in texts) >= need:
+        return "name"
+    return None
+
+
+def mask_cells(cells: list[str]) -> list[str]:
+    """Cells of a row shown in a report (an unknown sheet's headers, the title rows above a header)
+    with phones and IDs masked, and names masked when the row reads as data — a number in it, or
+    two names — so a sheet without a header row does not put its first resident in the report."""
+    cells = [scrub_text(c) for c in cells]
+    names = [looks_like_name(c) for c in cells]
+    if not any(names):
+        return cells
+    data_row = sum(names) >= 2 or any(_FOUR_DIGITS.search(c) or "*" in c for c in cells)
+    return [mask_name(c.strip()) if n and data_row else c for c, n in zip(cells, names, strict=True)]
+
+
+_NAME_BEFORE_NUMBER = re.compile(r"([\u4e00-\u9fff]{2,})(?=\d{3}\*+\w{2,4})")
+_FILE_TOKEN = re.compile(r"[^\s_\-—·.,，、()（）\[\]【】]+")
+
+
+def mask_file_name(name: str) -> str:
+    """An upload's file name with the personal data in it masked and the rest kept: phones and IDs
+    anywhere (活动台账_王小明18612340000.xlsx → 活动台账_王**186****0000.xlsx), names standing as
+    their own part of the name or just before a number."""
+    stem, dot, ext = name.rpartition(".") if "." in name else (name, "", "")
+    stem = scrub_text(stem)
+
+    def before_number(m: re.Match[str]) -> str:
+        run = m.group(1)
+        for size in (4, 3, 2):
+            tail = run[-size:]
+            if len(run) >= size and looks_like_name(tail):
+                return run[:-size] + mask_name(tail)
+        return run
+
+    stem = _NAME_BEFORE_NUMBER.sub(before_number, stem)
+    stem = _FILE_TOKEN.sub(lambda m: mask_name(m.group(0)) if looks_like_name(m.group(0)) else m.group(0), stem)
+    return stem + dot + ext

@@ -20,7 +20,7 @@ from pathlib import Path, PurePath
 
 import pandas as pd
 
-from ledgers import guards
+from ledgers import guards, privacy
 from ledgers.registry import LEDGERS
 from ledgers.report import ImportReport, LoadResult, Problem, SheetReport, UnknownSheet
 from ledgers.sheet import PackedFrame, Problems, RawSheet, name_hints, read_sheet
@@ -61,11 +61,12 @@ def load_files(sources: Iterable[Path | str | SourceFile], *, mappings: dict | N
     """
     jobs: list[tuple[str, str | None, bytes | None]] = []
     for src in sources:
+        # a file name may carry a resident's name or phone: masked before it is reported or stored
         if isinstance(src, SourceFile):
-            jobs.append((src.name, None, bytes(src.data)))
+            jobs.append((privacy.mask_file_name(src.name), None, bytes(src.data)))
         else:
             path = Path(src)
-            jobs.append((path.name, str(path), None))
+            jobs.append((privacy.mask_file_name(path.name), str(path), None))
     key = secret if secret is not None else _PROCESS_SECRET
     if in_process is None:
         in_process = os.environ.get("LEDGERS_IN_PROCESS") == "1"

@@ -56,7 +56,9 @@ def _is_note(v: str) -> bool:
     return bool(_NOTE.fullmatch(re.sub(r"\s+", "", v)))
 
 
-_PII_HEADER_RE = re.compile(r"姓名|电话|手机|身份证|证件|联系人|当事人|户主|负责人|楼组长|住址|家庭地址")
+_PII_KIND_WORDS = {"name": "姓名", "phone": "电话号码", "id": "身份证号"}
+_PII_HEADER_RE = re.compile(r"姓名|电话|手机|身份证|证件|联系人|当事人|户主|负责人|楼组长|住址|家庭地址|联络|同住|"
+                            r"涉及人员|家属|亲属|监护人|\b(?:name|tel|phone|mobile|id|contact)\b", re.I)
 
 
 def col_letter(j: int) -> str:
@@ -363,7 +365,7 @@ def read_sheet(file: str, raw: RawSheet, file_hints: list[str], mappings: dict |
     spec, fit, how = _recognise(raw, head, file_hints, (mappings or {}).get(signature), problems)
     if spec is None:
         # a sheet without a header row offers a row of data instead: no raw ID or phone in the report
-        headers = [privacy.scrub_text(n) for n in g_names if n]
+        headers = privacy.mask_cells([n for n in g_names if n])
         report.status = "unknown"
         problems.add(sheet, None, None, "sheet_unknown", "warning", headers="、".join(headers[:12]))
         return SheetResult(report, unknown=UnknownSheet(file, sheet, headers, signature, g_row + 1))
@@ -376,12 +378,12 @@ def read_sheet(file: str, raw: RawSheet, file_hints: list[str], mappings: dict |
         report.header_row = fit.bottom + 1 if fit else None
         problems.add(sheet, None, None, "missing_required", "error", ledger=spec.name,
                      columns="、".join(missing))
-        headers = [privacy.scrub_text(n) for n in (fit.names if fit else g_names) if n]
+        headers = privacy.mask_cells([n for n in (fit.names if fit else g_names) if n])
         return SheetResult(report, unknown=UnknownSheet(file, sheet, headers, signature,
                                                         (fit.bottom if fit else g_row) + 1, spec.key))
     assert fit is not None
     report.header_row = fit.bottom + 1
-    above = [" ".join(dict.fromkeys(v for v in row if v)) for row in head[: fit.top] if any(row)]
+    above = [" ".join(dict.fromkeys(privacy.mask_cells([v for v in row if v]))) for row in head[: fit.top] if any(row)]
     if above:
         problems.add(sheet, None, None, "rows_above_header", "info", header=fit.bottom + 1, top=fit.top + 1,
                      text="；".join(a[:40] for a in above[:3]))
@@ -524,6 +526,11 @@ def _choose_columns(sheet: str, fit: HeaderFit, spec: LedgerSpec, cells: _Cells,
         letter = col_letter(j)
         if name and j not in dup_cols and _PII_HEADER_RE.search(name):
             problems.add(sheet, None, None, "pii_extra_column", "info", header=name)
+            continue
+        if j not in dup_cols and (kind := privacy.column_pii_kind(list(column(j).uniq))):
+            # a header the list above misses (紧急联络人, 备用) over values that read as personal data
+            problems.add(sheet, None, None, "pii_extra_column_content", "info", letter=letter,
+                         header=name or f"列{letter}", kind=_PII_KIND_WORDS[kind])
             continue
         kept = name or f"列{letter}"
         if kept in used:

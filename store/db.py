@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from ledgers import privacy
 from store import migrate
 from store.book import Confirm, Proposal, VersionInfo, diff_ledger, ledger_order, merge_reports, report_part
 from store.frames import FORMAT, decode_frame, encode_frame
@@ -234,7 +235,7 @@ def _file_entries(files: Iterable[UploadedFile]) -> list[FileInfo]:
         else:  # ledgers.reader.SourceFile or anything with name and data
             name, data = f.name, f.data
         data = bytes(data)
-        out.append(FileInfo(name=str(name), sha256=hashlib.sha256(data).hexdigest(), size=len(data)))
+        out.append(FileInfo(name=privacy.mask_file_name(str(name)), sha256=hashlib.sha256(data).hexdigest(), size=len(data)))
     return out
 
 

@@ -93,9 +93,11 @@ def _rows(frames: Mapping[str, pd.DataFrame]) -> int:
 def handle_upload(files: Sequence[tuple[str, bytes]], store: Any, lang: str = "zh") -> UploadOutcome:
     """Read uploaded files with the remembered mappings; keep them as a snapshot when any ledger rows
     were read. A refused or failed upload returns ``accepted=False`` and changes nothing stored."""
+    from ledgers.privacy import mask_file_name
     from ledgers.reader import SourceFile, load_files
 
-    files = [(name, bytes(data)) for name, data in files]
+    # a file name may carry a resident's name or phone: masked before it is shown, reported or stored
+    files = [(mask_file_name(name), bytes(data)) for name, data in files]
     try:
         result = load_files([SourceFile(name, data) for name, data in files],
                             mappings=store.mappings() if store else None,
