@@ -260,7 +260,7 @@ def looks_like_name(value: object) -> bool:
     text = value.strip()
     if not _CJK_NAME.fullmatch(text):
         return False
-    rest = text[2:] if text[:2] in COMPOUND_SURNAMES else text[1:] if text[0] in SURNAMES else None
+    rest = text[2:] if text[:2] in COMPOUND_SURNAMES else text[1:] if text[0] in SURNAMES else ""
     return bool(rest) and not any(ch in _NOT_NAME_CHARS for ch in rest)
 
 

@@ -210,6 +210,6 @@ def test_an_upload_shows_and_keeps_its_file_name_masked():
 
     rows = [HEAD, ["2026-01-05", "读书会", "文化"]]
     outcome = handle_upload([("活动台账_王小明18612340000.csv", _csv(rows))], None)
-    assert outcome.accepted
+    assert outcome.accepted and outcome.dataset is not None
     assert [name for name, _ in outcome.dataset.sources] == ["活动台账_王**186****0000.csv"]
     assert set(outcome.dataset.frames["activities"]["_file"]) == {"活动台账_王**186****0000.csv"}
