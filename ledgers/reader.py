@@ -20,6 +20,7 @@ from pathlib import Path, PurePath
 
 import pandas as pd
 
+import settings
 from ledgers import guards, privacy
 from ledgers.registry import LEDGERS
 from ledgers.report import ImportReport, LoadResult, Problem, SheetReport, UnknownSheet
@@ -69,7 +70,7 @@ def load_files(sources: Iterable[Path | str | SourceFile], *, mappings: dict | N
             jobs.append((privacy.mask_file_name(path.name), str(path), None))
     key = secret if secret is not None else _PROCESS_SECRET
     if in_process is None:
-        in_process = os.environ.get("LEDGERS_IN_PROCESS") == "1"
+        in_process = settings.from_env().ledgers_in_process
     if in_process:
         results = [read_file(name, path, data, mappings, key) for name, path, data in jobs]
     else:

@@ -33,22 +33,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import settings
 from ledgers.reader import FileResult, read_file
 from ledgers.report import SheetReport
 from ledgers.sheet import Problems
 
 _ROOT = str(Path(__file__).resolve().parent.parent)
 _MAX_IDLE = 1
-_DEFAULT_CHILDREN = 2
 
 
 def max_children() -> int:
     """How many parser children may parse at once (#18: four hostile uploads at once once added
-    12.7 GB). Read here only, from ``$DASHBOARD_PARSER_CHILDREN``, until the settings module owns it."""
-    try:
-        return max(1, int(os.environ.get("DASHBOARD_PARSER_CHILDREN", _DEFAULT_CHILDREN)))
-    except ValueError:
-        return _DEFAULT_CHILDREN
+    12.7 GB): ``$DASHBOARD_PARSER_CHILDREN`` through settings.py."""
+    return settings.from_env().parser_children
 
 
 class _Slots:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import settings
 from i18n import t
 from report.format import scrub
 from report.html import FONT_FILE, build_html, figure_count, footer_html, header_html
@@ -55,7 +56,7 @@ class ReportError(RuntimeError):
 
 def find_chromium() -> str | None:
     """Path of a Chromium executable: ``$REPORT_CHROMIUM`` if set, else the usual Debian paths."""
-    override = os.environ.get("REPORT_CHROMIUM")
+    override = settings.from_env().chromium
     if override is not None:
         return override if override and os.access(override, os.X_OK) else None
     for path in CHROMIUM_CANDIDATES:
@@ -66,7 +67,7 @@ def find_chromium() -> str | None:
 
 def find_cjk_font() -> str | None:
     """Path of an installed Chinese font (WenQuanYi Micro Hei preferred)."""
-    override = os.environ.get("REPORT_CJK_FONT")
+    override = settings.from_env().cjk_font
     if override is not None:
         return override if override and Path(override).is_file() else None
     for path in CJK_FONT_FILES:

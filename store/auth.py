@@ -1,7 +1,7 @@
 """Who may change things: an optional shared office password, checked in constant time.
 
-The password comes from ``st.secrets`` (the app reads it and passes it here; nothing in ``store``
-imports streamlit). With no password configured the board is open, and the page says so.
+The password comes from the settings (settings.py reads ``st.secrets`` for the app; nothing in
+``store`` imports streamlit). With no password configured the board is open, and the page says so.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from settings import Settings, load
 
 # What a password guards. Viewing is guarded only when the office asks for it (protect_viewing):
 # the usual set-up is a projector in a meeting room where everyone may look but few may change.
@@ -43,16 +45,14 @@ class AccessPolicy:
     protect_viewing: bool = False
 
     @classmethod
+    def from_settings(cls, settings: Settings) -> AccessPolicy:
+        return cls(password=settings.password, protect_viewing=settings.protect_viewing)
+
+    @classmethod
     def from_secrets(cls, secrets: Mapping[str, Any] | None) -> AccessPolicy:
-        """From ``st.secrets`` or any mapping: top-level ``password`` / ``protect_viewing``, or the
-        same keys inside an ``[auth]`` table."""
-        if not secrets:
-            return cls()
-        auth = secrets.get("auth")
-        section: Mapping[str, Any] = auth if isinstance(auth, Mapping) else secrets
-        password = section.get("password")
-        password = str(password) if password not in (None, "") else None
-        return cls(password=password, protect_viewing=_truthy(section.get("protect_viewing", False)))
+        """From a secrets mapping (top-level ``password`` / ``protect_viewing`` or an ``[auth]`` table),
+        read by settings.load: a wrong value raises settings.SettingsError instead of running open."""
+        return cls.from_settings(load({}, secrets))
 
     @property
     def open(self) -> bool:
@@ -72,8 +72,3 @@ class AccessPolicy:
         password given now."""
         return not self.required(action) or unlocked or check_password(given, self.password)
 
-
-def _truthy(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in {"1", "true", "yes", "on", "是"}
-    return bool(value)

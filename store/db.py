@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+import settings
 from ledgers import privacy
 from store import migrate
 from store.book import Confirm, Proposal, VersionInfo, diff_ledger, ledger_order, merge_reports, report_part
@@ -145,7 +146,7 @@ def _sql(statement: str) -> str:
 
 def default_data_dir() -> Path:
     """``$DASHBOARD_DATA_DIR`` if set, else ``./data`` (git-ignored)."""
-    return Path(os.environ.get("DASHBOARD_DATA_DIR") or "data")
+    return settings.from_env().data_dir
 
 
 def secret_key(data_dir: Path, configured: str | bytes | None = None) -> bytes:
@@ -157,7 +158,7 @@ def secret_key(data_dir: Path, configured: str | bytes | None = None) -> bytes:
     """
     if configured:
         return configured.encode("utf-8") if isinstance(configured, str) else bytes(configured)
-    env = os.environ.get("DASHBOARD_SECRET")
+    env = settings.from_env().secret
     if env:
         return env.encode("utf-8")
     data_dir = Path(data_dir)
@@ -208,7 +209,7 @@ def _fault(point: str) -> None:
     Plain ``<point>`` ends the process on the spot (os._exit, no cleanup, like a power cut);
     ``:raise`` raises; ``:hang`` touches ``$DASHBOARD_FAULT_MARKER`` and waits to be killed.
     """
-    spec = os.environ.get("DASHBOARD_FAULT")
+    spec = settings.from_env().fault
     if not spec:
         return
     where, _, how = spec.partition(":")
@@ -217,7 +218,7 @@ def _fault(point: str) -> None:
     if how == "raise":
         raise RuntimeError(f"injected fault at {point}")
     if how == "hang":
-        marker = os.environ.get("DASHBOARD_FAULT_MARKER")
+        marker = settings.from_env().fault_marker
         if marker:
             Path(marker).touch()
         while True:

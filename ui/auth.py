@@ -1,7 +1,7 @@
 """The one password gate every page uses: who may upload, edit targets, map columns, change action
 items, delete snapshots and (with ``protect_viewing``) look at all.
 
-The rule itself is ``store.auth.AccessPolicy`` (built from ``st.secrets``; the compare is its
+The rule itself is ``store.auth.AccessPolicy`` (built from the settings; the compare is its
 ``hmac.compare_digest``). This module only draws it: an unlock form where a guarded control would
 be, a lock / unlock line in the sidebar, and the session flag ``auth_unlocked``. The typed password
 is checked in the form's callback and cleared from session_state there, so after a rerun nothing
@@ -22,13 +22,12 @@ FORM_WIDTH = 420  # px
 
 
 def policy() -> Any:
-    """The office's AccessPolicy from st.secrets; no secrets file means no password (open)."""
+    """The office's AccessPolicy from the settings; no secrets file means no password (open). A
+    secrets file that is wrong raises settings.SettingsError: locked, never open."""
     from store.auth import AccessPolicy
+    from ui.state import settings
 
-    try:
-        return AccessPolicy.from_secrets(st.secrets)
-    except Exception:  # no secrets file, or one that does not parse: nothing configured
-        return AccessPolicy()
+    return AccessPolicy.from_settings(settings())
 
 
 def unlocked() -> bool:

@@ -13,13 +13,15 @@ navigation finds every page the app links to, so it never says "Page not found".
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
-from typing import Literal, cast
+from typing import Literal, NoReturn, cast
 
 import streamlit as st
 
 from i18n import t
+from settings import SettingsError
 from ui import auth, meeting, sidebar, state
 from ui import pages as nav
 from ui.render import inject_css
@@ -36,6 +38,10 @@ def run() -> None:
     lang = state.lang()
     st.set_page_config(page_title=t("app.title", lang), page_icon=":material/holiday_village:", layout="wide",
                        initial_sidebar_state=cast(_SidebarState, meeting.sidebar_state()))
+    try:
+        state.settings()
+    except SettingsError as exc:  # fail closed: nothing of the board until the setting is corrected
+        settings_stop(exc, lang)
     may_view = auth.allowed("view")  # protect_viewing: nothing but the password form until unlocked
     pages = nav.navigation(ROOT, lang)
     page = st.navigation(pages.sections, position="sidebar" if may_view and not meeting.projector_on() else "hidden")
@@ -56,6 +62,15 @@ def run() -> None:
             page.run()
     finally:
         _RUN.view = None
+
+
+def settings_stop(error: SettingsError, lang: str) -> NoReturn:
+    """The whole page when a setting is wrong: what, and that nothing runs until it is corrected."""
+    logging.getLogger(__name__).error("settings: %s", error.text("en"))
+    st.title(t("settings.stopped", lang))
+    st.error(error.text(lang), icon=":material/error:")
+    st.caption(t("settings.fix", lang))
+    st.stop()
 
 
 def page_view() -> state.View:

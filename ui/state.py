@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from settings import Settings, SettingsError, load
 from ui import data
 
 # session_state keys
@@ -50,6 +52,21 @@ class View:
     def sparklines(self) -> dict[str, Any]:
         """The overview's trend lines, built once per data, period and targets."""
         return cached_sparklines(self.history(), self.dataset.id, self.year, self.as_of, self.targets_key)
+
+
+def settings() -> Settings:
+    """This run's settings from the environment and st.secrets. Raises settings.SettingsError when
+    anything is wrong, a secrets file that does not parse included (Streamlit alone would log one
+    line and carry on as if there were no file: no password)."""
+    from streamlit.errors import StreamlitSecretNotFoundError
+
+    try:
+        secrets = st.secrets.to_dict()
+    except StreamlitSecretNotFoundError as exc:
+        if getattr(exc, "error_id", None) != "no-secrets-found":
+            raise SettingsError("settings.error.unreadable", error=str(exc)) from exc
+        secrets = {}
+    return load(os.environ, secrets)
 
 
 def lang() -> str:
