@@ -15,10 +15,10 @@ from typing import Any
 
 from markupsafe import Markup
 
-from charts.palette import CJK_FONT_STACK, STATUS_STYLE
+from charts.palette import CJK_FONT_STACK
 from i18n import t
 from ledgers.report import Problem, Severity
-from metrics.vocab import Theme, count_statuses
+from metrics.vocab import Status, Theme, count_statuses
 from report.format import format_note, format_target, format_value, metric_name, scrub
 from templates import render, script_json
 
@@ -42,13 +42,6 @@ MAX_PROBLEMS = 300  # beyond this the appendix says how many more; the dashboard
 
 
 FigureBuilder = Callable[[Any, Any, str], Any]
-
-
-def _status(status: str, lang: str) -> dict[str, str]:
-    """A status as the templates draw it: icon and word, always together, in its colours."""
-    style = STATUS_STYLE.get(status, STATUS_STYLE["no_data"])
-    word = t(f"status.{status}", lang) if status in STATUS_STYLE else status
-    return {"icon": style.icon, "word": word, "color": style.color, "text_color": style.text_color}
 
 
 def _fmt_time(value: object) -> str:
@@ -99,7 +92,7 @@ def _metric_row(m: Any, lang: str, evidence: Mapping[str, int] | None) -> dict[s
     """One metric as a table row (every value a plain string: the template escapes it)."""
     return {"id": m.id, "name": metric_name(m, lang), "theme": _theme_name(m.theme, lang),
             "value": format_value(m, lang), "target": format_target(m, lang),
-            "status": _status(m.status, lang), "evidence": _evidence_of(m, evidence),
+            "status": Status(m.status), "evidence": _evidence_of(m, evidence),
             "note": format_note(m, lang)}
 
 
@@ -147,7 +140,7 @@ def _theme(theme: str, metrics: Sequence[Any], figures: Mapping[str, Any], lang:
                 f"{t('report.col.target', lang)} {format_target(m, lang)}"]
         if ev is not None:
             foot.append(f"{t('report.col.evidence', lang)} {ev}")
-        blocks.append({"id": m.id, "name": metric_name(m, lang), "status": _status(m.status, lang),
+        blocks.append({"id": m.id, "name": metric_name(m, lang), "status": Status(m.status),
                        "cell_height": max(cell_height(x) for x in pair), "chart": chart,
                        "foot": " · ".join(foot)})
     return {"id": theme, "name": _theme_name(theme, lang),
@@ -201,7 +194,7 @@ def build_html(metrics: Sequence[Any], *, year: int, as_of: dt.date, figures: Ma
     figs: list[dict[str, Any]] = []
     themes = [_theme(th, [m for m in metrics if m.theme == th], figures, lang, evidence_counts, figs)
               for th in _themes(metrics)]
-    counts = [{"n": n, "status": _status(s, lang)} for s, n in _counts(metrics).items()]
+    counts = [{"n": n, "status": Status(s)} for s, n in _counts(metrics).items()]
     problems, problems_left = _problems(report, lang)
     return render(
         "report/page.html", lang=lang, html_lang="zh-CN" if lang == "zh" else "en",

@@ -11,16 +11,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from charts.figures import format_target, format_value, metric_name
-from charts.palette import STALE_ICON, STATUS_STYLE, STATUSES
+from charts.palette import STALE_ICON
 from i18n import t
-from metrics.vocab import count_statuses
+from metrics.vocab import Status, count_statuses
 from templates import render
 from ui.meeting.assembly import Freshness
 from ui.meeting.rows import Shortfall
-
-
-def _status(status: str, lang: str) -> dict[str, str]:
-    return {"key": status, "icon": STATUS_STYLE[status].icon, "word": t(f"status.{status}", lang)}
 
 
 def _stale(lang: str) -> dict[str, str]:
@@ -29,7 +25,7 @@ def _stale(lang: str) -> dict[str, str]:
 
 def badge(status: str, lang: str) -> str:
     """Status as colour (border), icon and word, in a text colour that passes AAA."""
-    return render("slides/badge.html", status=_status(status, lang))
+    return render("slides/badge.html", status=Status(status), lang=lang)
 
 
 def title_html(title: str, caption: str) -> str:
@@ -50,7 +46,7 @@ def note_html(text: str) -> str:
 
 def counts_html(results: Any, lang: str) -> str:
     counts = count_statuses(results.metrics)
-    return render("slides/counts.html", cards=[dict(_status(s, lang), n=counts[s]) for s in STATUSES])
+    return render("slides/counts.html", cards=[{"status": s, "n": counts[s]} for s in Status], lang=lang)
 
 
 def item_html(item: Any, meeting: dt.date, lang: str, *, metric: str | None = None) -> str:
@@ -74,7 +70,7 @@ def freshness_html(rows: Sequence[Freshness], lang: str) -> str:
 def theme_table_html(members: Sequence[Any], stale_ids: set[str], lang: str) -> str:
     """A theme's metrics as one big table: name, value, target, status."""
     rows = [{"id": m.id, "name": metric_name(m, lang), "value": format_value(m, lang),
-             "target": format_target(m, lang), "stale": m.id in stale_ids, "status": _status(m.status, lang)}
+             "target": format_target(m, lang), "stale": m.id in stale_ids, "status": Status(m.status)}
             for m in members]
     return render("slides/theme_table.html", rows=rows, stale=_stale(lang), lang=lang)
 
@@ -82,7 +78,7 @@ def theme_table_html(members: Sequence[Any], stale_ids: set[str], lang: str) -> 
 def metric_head_html(result: Any, lang: str) -> str:
     """A metric slide's first line: status badge, value and target, evidence rows."""
     value = t("meeting.metric.value", lang, value=format_value(result, lang), target=format_target(result, lang))
-    return render("slides/metric_head.html", status=_status(result.status, lang), value=value,
+    return render("slides/metric_head.html", status=Status(result.status), lang=lang, value=value,
                   evidence=t("meeting.metric.evidence", lang, n=result.evidence_count))
 
 
