@@ -527,7 +527,7 @@ def _choose_columns(sheet: str, fit: HeaderFit, spec: LedgerSpec, cells: _Cells,
         if name and j not in dup_cols and _PII_HEADER_RE.search(name):
             problems.add(sheet, None, None, "pii_extra_column", "info", header=name)
             continue
-        if j not in dup_cols and (kind := privacy.column_pii_kind(list(column(j).uniq))):
+        if j not in dup_cols and (kind := privacy.column_pii_kind(list(cells.column(j).uniq))):
             # a header the list above misses (紧急联络人, 备用) over values that read as personal data
             problems.add(sheet, None, None, "pii_extra_column_content", "info", letter=letter,
                          header=name or f"列{letter}", kind=_PII_KIND_WORDS[kind])
