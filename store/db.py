@@ -149,21 +149,47 @@ def default_data_dir() -> Path:
     return settings.from_env().data_dir
 
 
+def default_key_dir() -> Path:
+    """Where the PII key lives unless configured: outside the data folder, so a copy or backup of
+    the folder alone cannot reverse a masked phone (``$DASHBOARD_KEY_DIR``, else
+    ``$XDG_CONFIG_HOME/shequ-dashboard``, else ``~/.config/shequ-dashboard``)."""
+    if os.environ.get("DASHBOARD_KEY_DIR"):
+        return Path(os.environ["DASHBOARD_KEY_DIR"])
+    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config) / "shequ-dashboard"
+
+
+def key_beside_data(data_dir: Path) -> bool:
+    """Whether a key file sits in the data folder (installs from before the key moved out)."""
+    return (Path(data_dir) / SECRET_NAME).is_file()
+
+
+_warned: set[str] = set()
+
+
 def secret_key(data_dir: Path, configured: str | bytes | None = None) -> bytes:
     """The key for the PII hashes: ``configured`` (the app passes st.secrets), else
-    ``$DASHBOARD_SECRET``, else ``data_dir/secret.key``, made on first use with mode 0600.
-
-    It must stay the same across runs: the ``<col>_key`` columns of stored snapshots were made with
-    it, and a new key would make last month's volunteers look like different people.
+    ``$DASHBOARD_SECRET``, else ``secret.key`` in ``default_key_dir()``, made on first use with mode
+    0600. A key an older install left in the data folder is still used (with a warning in the log):
+    it must stay the same across runs, because the ``<col>_key`` columns of stored snapshots were made
+    with it, and a new key would make last month's volunteers look like different people.
     """
     if configured:
         return configured.encode("utf-8") if isinstance(configured, str) else bytes(configured)
     env = settings.from_env().secret
     if env:
         return env.encode("utf-8")
-    data_dir = Path(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = data_dir / SECRET_NAME
+    if key_beside_data(data_dir):
+        legacy = Path(data_dir) / SECRET_NAME
+        if str(legacy) not in _warned:
+            _warned.add(str(legacy))
+            log.warning("The PII key %s sits in the data folder: a copy of the folder can reverse masked "
+                        "phones and IDs. Move it to %s (or set DASHBOARD_SECRET) and back it up apart.",
+                        legacy, default_key_dir() / SECRET_NAME)
+        return _read_key(legacy)
+    folder = default_key_dir()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = folder / SECRET_NAME
     try:
         # O_EXCL: two processes starting at once cannot both write a key; the loser reads the winner's.
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -353,8 +379,13 @@ class Store:
             self.path.chmod(0o600)
 
     @property
+    def key_beside_data(self) -> bool:
+        """Whether the PII key sits in the data folder (the page warns: a copy of it reverses masks)."""
+        return self._secret is None and not os.environ.get("DASHBOARD_SECRET") and key_beside_data(self.data_dir)
+
+    @property
     def secret(self) -> bytes:
-        if self._secret is None:
+        if self._secret is None:  # the key file is outside the data folder unless an old install left it there
             self._secret = secret_key(self.data_dir)
         return self._secret
 

@@ -7,6 +7,14 @@ import pytest
 from tests.support.spec import CatalogueRow, catalogue, shared_file
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _key_dir(tmp_path_factory: pytest.TempPathFactory):
+    """The PII key goes to a temporary folder, never the tester's ~/.config (child processes too)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DASHBOARD_KEY_DIR", str(tmp_path_factory.mktemp("keys")))
+        yield
+
+
 def _read_shared(*parts: str) -> str:
     path = shared_file(*parts)
     if path is None:

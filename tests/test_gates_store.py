@@ -24,3 +24,33 @@ def test_deleted_snapshot_leaves_no_bytes_in_the_database_or_wal(tmp_path: Path)
     assert store.delete_snapshot(info.id)
     assert MARKER.encode() not in _on_disk(tmp_path / "data")
     other.close()
+
+
+def test_the_key_is_made_outside_the_data_folder(tmp_path: Path, monkeypatch) -> None:
+    from store.db import SECRET_NAME, secret_key
+
+    monkeypatch.delenv("DASHBOARD_SECRET", raising=False)
+    monkeypatch.setenv("DASHBOARD_KEY_DIR", str(tmp_path / "config"))
+    store = Store(tmp_path / "data")
+    key = store.secret
+    assert (tmp_path / "config" / SECRET_NAME).is_file() and not (tmp_path / "data" / SECRET_NAME).exists()
+    assert secret_key(tmp_path / "other-data") == key and not store.key_beside_data
+
+
+def test_a_key_left_in_the_data_folder_is_still_used_with_a_warning(tmp_path: Path, monkeypatch, caplog) -> None:
+    from store.db import SECRET_NAME
+
+    monkeypatch.delenv("DASHBOARD_SECRET", raising=False)
+    monkeypatch.setenv("DASHBOARD_KEY_DIR", str(tmp_path / "config"))
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / SECRET_NAME).write_text("ab" * 32 + "\n")
+    store = Store(tmp_path / "data")
+    assert store.key_beside_data
+    assert store.secret == bytes.fromhex("ab" * 32)  # masked keys of old snapshots stay stable
+    assert not (tmp_path / "config" / SECRET_NAME).exists()
+    assert any("sits in the data folder" in r.getMessage() and r.levelname == "WARNING" for r in caplog.records)
+
+
+def test_readme_says_to_back_up_the_key_apart_from_the_data() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "DASHBOARD_KEY_DIR" in readme and "分开备份" in readme

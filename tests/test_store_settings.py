@@ -106,9 +106,10 @@ def test_action_item_refusals(store: Store) -> None:
 
 def test_secret_file_is_created_once_with_mode_0600(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv("DASHBOARD_SECRET", raising=False)
+    monkeypatch.setenv("DASHBOARD_KEY_DIR", str(tmp_path / "keys"))
     data = tmp_path / "data"
     key = secret_key(data)
-    path = data / SECRET_NAME
+    path = tmp_path / "keys" / SECRET_NAME  # outside the data folder (#18 item 5)
     assert len(key) == 32
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert secret_key(data) == key  # stable across runs
@@ -134,6 +135,7 @@ def test_secret_from_configuration_wins(tmp_path: Path, monkeypatch) -> None:
 
 def test_secret_made_by_two_threads_at_once_is_one_key(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv("DASHBOARD_SECRET", raising=False)
+    monkeypatch.setenv("DASHBOARD_KEY_DIR", str(tmp_path / "keys"))
     keys: list[bytes] = []
     barrier = threading.Barrier(4)
 
