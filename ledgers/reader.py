@@ -17,12 +17,13 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
+from typing import Any
 
 import pandas as pd
 
 import settings
 from ledgers import guards, privacy
-from ledgers.registry import LEDGERS
+from ledgers.registry import LEDGERS, Mappings
 from ledgers.report import ImportReport, LoadResult, Problem, SheetReport, UnknownSheet
 from ledgers.sheet import PackedFrame, Problems, RawSheet, name_hints, read_sheet
 
@@ -50,7 +51,7 @@ class FileResult:
     failed: bool = False  # the whole file failed: frames streamed before that are void
 
 
-def load_files(sources: Iterable[Path | str | SourceFile], *, mappings: dict | None = None,
+def load_files(sources: Iterable[Path | str | SourceFile], *, mappings: Mappings | None = None,
                secret: bytes | None = None, in_process: bool | None = None, timeout: float = 120.0,
                memory_mb: int = 4096) -> LoadResult:
     """Read every source; combine rows of the same ledger across files and sheets.
@@ -110,7 +111,7 @@ def empty_frame(key: str) -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
-def read_file(name: str, path: str | None, data: bytes | None, mappings: dict | None, secret: bytes,
+def read_file(name: str, path: str | None, data: bytes | None, mappings: Mappings | None, secret: bytes,
               sink: Callable[[str, PackedFrame], None] | None = None) -> FileResult:
     """Guard, parse and type one file (runs inside the child process).
 
@@ -192,10 +193,10 @@ def _parse(name: str, data: bytes, info: guards.Inspection) -> Iterator[RawSheet
         grid, notes = guards.read_csv(guards.decode_text(data))
         yield RawSheet(PurePath(name).stem, grid, from_file=True, notes=notes)
         return
-    ahead: queue.Queue = queue.Queue(maxsize=1)
+    ahead: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)  # ("sheet", RawSheet) … ("end", None)
     stop = threading.Event()
 
-    def put(item: tuple) -> bool:
+    def put(item: tuple[str, Any]) -> bool:
         while not stop.is_set():
             try:
                 ahead.put(item, timeout=0.1)

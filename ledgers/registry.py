@@ -5,7 +5,9 @@ Everything else (reader, template, metrics, UI) reads this one table; nothing re
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from ledgers.coltypes import ColumnType
 
@@ -95,6 +97,18 @@ def _l(key: str, name: str, name_en: str, aliases: str, row_zh: str, row_en: str
     """``match`` is ``"a, b"``: the row key used to compare an upload with the stored version."""
     return LedgerSpec(key, name, name_en, tuple(a.strip() for a in aliases.split(",")), row_zh, row_en,
                       tuple(columns), match_key=tuple(m.strip() for m in match.split(",") if m.strip()))
+
+
+class SheetMapping(TypedDict):
+    """A hand mapping the office saved for sheets with one header signature: which ledger, and which
+    source header is which of its columns."""
+
+    ledger: str
+    columns: dict[str, str]
+
+
+# header signature -> its saved mapping: what load_files(mappings=...) takes and Store.mappings() gives
+Mappings = Mapping[str, SheetMapping]
 
 
 _ACTIVITY_CATS = "文体, 科普, 法制, 道德, 双拥, 党建, 计生宣传, 外来人员培训, 共建, 志愿服务, 其他"

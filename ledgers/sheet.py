@@ -26,7 +26,7 @@ import pandas as pd
 
 from ledgers import clean, privacy
 from ledgers.coltypes import ColumnType
-from ledgers.registry import LEDGERS, ColumnSpec, LedgerSpec
+from ledgers.registry import LEDGERS, ColumnSpec, LedgerSpec, Mappings, SheetMapping
 from ledgers.report import Problem, Severity, SheetReport, UnknownSheet
 
 HEADER_SCAN_ROWS = 20
@@ -312,7 +312,7 @@ def _header_rows(raw: RawSheet, width: int) -> list[list[str]]:
     return head
 
 
-def _recognise(raw: RawSheet, head: list[list[str]], file_hints: list[str], mapping: dict[str, Any] | None,
+def _recognise(raw: RawSheet, head: list[list[str]], file_hints: list[str], mapping: SheetMapping | None,
                problems: Problems) -> tuple[LedgerSpec | None, HeaderFit | None, str | None]:
     """Which ledger a sheet is, its header and how it was told: a saved mapping, then the sheet name,
     then the file name (whose ledger's required columns are all there), then the headers alone, then
@@ -342,7 +342,7 @@ def _recognise(raw: RawSheet, head: list[list[str]], file_hints: list[str], mapp
     return None, None, None
 
 
-def read_sheet(file: str, raw: RawSheet, file_hints: list[str], mappings: dict | None, secret: bytes,
+def read_sheet(file: str, raw: RawSheet, file_hints: list[str], mappings: Mappings | None, secret: bytes,
                problems: Problems) -> SheetResult:
     """Recognise, find the header of, clean and type one sheet; problems go to ``problems``."""
     sheet = raw.name

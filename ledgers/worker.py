@@ -35,8 +35,9 @@ from typing import Any
 
 import settings
 from ledgers.reader import FileResult, read_file
+from ledgers.registry import Mappings
 from ledgers.report import SheetReport
-from ledgers.sheet import Problems
+from ledgers.sheet import PackedFrame, Problems
 
 _ROOT = str(Path(__file__).resolve().parent.parent)
 _MAX_IDLE = 1
@@ -113,7 +114,7 @@ def _child() -> None:
     os.environ["LEDGERS_MEMORY_MB"] = str(memory_mb)  # for the message naming the limit
     _limit_memory(memory_mb)
 
-    def send(msg: tuple) -> None:
+    def send(msg: tuple[Any, ...]) -> None:
         pickle.dump(msg, out, protocol=pickle.HIGHEST_PROTOCOL)
         out.flush()
 
@@ -129,9 +130,12 @@ def _child() -> None:
             return  # the parent closed the pipe (exit) or died
         for k, (name, path, data) in enumerate(jobs):
             send(("start", k))
+
+            def sink(key: str, frame: PackedFrame, k: int = k) -> None:
+                send(("frame", k, key, frame))
+
             try:
-                result = read_file(name, path, data, mappings, secret,
-                                   sink=lambda key, frame, k=k: send(("frame", k, key, frame)))
+                result = read_file(name, path, data, mappings, secret, sink=sink)
             except MemoryError:
                 result = _failed(name, "out_of_memory", limit=memory_mb)
             send(("done", k, result))
@@ -147,7 +151,7 @@ def _failed(name: str, code: str, **params: Any) -> FileResult:
     return FileResult(name, problems=problems.items, sheets=[SheetReport(name, None, "failed")], failed=True)
 
 
-def _pump(stream: Any, inbox: queue.Queue) -> None:
+def _pump(stream: Any, inbox: queue.Queue[tuple[Any, ...]]) -> None:
     try:
         while True:
             inbox.put(pickle.load(stream))
@@ -167,16 +171,18 @@ class _Child:
         self.proc = subprocess.Popen([sys.executable, "-m", "ledgers.worker", str(memory_mb)],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr,
                                      cwd=_ROOT, env=env)
-        self.inbox: queue.Queue = queue.Queue()
+        self.inbox: queue.Queue[tuple[Any, ...]] = queue.Queue()
         self.reader = threading.Thread(target=_pump, args=(self.proc.stdout, self.inbox), daemon=True)
         self.reader.start()
         self.ready = False
         self.healthy = True
 
-    def send(self, request: tuple) -> None:
+    def send(self, request: tuple[Any, ...]) -> None:
+        stdin = self.proc.stdin
+        assert stdin is not None  # Popen(stdin=PIPE)
         try:
-            pickle.dump(request, self.proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            self.proc.stdin.flush()  # type: ignore[union-attr]
+            pickle.dump(request, stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            stdin.flush()
         except (BrokenPipeError, OSError, ValueError):
             pass  # the child died; the inbox says so
 
@@ -247,14 +253,14 @@ def shutdown() -> None:
         child.close()
 
 
-def run_jobs(jobs: list[tuple[str, str | None, bytes | None]], mappings: dict | None, secret: bytes, *,
+def run_jobs(jobs: list[tuple[str, str | None, bytes | None]], mappings: Mappings | None, secret: bytes, *,
              timeout: float = 120.0, memory_mb: int = 4096) -> list[FileResult]:
     """Results in job order; ``timeout`` applies to each file. Waits for a free slot first (``SLOTS``)."""
     with SLOTS.slot():
         return _run_jobs(jobs, mappings, secret, timeout=timeout, memory_mb=memory_mb)
 
 
-def _run_jobs(jobs: list[tuple[str, str | None, bytes | None]], mappings: dict | None, secret: bytes, *,
+def _run_jobs(jobs: list[tuple[str, str | None, bytes | None]], mappings: Mappings | None, secret: bytes, *,
               timeout: float, memory_mb: int) -> list[FileResult]:
     results: dict[int, FileResult] = {}
     pending = list(range(len(jobs)))

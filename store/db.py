@@ -25,6 +25,7 @@ import pandas as pd
 
 import settings
 from ledgers import privacy
+from ledgers.registry import SheetMapping
 from store import migrate
 from store.book import Confirm, Proposal, VersionInfo, diff_ledger, ledger_order, merge_reports, report_part
 from store.frames import FORMAT, decode_frame, encode_frame
@@ -724,7 +725,7 @@ class Store:
 
     # --------------------------------------------------------------------------------- mappings
 
-    def mappings(self) -> dict[str, dict[str, Any]]:
+    def mappings(self) -> dict[str, SheetMapping]:
         """Remembered hand mappings: header signature -> {"ledger": key, "columns": {src: canonical}},
         in the shape ``ledgers.reader.load_files(mappings=...)`` takes."""
         with self._connect() as conn:
