@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ledgers import clean, privacy
@@ -88,7 +89,7 @@ class Problems:
     def __init__(self, file: str) -> None:
         self.file = file
         self.items: list[Problem] = []
-        self._overflow: dict[tuple, list[int]] = {}
+        self._overflow: dict[tuple[str | None, str | None, str], list[int]] = {}
 
     def add(self, sheet: str | None, row: int | None, column: str | None, code: str, severity: Severity | str,
             **params: Any) -> None:
@@ -568,14 +569,14 @@ def _report_merged(sheet: str, fit: HeaderFit, spec: LedgerSpec, extras: dict[in
 class _RowKinds:
     """Per data row: what makes it not a record (blank, totals, notes, a repeated header)."""
 
-    blank: np.ndarray
-    total: np.ndarray
-    note: np.ndarray
-    repeated: np.ndarray
+    blank: npt.NDArray[np.bool_]
+    total: npt.NDArray[np.bool_]
+    note: npt.NDArray[np.bool_]
+    repeated: npt.NDArray[np.bool_]
     first_col: np.ndarray  # the first kept column holding something (-1: none)
 
     @property
-    def drop(self) -> np.ndarray:
+    def drop(self) -> npt.NDArray[np.bool_]:
         return self.blank | self.total | self.note | self.repeated
 
     @property
@@ -733,7 +734,7 @@ class PackedFrame:
     int32) and the parent builds the DataFrame (``frame()``) while the child reads the next sheet."""
 
     n: int
-    columns: list[tuple[str, str, tuple]]  # (name, "ext" | "bool" | "missing", payload)
+    columns: list[tuple[str, str, tuple[Any, ...]]]  # (name, "ext" | "bool" | "missing", payload)
     file: str
     sheet: str
     rows: np.ndarray  # Excel row numbers
@@ -802,7 +803,8 @@ def _pii(sheet: str, column: str, col: clean.Column, problems: Problems, sub_row
                 problems.add_rows(sheet, sub_rows[idx], column, "id_lost_digits", "error",
                                   col.rows(masked_lost)[idx[:PROBLEM_CAP]], consequence="blank")
                 bad = lost
-                norm = np.where(lost, None, norm)
+                norm = norm.copy()  # an object array: the lost IDs become None
+                norm[lost] = None
     values = norm.tolist()
     masked = _ext([None if v is None else v[:3] + "*" * (len(v) - 7) + v[-4:] if len(v) >= 8 and v.isascii()
                    and v.isdigit() else privacy.mask_value(v, pk) for v in values])
