@@ -146,3 +146,20 @@ def test_slide_html_prints_hostile_values_as_text(place: str, raw: str, shown: s
     html = _slide_html(place, raw)
     assert html.count(shown) == 1, (place, raw, html)
     _intact(html, raw)
+
+
+@pytest.mark.parametrize("folder", ["report", "ui/meeting"])
+def test_no_html_is_built_in_python(folder: str) -> None:
+    """The PDF's and the slides' HTML lives in templates/: no f-string in these modules writes a tag."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / folder
+    tag = re.compile(r"<[a-zA-Z/!]")
+    spliced = []
+    for path in sorted(root.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr) and any(
+                    isinstance(v, ast.Constant) and tag.search(str(v.value)) for v in node.values):
+                spliced.append(f"{path.name}:{node.lineno}")
+    assert spliced == []
