@@ -7,6 +7,7 @@ import streamlit as st
 from i18n import t
 from ui import auth, data, mapper, upload
 from ui.entry import page_view
+from ui.tables import show_table
 
 view = page_view()  # first: runs the entry (and its gate) if it has not
 lang = view.lang
@@ -43,7 +44,7 @@ if last is not None and last.accepted and view.dataset.kind == "upload":
 sheets = data.sheets_table(report, lang)
 if len(sheets):
     # every sheet without an inner scroll (a workbook of 19 ledgers is 19 rows)
-    st.dataframe(sheets, hide_index=True, width="stretch", height=min(40 + 35 * len(sheets), 1440))
+    show_table(sheets, hide_index=True, width="stretch", height=min(40 + 35 * len(sheets), 1440))
 upload.show_problems(report, lang)
 
 if unknown:

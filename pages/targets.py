@@ -7,6 +7,7 @@ import streamlit as st
 from i18n import t
 from ui import auth, state, targets
 from ui.entry import page_view
+from ui.tables import show_table
 
 view = page_view()  # first: runs the entry (and its gate) if it has not
 lang = view.lang
@@ -16,7 +17,7 @@ st.title(t("ui.targets.title", lang))
 st.caption(t("ui.targets.caption", lang))
 
 rows = targets.target_rows(view, store.target_records())
-st.dataframe(targets.table(rows, lang), hide_index=True, width="stretch", height=min(40 + 35 * len(rows), 640))
+show_table(targets.table(rows, lang), hide_index=True, width="stretch", height=min(40 + 35 * len(rows), 640))
 
 st.subheader(t("ui.targets.edit", lang))
 auth.open_notice(lang)

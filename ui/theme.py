@@ -10,6 +10,7 @@ from charts.figures import format_target, format_value, has_year_on_year, metric
 from i18n import t
 from metrics.vocab import Kind
 from ui import data, meeting, pages, render, state
+from ui.tables import show_table
 
 
 def theme_page(view: state.View, theme: str) -> None:
@@ -66,7 +67,7 @@ def details(view: state.View, result: Any) -> None:
         st.markdown(f"**{t('ui.theme.missing', lang)}** " + "、".join(result.missing))
     rows = data.evidence_for_display(view.evidence(result.id), lang)
     if len(rows):
-        st.dataframe(rows, hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 360))
+        show_table(rows, hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 360))
     else:
         st.caption(t("ui.theme.no_rows", lang))
     meeting.action_panel(view, result)

@@ -1,0 +1,39 @@
+"""Tables a user can see are tables a user can download (st.dataframe's own "Download as CSV"), and a
+spreadsheet opening that CSV runs any cell starting with = + - @ as a formula (=HYPERLINK(…),
+=cmd|' /C calc'!A0). Every frame shown goes through ``show_table``: text cells and column names that
+start like a formula get a leading ' (shown, and kept as text by the spreadsheet)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """``value`` with a leading ' when it is text a spreadsheet would read as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells and column names cannot start a formula; numbers, dates
+    and the caller's frame are left alone."""
+    out = frame.rename(columns=neutralise) if any(isinstance(c, str) and c.startswith(FORMULA_START)
+                                                   for c in frame.columns) else frame.copy(deep=False)
+    for pos in range(out.shape[1]):
+        col = out.iloc[:, pos]
+        if col.dtype == object or isinstance(col.dtype, pd.StringDtype):
+            values = [neutralise(v) for v in col.tolist()]
+            out.isetitem(pos, pd.Series(values, index=col.index, dtype=col.dtype))
+    return out
+
+
+def show_table(frame: pd.DataFrame, **kwargs: Any) -> None:
+    """``st.dataframe`` of ``safe_frame(frame)``: what the built-in CSV download writes is inert."""
+    import streamlit as st
+
+    st.dataframe(safe_frame(frame), **kwargs)
