@@ -17,6 +17,8 @@ CELLS = [
     ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
     ("+1+1", "'+1+1"),
     ("-2+3", "'-2+3"),
+    ("= 0", "= 0"),  # one number: nothing to run (the targets table's wording)
+    ("-3", "-3"),
     ("@SUM(1,2)", "'@SUM(1,2)"),
     ("\t=1+1", "'\t=1+1"),
     ("\r=1+1", "'\r=1+1"),

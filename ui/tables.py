@@ -5,16 +5,19 @@ start like a formula get a leading ' (shown, and kept as text by the spreadsheet
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# "= 0", "-3", "+5%": one number, which a spreadsheet can only show (the targets table's own words)
+_LONE_NUMBER = re.compile(r"[=+-]\s?-?\d+(?:\.\d+)?\s?%?")
 
 
 def neutralise(value: Any) -> Any:
     """``value`` with a leading ' when it is text a spreadsheet would read as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not _LONE_NUMBER.fullmatch(value):
         return "'" + value
     return value
 
@@ -28,7 +31,7 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
         col = out.iloc[:, pos]
         if col.dtype == object or isinstance(col.dtype, pd.StringDtype):
             values = [neutralise(v) for v in col.tolist()]
-            out.isetitem(pos, pd.Series(values, index=col.index, dtype=col.dtype))
+            out.isetitem(pos, pd.Series(values, index=col.index, dtype=col.dtype).to_numpy())
     return out
 
 
