@@ -222,37 +222,35 @@ def time_pdf(result: Any, runs: int) -> list[float]:
 
 
 def time_rerun(result: Any, path: Path, runs: int) -> list[float]:
-    """A warm rerun of the overview page: app.py with the loaded workbook as this session's upload.
+    """A warm rerun of the overview page: app.py showing the loaded workbook as the current book.
 
-    The app picks its data from session state (ui.state: upload_dataset + pending_source), so the
-    frames already loaded are handed over as an accepted upload; the store goes to a temporary folder."""
+    The frames already loaded are accepted into the book of a temporary data folder (the app's
+    default source), so the rerun measures the pages, not the reader."""
     from streamlit.testing.v1 import AppTest
 
-    from ui.data import Dataset
+    from store.db import Store
 
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["DASHBOARD_DATA_DIR"] = tmp
-        dataset = Dataset(id=f"upload:bench-{path.stem}", kind="upload", frames=dict(result.frames),
-                          report=result.report.to_dict(), sources=[(path.name, None)])
+        store = Store(Path(tmp))
+        store.accept(store.propose(result, [path]), confirm=[])
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
-        at.session_state["upload_dataset"] = dataset
-        at.session_state["pending_source"] = "upload"
         at.run()  # cold: computes and caches results and history
-        _check_app(at, dataset)
+        _check_app(at, f"book:{store.book_id()}")
 
         times = timed_runs(at.run, runs)
-        _check_app(at, dataset)
+        _check_app(at, f"book:{store.book_id()}")
     return times
 
 
-def _check_app(at: Any, dataset: Any) -> None:
+def _check_app(at: Any, dataset_id: str) -> None:
     if at.exception:
         raise RuntimeError(f"app.py raised: {at.exception[0].message[:200]}")
     try:
         view = at.session_state["_view"]  # ui.state.VIEW: what the page rendered from
     except KeyError:
         view = None
-    if view is None or view.dataset.id != dataset.id:
+    if view is None or view.dataset.id != dataset_id:
         raise RuntimeError("the app did not show the benchmark workbook (session-state hook changed?)")
 
 

@@ -1,11 +1,12 @@
-"""数据 Data: upload ledgers, read the import report, map unknown sheets, get the template."""
+"""数据 Data: upload ledgers, check the preview and accept, the book with its history and undo,
+the import report, map unknown sheets, get the template."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from i18n import t
-from ui import auth, data, mapper, upload
+from ui import auth, book, data, mapper, upload
 from ui.entry import page_view
 from ui.tables import show_table
 
@@ -22,25 +23,25 @@ if auth.require("upload", lang, "upload", note="ui.data.locked"):
                              accept_multiple_files=True, key=upload.uploader_key(), help=t("ui.data.uploader_help", lang))
     upload.receive(files, lang)
 
+upload.show_done()
 last = upload.attempt()
-if last is not None:
-    names = "、".join(name for name, _ in last.files)
-    if last.accepted and last.snapshot is not None:
-        key = "store.snapshot.duplicate" if getattr(last.snapshot, "duplicate", False) else "store.snapshot.saved"
-        st.success(t("ui.data.accepted", lang, files=names) + " " +
-                   t(key, lang, id=last.snapshot.id, time=f"{last.snapshot.created_at:%Y-%m-%d %H:%M}"))
-    elif last.accepted:
-        st.success(t("ui.data.accepted", lang, files=names))
+if last is not None and last.done is None:
     if last.error:
-        (st.warning if last.accepted else st.error)(last.error)
+        st.error(last.error)
+    else:
+        upload.show_verdicts(last, lang)
+        upload.show_preview(last, lang)
+
+book.show_book(lang)
+if view.dataset.kind == "book":
+    upload.show_coverage(view.dataset.report, view.results, lang)
 
 # the report of what was just tried, else of the data on screen
-report = last.report if last is not None else view.dataset.report
-unknown = last.unknown_sheets if last is not None else view.dataset.unknown_sheets
-title_key = "ui.data.report_upload" if last is not None else "ui.data.report_current"
+shown = last if last is not None and last.done is None else None
+report = shown.report if shown is not None else view.dataset.report
+unknown = shown.unknown_sheets if shown is not None else view.dataset.unknown_sheets
+title_key = "ui.data.report_upload" if shown is not None else "ui.data.report_current"
 st.subheader(t(title_key, lang, source=t(f"ui.sidebar.source.{view.dataset.kind}", lang)))
-if last is not None and last.accepted and view.dataset.kind == "upload":
-    upload.show_coverage(report, view.results, lang)
 sheets = data.sheets_table(report, lang)
 if len(sheets):
     # every sheet without an inner scroll (a workbook of 19 ledgers is 19 rows)

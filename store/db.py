@@ -630,9 +630,12 @@ class Store:
         return frames, merge_reports(parts)
 
     def book_id(self) -> str:
-        """A short digest of which versions are current: changes whenever the book does."""
-        ids = sorted((v.ledger, v.id) for v in self.book())
-        return hashlib.sha256(json.dumps(ids).encode()).hexdigest()[:16]
+        """A short digest of the current versions' contents: changes whenever the book does, and
+        equal books (even in two data folders) have equal ids, so caches keyed on it stay right."""
+        with self._connect() as conn:
+            rows = sorted(conn.execute("SELECT b.ledger, v.data_digest FROM book b"
+                                       " JOIN ledger_versions v ON v.id = b.version_id").fetchall())
+        return hashlib.sha256(json.dumps(rows).encode()).hexdigest()[:16]
 
     def history(self, ledger: str) -> list[VersionInfo]:
         """Every version of one ledger that was ever current or frozen, newest first."""

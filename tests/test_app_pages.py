@@ -34,6 +34,12 @@ def app() -> AppTest:
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
 
 
+def v_store():
+    from store.db import Store
+
+    return Store()
+
+
 def view(at: AppTest):
     return at.session_state["_view"]
 
@@ -86,9 +92,12 @@ def test_upload_changes_values_and_import_report() -> None:
     at.switch_page("pages/data.py").run()
     at.file_uploader(key="uploader").set_value(("桃园社区活动台账.xlsx", messy_activities(), XLSX)).run()
     no_exceptions(at)
+    assert view(at).dataset.kind == "sample"  # the preview first: nothing changes before accepting
+    at.button(key="book-accept-all").click().run()
+    no_exceptions(at)
     v = view(at)
-    assert v.dataset.kind == "upload"
-    assert at.sidebar.radio(key="source").value == "upload"
+    assert v.dataset.kind == "book"
+    assert at.sidebar.radio(key="source").value == "book"
     b04 = v.results.get("B04")
     assert b04.value == 12 and b04.value != before.value
     # the import report is the upload's: its file, and the totals row said to be ignored
@@ -97,13 +106,13 @@ def test_upload_changes_values_and_import_report() -> None:
     notes = " ".join(m.value for e in at.expander for m in e.markdown)
     assert "合计" in notes
     # only the activities ledger came: the page says the rest show 无数据
-    assert any("本次上传包含 1 种台账；其余 18 种台账未包含，相关指标显示为无数据" in w.value for w in at.warning)
+    assert any("当前台账包含 1 种台账；其余 18 种还没有上传过，相关指标显示为无数据" in w.value for w in at.warning)
     assert any("B07a" in c.value for c in at.caption)
     # and the overview shows the new number
     at.switch_page("pages/dashboard.py").run()
     no_exceptions(at)
     assert any("12 次" in m.value for m in at.markdown)
-    assert v.dataset.snapshot_id is not None  # kept as a snapshot in the store
+    assert [b.ledger for b in v_store().book()] == ["activities"]  # kept in the book
 
 
 def test_failed_upload_keeps_what_was_shown() -> None:
@@ -139,8 +148,9 @@ def test_unknown_sheet_is_mapped_by_hand_and_remembered() -> None:
     at.run()
     at.button(key=f"map-save-{signature}").click().run()
     no_exceptions(at)
+    at.button(key="book-accept-all").click().run()
     v = view(at)
-    assert v.dataset.kind == "upload" and v.results.get("T14").value == 3
+    assert v.dataset.kind == "book" and v.results.get("T14").value == 3
     from store.db import Store, default_data_dir
 
     assert signature in Store(default_data_dir()).mappings()
@@ -202,6 +212,7 @@ def test_pdf_button_reports_what_the_upload_shows(tmp_path: Path) -> None:
     at = app()
     at.switch_page("pages/data.py").run()
     at.file_uploader(key="uploader").set_value(("桃园社区活动台账.xlsx", messy_activities(), XLSX)).run()
+    at.button(key="book-accept-all").click().run()
     at.button(key="pdf_generate").click().run(timeout=240)
     no_exceptions(at)
     assert [b.label for b in at.get("download_button") if b.label == "下载PDF报告"]

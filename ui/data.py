@@ -41,15 +41,24 @@ class Dataset:
 
 @dataclass
 class UploadOutcome:
-    """What became of an upload: accepted (and maybe saved) or refused with the reason."""
+    """What an upload read and what it would change in the book; nothing is stored until accepted."""
 
-    accepted: bool
-    dataset: Dataset | None
+    files: list[tuple[str, bytes]]  # session memory only, for the column mapper
     report: dict[str, Any]
     unknown_sheets: list[Any]
-    files: list[tuple[str, bytes]]
-    snapshot: Any = None  # store.models.SnapshotInfo when saved
-    error: str | None = None  # a message for the user when nothing could be read or saved
+    proposal: Any = None  # store.book.Proposal: the ledgers that loaded, compared with the book
+    error: str | None = None  # a message for the user when the files could not be read at all
+    done: str | None = None  # set once accepted or discarded: the preview is closed
+
+    @property
+    def pending(self) -> bool:
+        """A preview is waiting for accept / discard."""
+        return self.done is None and self.proposal is not None and bool(self.proposal.acceptable)
+
+    def verdicts(self, lang: str) -> list[Any]:
+        from ui.verdict import file_verdicts
+
+        return file_verdicts([name for name, _ in self.files], self.report, lang)
 
 
 def sample_files() -> list[Path]:
@@ -73,7 +82,12 @@ def report_dict(report: Any) -> dict[str, Any]:
 
 
 def unknown_of(report: Any) -> list[Any]:
-    return list(getattr(report, "unknown_sheets", None) or [])
+    """Sheets to offer the column mapper: unknown ones, less notes/title sheets beside a data sheet."""
+    from ui.verdict import notes_sheets
+
+    unknown = list(getattr(report, "unknown_sheets", None) or [])
+    notes = notes_sheets(report_dict(report))
+    return [u for u in unknown if (getattr(u, "file", None), getattr(u, "sheet", None)) not in notes]
 
 
 def load_sample(secret: bytes | None, mappings: dict | None = None) -> Dataset:
@@ -86,13 +100,9 @@ def load_sample(secret: bytes | None, mappings: dict | None = None) -> Dataset:
                    unknown_of(result.report), sources=[(p.name, None) for p in paths])
 
 
-def _rows(frames: Mapping[str, pd.DataFrame]) -> int:
-    return sum(len(f) for f in frames.values() if isinstance(f, pd.DataFrame))
-
-
 def handle_upload(files: Sequence[tuple[str, bytes]], store: Any, lang: str = "zh") -> UploadOutcome:
-    """Read uploaded files with the remembered mappings; keep them as a snapshot when any ledger rows
-    were read. A refused or failed upload returns ``accepted=False`` and changes nothing stored."""
+    """Read uploaded files with the remembered mappings and compare what loaded with the book, ledger
+    by ledger. Nothing is written: the book changes only in :func:`accept_upload`."""
     from ledgers.privacy import mask_file_name
     from ledgers.reader import SourceFile, load_files
 
@@ -102,28 +112,30 @@ def handle_upload(files: Sequence[tuple[str, bytes]], store: Any, lang: str = "z
         result = load_files([SourceFile(name, data) for name, data in files],
                             mappings=store.mappings() if store else None,
                             secret=store.secret if store else None)
-    except Exception as exc:  # the reader promises not to raise; if it does, the old data stays
-        return UploadOutcome(False, None, {}, [], files, error=t("ui.upload.failed", lang, error=exc))
+    except Exception as exc:  # the reader promises not to raise; if it does, the book stays
+        return UploadOutcome(files, {}, [], error=t("ui.upload.failed", lang, error=exc))
     rep, unknown = report_dict(result.report), unknown_of(result.report)
-    if _rows(result.frames) == 0:
-        return UploadOutcome(False, None, rep, unknown, files, error=t("ui.upload.nothing", lang))
-    snapshot = None
-    if store is not None:
-        try:
-            snapshot = store.save_snapshot(result, files)
-        except Exception as exc:  # the store writes all or nothing: the upload is still shown this session
-            return UploadOutcome(True, _upload_dataset(result, rep, unknown, files, None), rep, unknown, files,
-                                 error=t("ui.upload.not_saved", lang, error=exc))
-    dataset = _upload_dataset(result, rep, unknown, files, snapshot)
-    return UploadOutcome(True, dataset, rep, unknown, files, snapshot=snapshot)
+    proposal = store.propose(result, files) if store is not None else None
+    return UploadOutcome(files, rep, unknown, proposal)
 
 
-def _upload_dataset(result: Any, rep: dict, unknown: list, files: list[tuple[str, bytes]],
-                    snapshot: Any) -> Dataset:
-    now = dt.datetime.now()
-    return Dataset(f"upload:{files_digest(files)}", "upload", dict(result.frames), rep, unknown, files,
-                   snapshot_id=int(snapshot) if snapshot is not None else None,
-                   sources=[(name, now) for name, _ in files])
+def accept_upload(outcome: UploadOutcome, store: Any, ledgers: Sequence[str] | None = None, *,
+                  confirm: Iterable[str] = (), by: str = "app") -> list[Any]:
+    """Make the chosen ledgers of the preview current (one transaction); the versions now current.
+    Raises StoreError (e.g. an unconfirmed big shrink) with nothing written."""
+    versions = store.accept(outcome.proposal, ledgers, by=by, confirm=list(confirm))
+    outcome.done = "accepted"
+    return versions
+
+
+def book_dataset(store: Any) -> Dataset | None:
+    """The community's current ledgers (the book), or None while nothing was ever accepted."""
+    versions = store.book()
+    if not versions:
+        return None
+    frames, rep = store.load_book()
+    sources = list(dict.fromkeys((f.name, v.accepted_at) for v in versions for f in v.files))
+    return Dataset(f"book:{store.book_id()}", "book", dict(frames), dict(rep), sources=sources)
 
 
 def load_snapshot(store: Any, snapshot_id: int) -> Dataset:
@@ -193,9 +205,15 @@ class ProblemGroup:
 def problem_groups(report: Mapping[str, Any], lang: str = "zh") -> list[ProblemGroup]:
     """The import problems grouped by file and sheet, each as one line with nothing cut off; groups
     holding an error or a warning first, then the rest in file order; errors before warnings."""
+    from ui.verdict import notes_sheets
+
+    notes = notes_sheets(report)  # a 说明 sheet beside the data sheet: passed over, not an error
     groups: dict[tuple[str, str], ProblemGroup] = {}
     for p in sorted(flatten(report), key=lambda p: (p.file, p.sheet or "", p.severity.order)):
         group = groups.setdefault((p.file, p.sheet or ""), ProblemGroup(p.file, p.sheet or "", [], []))
+        if (p.file, p.sheet) in notes:
+            group.notes.append(t("ui.report.notes_skipped", lang))
+            continue
         (group.notes if p.severity is Severity.INFO else group.serious).append(problem_line(p, lang))
     return sorted(groups.values(), key=lambda g: not g.serious)
 
@@ -261,10 +279,19 @@ def sheets_table(report: Mapping[str, Any], lang: str = "zh") -> pd.DataFrame:
     sheets = list(report.get("sheets") or [])
     labels = {k: t(f"ui.report.{k}", lang) for k in ("file", "sheet", "ledger", "rows", "skipped")}
     rows = []
+    from ui.verdict import notes_sheets
+
+    notes = notes_sheets(report)
     for s in sheets:
         ledger = s.get("ledger_name") or _ledger_name(s.get("ledger"), lang) or t("ui.report.unrecognised", lang)
         if lang == "en" and s.get("ledger"):
             ledger = _ledger_name(s.get("ledger"), lang) or ledger
+        if s.get("status") == "failed":
+            ledger = t("ui.report.unreadable", lang)  # not 未识别: the file could not be opened at all
+        elif s.get("status") == "empty" and not s.get("ledger"):
+            ledger = t("ui.report.empty_sheet", lang)
+        elif (s.get("file"), s.get("sheet")) in notes:
+            ledger = t("ui.report.notes_sheet", lang)
         rows.append({labels["file"]: s.get("file") or "", labels["sheet"]: s.get("sheet") or "",
                      labels["ledger"]: ledger, labels["rows"]: s.get("rows", 0) or 0,
                      labels["skipped"]: s.get("skipped", 0) or 0})

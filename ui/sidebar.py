@@ -9,7 +9,6 @@ import streamlit as st
 
 from i18n import t
 from ui import auth, data, meeting, state
-from ui import upload as upload_widget
 from ui.render import markdown
 
 LANG_OPTIONS = ("zh", "en")
@@ -23,22 +22,22 @@ def language_switch() -> str:
 
 
 def choose_dataset(lang: str) -> data.Dataset:
-    """Which data is shown: the latest stored snapshot by default (the sample while there is none),
-    this session's upload, or any earlier snapshot; the open snapshot can be deleted from here."""
+    """Which data is shown: the current book (当前台账, default; the sample while it is empty), or an
+    earlier snapshot, read-only; the open snapshot can be deleted from here."""
     store = state.get_store()
     pending = st.session_state.pop(state.PENDING_SOURCE, None)
     if pending:
         st.session_state[state.SOURCE] = pending
     _deleted_notice(lang)
-    upload: data.Dataset | None = st.session_state.get(state.UPLOAD)
+    book = _book(store)
     snapshots = _snapshots(store)
-    options = ["sample"] + (["upload"] if upload is not None else []) + (["snapshot"] if snapshots else [])
+    options = (["book"] if book is not None else []) + (["snapshot"] if snapshots else []) + ["sample"]
     if st.session_state.get(state.SOURCE) not in options:
-        st.session_state[state.SOURCE] = "snapshot" if snapshots else "sample"
+        st.session_state[state.SOURCE] = options[0]
     source = state.choice(st.radio, t("ui.sidebar.source", lang), options, key=state.SOURCE,
                           format_func=lambda o: t(f"ui.sidebar.source.{o}", lang))
-    if source == "upload" and upload is not None:
-        return upload
+    if source == "book" and book is not None:
+        return book
     if source == "snapshot":
         by_id = {s.id: s for s in snapshots}  # newest first, as store.snapshots() gives them
         ids = list(by_id)
@@ -48,12 +47,28 @@ def choose_dataset(lang: str) -> data.Dataset:
         sid = state.choice(st.selectbox, t("store.snapshot.title", lang), ids, key=state.SNAPSHOT,
                            format_func=labels.__getitem__)
         st.caption(snapshot_details(by_id[sid], lang))  # the whole of what the picker's box may cut
+        st.caption(t("book.snapshot.readonly", lang))
         delete_control(by_id[sid], lang)
         try:
             return _snapshot(store, sid)
         except Exception as exc:  # a snapshot that cannot be read must not take the page down
             st.error(t("ui.sidebar.snapshot_failed", lang, error=exc))
     return state.sample()
+
+
+def _book(store: Any) -> data.Dataset | None:
+    """The book, read from SQLite once per book state per session (its id changes when it does)."""
+    try:
+        book_id = store.book_id() if store.book() else None
+    except Exception:
+        return None
+    if book_id is None:
+        return None
+    cached = st.session_state.get("_book_cache")
+    if cached is None or cached.id != f"book:{book_id}":
+        cached = data.book_dataset(store)
+        st.session_state["_book_cache"] = cached
+    return cached
 
 
 def _snapshots(store: Any) -> list[Any]:
@@ -120,18 +135,11 @@ def _delete(snapshot_id: int) -> None:
         return
     st.session_state.pop("_snapshot_cache", None)
     st.session_state.pop("_pdf", None)
-    upload = st.session_state.get(state.UPLOAD)  # this session's upload was that snapshot: gone too
-    if upload is not None and upload.snapshot_id == snapshot_id:
-        st.session_state.pop(state.UPLOAD, None)
-        upload_widget.forget()
-    tried = st.session_state.get(state.ATTEMPT)
-    if tried is not None and tried.snapshot is not None and int(tried.snapshot) == snapshot_id:
-        st.session_state.pop(state.ATTEMPT, None)
     latest = store.latest_snapshot_id()
     if latest is not None:
         st.session_state[state.SOURCE], st.session_state[state.SNAPSHOT] = "snapshot", latest
     else:
-        st.session_state[state.SOURCE] = "sample"
+        st.session_state[state.SOURCE] = "book" if store.book() else "sample"
     st.session_state[DELETED] = (snapshot_id, latest, None)
 
 

@@ -17,9 +17,9 @@ from ui import data
 
 # session_state keys
 LANG = "lang"
-SOURCE = "source"  # "sample" | "upload" | "snapshot"
+SOURCE = "source"  # "book" | "snapshot" | "sample"
 SNAPSHOT = "snapshot_id"
-UPLOAD = "upload_dataset"  # the accepted upload of this session (Dataset)
+UPLOAD = "upload_dataset"  # unused since the ledger book (kept: old sessions may hold it)
 ATTEMPT = "upload_attempt"  # the last upload tried (UploadOutcome), accepted or not
 PENDING_SOURCE = "pending_source"  # set by a page, applied before the sidebar's widget is drawn
 VIEW = "_view"

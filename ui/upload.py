@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from i18n import t
-from ui import data, state
+from ui import auth, data, state
 from ui.render import markdown
 
 DIGEST = "_upload_digest"
@@ -26,17 +27,105 @@ def receive(uploaded: list[Any] | None, lang: str) -> None:
     process(files, lang)
 
 
-def process(files: list[tuple[str, bytes]], lang: str) -> data.UploadOutcome:
-    """Read and keep an upload; only an accepted one replaces what is shown."""
+def process(files: list[tuple[str, bytes]], lang: str) -> None:
+    """Read an upload and compare it with the book; the preview waits for accept or discard."""
     with st.spinner(t("ui.upload.reading", lang, n=len(files))):
         outcome = data.handle_upload(files, state.get_store(), lang)
     st.session_state[state.ATTEMPT] = outcome
-    if outcome.accepted and outcome.dataset is not None:
-        st.session_state[state.UPLOAD] = outcome.dataset
-        st.session_state[state.PENDING_SOURCE] = "upload"
-        st.session_state.pop("_pdf", None)
-        st.rerun()  # so the sidebar and every number reflect the new data at once
-    return outcome
+    st.rerun()  # draw the page again from the top with this preview (the mapper calls this mid-page)
+
+
+# ---------------------------------------------------------------- verdicts, preview, accept
+
+DONE = "_book_done"  # (kind, message) shown once after accepting, discarding or rolling back
+
+
+def show_verdicts(outcome: data.UploadOutcome, lang: str) -> None:
+    """The banner counting the files, then one coloured line per file."""
+    from ui.verdict import Outcome, banner
+
+    verdicts = outcome.verdicts(lang)
+    imported = [v.outcome is Outcome.IMPORTED for v in verdicts]
+    box = st.success if all(imported) else st.error if not any(
+        v.outcome is not Outcome.NOT_IMPORTED for v in verdicts) else st.warning
+    box(banner(verdicts, lang))
+    for v in verdicts:
+        markdown(f"<div class='verdict' style='color:{_COLOURS[v.outcome.colour]}'>{v.outcome.icon} "
+                 f"{_e(v.line(lang))}</div>")
+
+
+_COLOURS = {"green": "#1a7f37", "orange": "#9a6700", "red": "#cf222e"}  # readable on white, not pure hues
+
+
+def show_preview(outcome: data.UploadOutcome, lang: str) -> None:
+    """Per ledger: rows before → after, changes, dates, warnings; tick, confirm, accept or discard."""
+    from ui.verdict import caution_text, ledger_label, preview_rows
+
+    proposal = outcome.proposal
+    if proposal is None or not proposal.diffs:
+        st.info(t("book.preview.nothing", lang), icon=":material/info:")
+        return
+    st.subheader(t("book.preview.title", lang))
+    st.caption(t("book.preview.caption", lang))
+    st.dataframe(pd.DataFrame(preview_rows(proposal, lang)), hide_index=True, width="stretch")
+    if not outcome.pending:
+        return
+    chosen, confirmed = [], []
+    for key in proposal.acceptable:
+        diff, name = proposal.diffs[key], ledger_label(key, lang)
+        if st.checkbox(t("book.choose", lang, ledger=name), value=True, key=f"book-pick-{key}"):
+            chosen.append(key)
+        if diff.needs_confirmation:
+            for caution in diff.warnings:
+                st.warning(f"{name}：{caution_text(diff, caution, lang)}")
+            if st.checkbox(t("book.confirm", lang, ledger=name), key=f"book-confirm-{key}"):
+                confirmed.append(key)
+    left, mid, right = st.columns(3)
+    left.button(t("book.accept_selected", lang), key="book-accept", type="primary", on_click=_accept,
+                args=(chosen, confirmed, lang), disabled=not chosen, width="stretch")
+    mid.button(t("book.accept_all", lang), key="book-accept-all", on_click=_accept,
+               args=(list(proposal.acceptable), confirmed, lang), width="stretch")
+    right.button(t("book.discard", lang), key="book-discard", on_click=_discard, args=(lang,), width="stretch")
+
+
+def _accept(ledgers: list[str], confirmed: list[str], lang: str) -> None:
+    """The accept buttons' callback: the book changes here, in one transaction, or not at all."""
+    from store.models import StoreError
+    from ui.verdict import accepted_line, ledger_label
+
+    outcome = attempt()
+    if outcome is None or not outcome.pending or not auth.allowed("upload"):
+        return
+    missing = [k for k in ledgers if outcome.proposal.diffs[k].needs_confirmation and k not in confirmed]
+    if missing:
+        st.session_state[DONE] = ("error", t("book.needs_confirm", lang, ledger=ledger_label(missing[0], lang)))
+        return
+    try:
+        versions = data.accept_upload(outcome, state.get_store(), ledgers, confirm=confirmed, by="app")
+    except StoreError as exc:
+        fields = dict(exc.fields)
+        if "ledger" in fields:
+            fields["ledger"] = ledger_label(str(fields["ledger"]), lang)
+        st.session_state[DONE] = ("error", t("book.accept_failed", lang, error=t(exc.key, lang, **fields)))
+        return
+    st.session_state[DONE] = ("success", accepted_line(versions, lang))
+    st.session_state[state.PENDING_SOURCE] = "book"
+    st.session_state.pop("_pdf", None)
+
+
+def _discard(lang: str) -> None:
+    outcome = attempt()
+    if outcome is not None:
+        outcome.done = "discarded"
+    st.session_state[DONE] = ("info", t("book.discarded", lang))
+
+
+def show_done() -> None:
+    """The one message after accepting, discarding or rolling back."""
+    done = st.session_state.pop(DONE, None)
+    if done is not None:
+        kind, message = done
+        {"success": st.success, "error": st.error, "info": st.info}[kind](message)
 
 
 def uploader_key() -> str:
@@ -101,7 +190,10 @@ def show_coverage(report: dict[str, Any], results: Any, lang: str) -> None:
     names = "、".join((LEDGERS[k].name_en if lang == "en" else LEDGERS[k].name) for k in cover.absent)
     st.caption(t("ui.data.coverage_ledgers", lang, names=names))
     if cover.no_data:
-        st.caption(t("ui.data.coverage_metrics", lang, ids="、".join(cover.no_data)))
+        from metrics.registry import BY_ID
+
+        names = [f"{m} {BY_ID[m].name_en if lang == 'en' else BY_ID[m].name_zh}" for m in cover.no_data]
+        st.caption(t("ui.data.coverage_metrics", lang, ids="、".join(names)))
 
 
 def _e(text: str) -> str:

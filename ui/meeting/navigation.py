@@ -52,6 +52,9 @@ def _go(k: int) -> None:
 def deck(view: Any, *, projector: bool) -> None:
     """The meeting's slides with next / previous; the slide number lives in the URL."""
     lang = view.lang
+    from ui.book import meeting_snapshot
+
+    meeting_snapshot(lang)  # the first opening in a new month freezes the book (issue 12)
     st.html(look.css(projector))
     deck_slides = slides(view.results)
     n = len(deck_slides)

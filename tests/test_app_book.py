@@ -1,0 +1,92 @@
+"""The data page's preview → accept flow through AppTest: nothing changes before accepting, a big
+shrink needs its warning ticked, discarding keeps the book, and undo brings a version back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.support.uploads import eight_files
+from ui import data
+
+ROOT = Path(__file__).resolve().parent.parent
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("LEDGERS_IN_PROCESS", "1")
+    monkeypatch.chdir(ROOT)
+
+
+def store():
+    from store.db import Store
+
+    return Store()
+
+
+def data_page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    return at.switch_page("pages/data.py").run()
+
+
+def ok(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def upload(at: AppTest, files: list[tuple[str, bytes]]) -> None:
+    at.file_uploader(key=_uploader_key(at)).set_value([(name, blob, XLSX) for name, blob in files]).run()
+    ok(at)
+
+
+def _uploader_key(at: AppTest) -> str:
+    return next(u.key for u in at.get("file_uploader"))
+
+
+def ledgers() -> dict[str, int]:
+    return {v.ledger: v.rows for v in store().book()}
+
+
+def test_preview_then_accept_then_a_shrink_needs_confirming() -> None:
+    at = data_page()
+    upload(at, [(p.name, p.read_bytes()) for p in data.sample_files()])
+    assert ledgers() == {}, "nothing is stored before accepting"
+    assert any("12 个文件：" in s.value for s in [*at.success, *at.warning])
+    preview = at.dataframe[0].value
+    assert "活动台账" in preview.to_csv() and "— → 99" in preview.to_csv()
+    at.button(key="book-accept-all").click().run()
+    ok(at)
+    assert len(ledgers()) == 16 and ledgers()["activities"] == 99
+    assert at.session_state["_view"].dataset.kind == "book"
+
+    upload(at, eight_files())
+    assert any(w.value == "8 个文件：1 个已导入，7 个未导入" for w in [*at.warning, *at.error])
+    assert any("少了一半以上" in w.value for w in at.warning)
+    at.button(key="book-accept-all").click().run()
+    assert any("请先勾选确认" in e.value for e in at.error)
+    assert ledgers()["activities"] == 99  # refused: unchanged
+    at.checkbox(key="book-confirm-activities").check().run()
+    at.button(key="book-accept-all").click().run()
+    ok(at)
+    assert ledgers()["activities"] == 6 and len(ledgers()) == 16
+    assert any("已更新台账：活动台账（6 行）" in s.value for s in at.success)
+
+    # undo: the history lists both versions, rolling back brings the 99 rows back
+    at.selectbox(key="book-history-ledger").set_value("activities").run()
+    old = min(v.id for v in store().history("activities"))
+    at.button(key=f"book-rollback-{old}").click().run()
+    ok(at)
+    assert ledgers()["activities"] == 99
+    assert at.session_state["_view"].results.get("B04").value > 6
+
+
+def test_discarding_keeps_the_book() -> None:
+    at = data_page()
+    upload(at, eight_files())
+    at.button(key="book-discard").click().run()
+    ok(at)
+    assert ledgers() == {} and any("已放弃" in i.value for i in at.info)
+    assert not [b for b in at.button if b.key == "book-accept-all"]
