@@ -13,7 +13,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "meeting.position": ("第 {k} / {n} 页", "Slide {k} of {n}"),
     "meeting.caption": ("{community} · {year}年 · 截至 {as_of}", "{community} · {year} · as of {as_of}"),
     # slide titles
-    "meeting.summary.title": ("指标状态总览", "Status summary"),
+    "meeting.summary.title": ("待解决的问题（{n} 项指标）", "What is behind ({n} metrics)"),
+    "meeting.summary.all_met": ("本月没有未达标或需关注的指标", "Nothing is behind or at risk this month"),
+    "meeting.summary.all_met_sub": ("全部 {n} 项指标达标或进度正常", "All {n} metrics are met or on track"),
+    "meeting.summary.overdue": ("逾期督办事项（{n} 项）", "Overdue action items ({n})"),
+    "meeting.summary.no_overdue": ("没有逾期的督办事项", "No overdue action items"),
+    "meeting.improved.title": ("较上次例会有改善", "What improved since the last meeting"),
+    "meeting.improved.none": ("与上次例会相比，没有指标改善", "No metric improved since the last meeting"),
+    "meeting.improved.no_snapshot": ("尚无上次例会的快照，无法比较", "No snapshot of a previous meeting to compare with"),
+    "meeting.theme.appendix": ("附录 · {theme}", "Appendix · {theme}"),
+    "meeting.target.office": ("{target}（居委会调整；计划 {plan}）", "{target} (set by the office; plan {plan})"),
     "meeting.theme.title": ("{theme}", "{theme}"),
     "meeting.metric.title": ("{id} {name}", "{id} {name}"),
     # summary slide
@@ -29,6 +38,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "meeting.col.value": ("当前值", "Value"),
     "meeting.col.target": ("目标", "Target"),
     "meeting.col.status": ("状态", "Status"),
+    "meeting.col.gap": ("差距", "Gap"),
+    "meeting.col.change": ("较上次例会", "Since last meeting"),
+    "meeting.col.items": ("督办", "Actions"),
     "meeting.theme.empty": ("本主题没有启用的指标", "No metric of this theme is switched on"),
     # metric slide
     "meeting.metric.value": ("当前值 {value} · 目标 {target}", "Value {value} · target {target}"),
@@ -59,6 +71,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "meeting.item.overdue": ("逾期", "Overdue"),
     "meeting.item.earlier": ("上次例会", "earlier meeting"),
     "meeting.item.line": ("{what} — {who} · 期限 {due}", "{what} — {who} · due {due}"),
+    "meeting.item.line_nobody": ("{what} · 期限 {due}", "{what} · due {due}"),
+    "meeting.item.overdue_days": ("逾期 {n} 天", "{n} d overdue"),
+    "meeting.item.raised": ("{date} 例会提出", "raised {date}"),
     "meeting.item.failed": ("未能保存：{error}", "Could not save: {error}"),
     "meeting.item.locked": ("添加或关闭督办事项需要管理密码", "Adding or closing action items needs the office password"),
 }

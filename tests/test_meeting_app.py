@@ -53,7 +53,7 @@ def test_sidebar_toggle_enters_and_the_exit_button_leaves_projector_mode() -> No
     at.toggle(key="meeting_projector").set_value(True).run()
     ok(at)
     assert param(at, "mode") == "projector" and param(at, "slide") == "1"
-    assert "指标状态总览" in title(at)
+    assert "待解决的问题（9 项指标）" in title(at)
     at.button(key="meeting_exit").click().run()
     ok(at)
     assert param(at, "mode") is None
@@ -62,19 +62,43 @@ def test_sidebar_toggle_enters_and_the_exit_button_leaves_projector_mode() -> No
 
 
 def test_url_opens_straight_into_a_slide_and_next_prev_move_it() -> None:
-    at = app(mode="projector", slide="3")
+    # the sample: 1 problems, 2–10 the nine problem metrics, 11 what improved, 12– the theme appendix
+    at = app(mode="projector", slide="12")
     ok(at)
-    assert "文体教育" in title(at)  # 1 summary, 2 治安消防, 3 文体教育
-    assert "第 3 / " in slide_html(at)
+    assert "附录 · 治安消防" in title(at)
+    assert "第 12 / 16 页" in slide_html(at)
     at.button(key="meeting_next").click().run()
     ok(at)
-    assert param(at, "slide") == "4" and "环境卫生" in title(at)
+    assert param(at, "slide") == "13" and "文体教育" in title(at)
     at.button(key="meeting_prev").click().run()
     at.button(key="meeting_prev").click().run()
     ok(at)
-    assert param(at, "slide") == "2" and "治安消防" in title(at)
+    assert param(at, "slide") == "11" and "较上次例会有改善" in title(at)
     at.button(key="meeting_prev").click().run()
-    assert param(at, "slide") == "1" and at.button(key="meeting_prev").disabled
+    assert param(at, "slide") == "10" and "T07" in title(at)
+
+
+def test_slide_one_lists_every_problem_metric_and_the_overdue_items() -> None:
+    import datetime as dt
+    import os
+
+    from store.db import Store
+
+    store = Store(Path(os.environ["DASHBOARD_DATA_DIR"]))
+    store.add_action_item("B08", "补充调解员", "", dt.date(2026, 11, 10), dt.date(2026, 10, 28))
+    store.add_action_item("T15", "下月再议", "物业", dt.date(2026, 12, 30), dt.date(2026, 10, 28))
+    at = app(mode="projector", slide="1")
+    ok(at)
+    html = slide_html(at)
+    rows = html.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
+    assert [r.split("<b>")[1].split("</b>")[0] for r in rows] == [
+        "B13b", "T11d", "T08", "T15", "B08", "B05a", "T01", "B07a", "T07"]
+    b08 = next(r for r in rows if "<b>B08</b>" in r)
+    assert "差 6.0 个百分点" in b08 and b08.rstrip().endswith("<td class='num'>1</td></tr>")
+    # overdue against the as-of date 2026-11-20, named by metric, no dash for the missing owner
+    overdue = html.split("逾期督办事项（1 项）")[1]
+    assert "B08 纠纷调解率" in overdue and "逾期 10 天" in overdue and "— ·" not in overdue
+    assert "下月再议" not in overdue
 
 
 def test_out_of_range_slide_is_clamped() -> None:
@@ -86,7 +110,7 @@ def test_out_of_range_slide_is_clamped() -> None:
 
 
 def test_action_item_added_on_a_metric_slide_survives_a_fresh_run() -> None:
-    at = app(mode="projector", slide="7")  # the first metric slide: the first behind metric
+    at = app(mode="projector", slide="2")  # the first problem slide: the most severe metric
     ok(at)
     metric_id = title(at).split("<h1>")[1].split()[0]
     at.text_input(key=f"meeting_what_slide_{metric_id}").input("补充调解员并每周回访")
@@ -95,17 +119,15 @@ def test_action_item_added_on_a_metric_slide_survives_a_fresh_run() -> None:
     ok(at)
     assert "补充调解员并每周回访" in slide_html(at)
 
-    fresh = app(mode="projector", slide="1")  # a new session: only the store remembers
+    fresh = app(mode="projector", slide="2")  # a new session: only the store remembers
     ok(fresh)
     html = slide_html(fresh)
-    assert "补充调解员并每周回访" in html and "调解委员会" in html and metric_id in html
-    done = [b for b in fresh.button if b.key and b.key.startswith("meeting_done_summary_")]
+    assert "补充调解员并每周回访" in html and "调解委员会" in html
+    done = [b for b in fresh.button if b.key and b.key.startswith("meeting_done_slide_")]
     assert len(done) == 1
     done[0].click().run()
     ok(fresh)
-    assert "补充调解员并每周回访" not in slide_html(fresh)  # the summary lists open items only
-    again = app(mode="projector", slide="7")
-    assert "已完成" in slide_html(again)
+    assert "已完成" in slide_html(app(mode="projector", slide="2"))
 
 
 def test_theme_page_expander_has_the_action_form() -> None:
@@ -119,7 +141,7 @@ def test_password_guards_adding_and_closing() -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.secrets["password"] = "会议2026"
     at.query_params["mode"] = "projector"
-    at.query_params["slide"] = "7"
+    at.query_params["slide"] = "2"
     at.run()
     ok(at)
     keys = [t.key for t in at.text_input if t.key]
@@ -162,7 +184,7 @@ def test_english_slides() -> None:
     at.segmented_control(key="lang").set_value("en").run()
     at.toggle(key="meeting_projector").set_value(True).run()
     ok(at)
-    assert "Status summary" in title(at)
+    assert "What is behind (9 metrics)" in title(at)
     for _ in range(7):
         at.button(key="meeting_next").click().run()
         ok(at)

@@ -36,12 +36,30 @@ THEME_SLIDES = [("theme", th) for th in meeting.THEMES]
       m("X", "environment", "on_track"), m("Y", "environment", "no_data")),
      [("metric", "B08"), ("metric", "T15"), ("metric", "T01")]),
 ])
-def test_slides_summary_then_themes_then_attention(metrics, attention) -> None:
+def test_problems_first_then_improved_then_theme_appendix(metrics, attention) -> None:
     deck = meeting.slides(results(*metrics))
-    assert [(s.kind, s.key) for s in deck] == [("summary", "summary"), *THEME_SLIDES, *attention]
+    assert [(s.kind, s.key) for s in deck] == [("summary", "summary"), *attention, ("improved", "improved"),
+                                              *THEME_SLIDES]
+    assert deck[0].metric_ids == tuple(k for _, k in attention)  # slide 1 lists exactly the problem slides
     themes = {s.key: s.metric_ids for s in deck if s.kind == "theme"}
     for x in metrics:
         assert x.id in themes[x.theme]
+
+
+def mv(id_: str, status: str, kind: str, value: float, target: float, op: str = ">=") -> SimpleNamespace:
+    return SimpleNamespace(id=id_, theme="safety", status=status, kind=kind, value=value, target=target, op=op)
+
+
+@pytest.mark.parametrize("metrics, want", [
+    # within "behind": 0.84 of 0.95 is 11.6 % short, 0.31 of 0.6 is 48 % short, 1 fire over 0 is 100 %
+    ((mv("B08", "behind", "ratio", 0.84, 0.95), mv("T08", "behind", "ratio", 0.31, 0.6),
+      mv("B13b", "behind", "zero", 1, 0, "<=")), ["B13b", "T08", "B08"]),
+    # at risk after behind however far short; ties keep the catalogue order
+    ((mv("T01", "at_risk", "ratio", 0.5, 1.0), mv("T15", "behind", "ratio", 0.83, 0.85),
+      mv("B05a", "at_risk", "count", 3, 6), mv("X", "met", "ratio", 1, 1)), ["T15", "T01", "B05a"]),
+])
+def test_problem_slides_most_severe_first(metrics, want) -> None:
+    assert [p.id for p in meeting.problems(results(*metrics))] == want
 
 
 @pytest.mark.parametrize("raw, n, want", [
@@ -79,7 +97,31 @@ def test_open_items_first_earlier_meetings_then_overdue_then_due() -> None:
                        "due": "2026-11-10", "status": "未完成 · ⚠ 逾期"}
     assert rows[-1]["status"] == "已完成"
     html = meeting.item_html(items[3], MEETING, "zh", metric="T15")
-    assert "逾期" in html and "上次例会" in html and "T15" in html
+    assert "逾期 18 天" in html and "2026-10-28 例会提出" in html and "T15" in html
+
+
+@pytest.mark.parametrize("who, due, status, lang, present, absent", [
+    # overdue counted against the meeting's as-of date (11-28), not today
+    ("物业", dt.date(2026, 11, 20), "open", "zh", ["物业 · 期限 2026-11-20", "逾期 8 天", "2026-10-28 例会提出"], []),
+    ("", dt.date(2026, 11, 20), "open", "zh", ["fix it · 期限 2026-11-20"], ["—"]),  # no owner: no dash
+    ("  ", dt.date(2026, 12, 1), "open", "zh", ["2026-10-28 例会提出"], ["逾期", "—"]),
+    ("Li", dt.date(2026, 11, 27), "open", "en", ["fix it — Li · due 2026-11-27", "1 d overdue", "raised 2026-10-28"], []),
+    ("物业", dt.date(2026, 11, 1), "done", "zh", ["✔ 已完成"], ["逾期", "例会提出"]),
+])
+def test_item_line(who, due, status, lang, present, absent) -> None:
+    item = Item(9, "B08", "fix it", who, due, dt.date(2026, 10, 28), status, False)
+    html = meeting.item_html(item, MEETING, lang)
+    for text in present:
+        assert text in html
+    for text in absent:
+        assert text not in html
+
+
+@pytest.mark.parametrize("metric_id, lang, want", [
+    ("B13b", "zh", "B13b 未整改卫生问题"), ("B08", "en", "B08 Dispute mediation rate"), ("ZZ9", "zh", "ZZ9"),
+])
+def test_items_name_their_metric(metric_id, lang, want) -> None:
+    assert meeting.metric_label(metric_id, lang) == want
 
 
 def test_freshness_uses_the_stale_set_it_is_given() -> None:
@@ -188,3 +230,35 @@ def test_slide_rows_are_projector_size() -> None:
 
     rule = re.search(r"\.deck table\.rows th, \.deck table\.rows td \{([^}]*)\}", projector.DECK_CSS).group(1)
     assert int(re.search(r"font-size:\s*(\d+)px", rule).group(1)) >= 24
+
+
+def res(id_: str, status: str, kind: str, value: float, target: float, *, unit: str = "", op: str = ">=",
+        source: str = "plan", plan: float = 0.0, **kw) -> SimpleNamespace:
+    return SimpleNamespace(id=id_, name=id_ + "名", name_en=id_ + " name", theme="safety", status=status, kind=kind,
+                           unit=unit, value=value, target=target, op=op, target_source=source, plan_target=plan,
+                           numerator=kw.get("numerator"), denominator=kw.get("denominator"))
+
+
+@pytest.mark.parametrize("metric, before, items, want", [
+    (res("B08", "behind", "ratio", 0.84, 0.9), {"B08": 0.8}, {"B08": 2},
+     ("84.0%", "≥ 90%", "差 6.0 个百分点", "▲ 4.0 个百分点", True, 2)),
+    (res("B05a", "at_risk", "count", 3, 5, unit="次"), {"B05a": 4}, {},
+     ("3 次", "≥ 5 次", "还差 2 次", "▼ 1 次", False, 0)),
+    (res("T08", "behind", "ratio", 0.8, 0.8, source="office", plan=0.9), {}, {},
+     ("80.0%", "≥ 80%（居委会调整；计划 ≥ 90%）", "", "—", None, 0)),
+])
+def test_problem_rows(metric, before, items, want) -> None:
+    row = meeting.problem_rows([metric], before, items, "zh")[0]
+    assert (row.value, row.target, row.gap, row.change, row.improved, row.open_items) == want
+    html = meeting.problems_html([row], "zh")
+    for text in (want[0], want[2], metric.id):
+        assert text in html
+
+
+def test_improvements_lists_only_what_moved_towards_the_target() -> None:
+    up = res("A", "behind", "ratio", 0.84, 0.9)
+    fewer_fires = res("B", "behind", "zero", 1, 0, op="<=", unit="起")
+    worse = res("C", "at_risk", "count", 3, 5, unit="次")
+    before = {"A": 0.8, "B": 3, "C": 4}
+    assert [r.id for r in meeting.improvements([up, fewer_fires, worse], before, "zh")] == ["A", "B"]
+    assert meeting.improvements([up], {}, "zh") == []

@@ -8,31 +8,62 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
-from metrics.vocab import Theme
+from metrics.vocab import Kind, Operator, Status, Theme
 
-THEMES = tuple(Theme)  # slide order: the vocabulary's
-ATTENTION = ("behind", "at_risk")  # metrics that get a slide of their own, worst first
+THEMES = tuple(Theme)  # appendix order: the vocabulary's
+ATTENTION = (Status.BEHIND, Status.AT_RISK)  # metrics that get a slide of their own, worst first
+
+
+class SlideKind(StrEnum):
+    """What a slide shows. The deck leads with what is behind: the problems, one slide per problem
+    metric, what improved, then the theme tables as an appendix the presenter may skip."""
+
+    SUMMARY = "summary"
+    METRIC = "metric"
+    IMPROVED = "improved"
+    THEME = "theme"
 
 
 @dataclass(frozen=True)
 class Slide:
-    """One slide: the summary, a theme (its metrics) or one metric needing attention."""
+    """One slide: the problems summary, one problem metric, what improved, or a theme (its metrics)."""
 
-    kind: str  # "summary" | "theme" | "metric"
-    key: str  # "summary", a theme id or a metric id
+    kind: SlideKind
+    key: str  # "summary", a metric id, "improved" or a theme id
     metric_ids: tuple[str, ...] = ()
 
 
-def slides(results: Any) -> list[Slide]:
-    """Summary first, then one slide per theme (catalogue order), then each behind / at-risk metric
-    (behind before at risk, catalogue order within each)."""
+def shortfall_share(m: Any) -> float:
+    """How far a metric is from its target relative to the target (0 when met or unknown): the
+    order of the problem slides within a status."""
+    v, goal = getattr(m, "value", None), getattr(m, "target", None)
+    if v is None or goal is None or v != v or goal != goal:
+        return 0.0
+    at_most = Kind(m.kind) is Kind.ZERO or Operator(getattr(m, "op", None) or ">=") is Operator.LE
+    short = (v - goal) if at_most else (goal - v)
+    return max(short, 0.0) / max(abs(goal), 1.0 if at_most else 1e-9)
+
+
+def problems(results: Any) -> list[Any]:
+    """The 未达标 and 需关注 metrics, most severe first: behind before at risk, then the larger share
+    short of its target, then catalogue order."""
     metrics = list(results.metrics)
-    deck = [Slide("summary", "summary")]
-    deck += [Slide("theme", th, tuple(m.id for m in metrics if m.theme == th)) for th in THEMES]
-    for status in ATTENTION:
-        deck += [Slide("metric", m.id, (m.id,)) for m in metrics if m.status == status]
+    found = [(ATTENTION.index(Status(m.status)), -shortfall_share(m), i, m)
+             for i, m in enumerate(metrics) if m.status in ATTENTION]
+    return [m for *_, m in sorted(found, key=lambda x: x[:3])]
+
+
+def slides(results: Any) -> list[Slide]:
+    """Problems first (one summary slide, then one slide per problem metric, most severe first), then
+    what improved since the last meeting, then one slide per theme (the appendix)."""
+    metrics = list(results.metrics)
+    deck = [Slide(SlideKind.SUMMARY, "summary", tuple(m.id for m in problems(results)))]
+    deck += [Slide(SlideKind.METRIC, m.id, (m.id,)) for m in problems(results)]
+    deck.append(Slide(SlideKind.IMPROVED, "improved"))
+    deck += [Slide(SlideKind.THEME, th, tuple(m.id for m in metrics if m.theme == th)) for th in THEMES]
     return deck
 
 

@@ -23,9 +23,10 @@ def _store() -> Any:
     return state.get_store()
 
 
-def store_items(metric_id: str | None, status: str | None = None) -> list[Any]:
+def store_items(metric_id: str | None, status: str | None = None, *, as_of: dt.date | None = None) -> list[Any]:
+    """The stored items, ``overdue`` judged against ``as_of`` (the meeting's as-of date; default today)."""
     try:
-        return list(_store().action_items(metric_id, status, as_of=today()))
+        return list(_store().action_items(metric_id, status, as_of=as_of or today()))
     except Exception:  # an unreadable store must not take the slide down
         return []
 
@@ -65,7 +66,7 @@ def action_panel(view: Any, result: Any, *, where: str = "theme") -> None:
     """A metric's 督办事项: the list (open first, overdue marked), mark done, and a small form to add
     one. The theme page calls this inside the metric's expander; the metric slide beside its chart."""
     lang = view.lang
-    meeting = today()
+    meeting = view.as_of  # overdue is judged against the meeting's as-of date
     error = st.session_state.pop("_meeting_error", None)
     if error:
         st.error(t("meeting.item.failed", lang, error=error))
@@ -76,7 +77,7 @@ def action_panel(view: Any, result: Any, *, where: str = "theme") -> None:
     if editable:
         _add_form(result.id, lang, where=where)
     with listing:
-        items = order_items(store_items(result.id), meeting)
+        items = order_items(store_items(result.id, as_of=meeting), meeting)
         if not items:
             st.caption(t("meeting.metric.no_items", lang))
         for item in items:

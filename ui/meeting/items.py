@@ -17,6 +17,21 @@ def today() -> dt.date:
     return dt.datetime.now(SHANGHAI).date()
 
 
+def metric_label(metric_id: str, lang: str) -> str:
+    """The metric as a 督办事项 names it everywhere: id and name (the bare id when the catalogue lacks it)."""
+    from metrics.registry import BY_ID
+
+    spec = BY_ID.get(metric_id)
+    if spec is None:
+        return metric_id
+    return f"{metric_id} {spec.name_en if lang == 'en' else spec.name_zh}"
+
+
+def days_overdue(item: Any, as_of: dt.date) -> int:
+    """Whole days an open item is past its due date on the as-of date (0 when not overdue)."""
+    return max((as_of - item.due).days, 0) if item.status == "open" else 0
+
+
 def order_items(items: Iterable[Any], meeting: dt.date) -> list[Any]:
     """Open items first — those from earlier meetings before today's, overdue before the rest, then by
     due date — and done items after them."""

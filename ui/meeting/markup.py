@@ -16,6 +16,8 @@ from i18n import t
 from metrics.vocab import Status, count_statuses
 from templates import render
 from ui.meeting.assembly import Freshness
+from ui.meeting.changes import ProblemRow
+from ui.meeting.items import days_overdue, metric_label
 from ui.meeting.rows import Shortfall
 
 
@@ -49,17 +51,31 @@ def counts_html(results: Any, lang: str) -> str:
     return render("slides/counts.html", cards=[{"status": s, "n": counts[s]} for s in Status], lang=lang)
 
 
-def item_html(item: Any, meeting: dt.date, lang: str, *, metric: str | None = None) -> str:
-    """One action item: (metric,) what — who · due, with overdue / earlier-meeting flags."""
-    line = t("meeting.item.line", lang, what=item.what, who=item.who or "—", due=item.due.isoformat())
+def _item(item: Any, meeting: dt.date, lang: str, metric: str | None) -> dict[str, Any]:
+    key = "meeting.item.line" if (item.who or "").strip() else "meeting.item.line_nobody"
     flags = []
-    if item.status == "open" and item.overdue:
-        flags.append(("flag", f"⚠ {t('meeting.item.overdue', lang)}"))
-    if item.status == "open" and item.meeting_date < meeting:
-        flags.append(("tag", f"{t('meeting.item.earlier', lang)} {item.meeting_date:%m-%d}"))
-    if item.status == "done":
-        flags.append(("tag", f"✔ {t('meeting.item.status.done', lang)}"))
-    return render("slides/item.html", done=item.status == "done", metric=metric, line=line, flags=flags)
+    late = days_overdue(item, meeting)
+    if late:
+        flags.append(("flag", "⚠ " + t("meeting.item.overdue_days", lang, n=late)))
+    if item.status == "open":
+        flags.append(("tag", t("meeting.item.raised", lang, date=f"{item.meeting_date:%Y-%m-%d}")))
+    else:
+        done = getattr(item, "done_at", None)
+        flags.append(("tag", f"✔ {t('meeting.item.status.done', lang)}" + (f" {done:%Y-%m-%d}" if done else "")))
+    return {"done": item.status == "done", "metric": metric, "flags": flags,
+            "line": t(key, lang, what=item.what, who=item.who, due=item.due.isoformat())}
+
+
+def item_html(item: Any, meeting: dt.date, lang: str, *, metric: str | None = None) -> str:
+    """One action item: (metric,) what — who · due, then 「逾期 N 天」 judged against the meeting's
+    as-of date, the meeting that raised it, or done with its date. No owner: no dash for the name."""
+    return render("slides/item.html", it=_item(item, meeting, lang, metric))
+
+
+def items_html(items: Sequence[Any], meeting: dt.date, lang: str) -> str:
+    """A list of 督办事项 each naming its metric (id and name), in a box that scrolls when long."""
+    return render("slides/items.html", items=[_item(it, meeting, lang, metric_label(it.metric_id, lang))
+                                              for it in items])
 
 
 def freshness_html(rows: Sequence[Freshness], lang: str) -> str:
@@ -80,6 +96,19 @@ def metric_head_html(result: Any, lang: str) -> str:
     value = t("meeting.metric.value", lang, value=format_value(result, lang), target=format_target(result, lang))
     return render("slides/metric_head.html", status=Status(result.status), lang=lang, value=value,
                   evidence=t("meeting.metric.evidence", lang, n=result.evidence_count))
+
+
+def problems_html(rows: Sequence[ProblemRow], lang: str) -> str:
+    """Slide 1's table: every problem metric with value, target, gap, change and open 督办事项."""
+    return render("slides/problems.html", rows=rows, lang=lang)
+
+
+def improved_html(rows: Sequence[ProblemRow], note: str, lang: str) -> str:
+    return render("slides/improved.html", rows=rows, note=note, lang=lang)
+
+
+def all_met_html(n: int, lang: str) -> str:
+    return render("slides/all_met.html", n=n, lang=lang)
 
 
 def shortfall_html(short: Shortfall, lang: str) -> str:

@@ -9,7 +9,7 @@ import streamlit as st
 from i18n import t
 from ui import projector as look
 from ui.meeting import markup, screens
-from ui.meeting.assembly import clamp_slide, slides
+from ui.meeting.assembly import SlideKind, clamp_slide, slides
 
 MODE_PARAM, SLIDE_PARAM, PROJECTOR = "mode", "slide", "projector"
 TOGGLE_KEY = "meeting_projector"
@@ -78,9 +78,11 @@ def deck(view: Any, *, projector: bool) -> None:
     else:
         mode.button("▶ " + t("meeting.enter", lang), key="meeting_enter", on_click=_set_mode, args=(True,),
                     width="stretch")
-    if slide.kind == "summary":
-        screens.summary_slide(view)
-    elif slide.kind == "theme":
+    if slide.kind is SlideKind.SUMMARY:
+        screens.summary_slide(view, slide)
+    elif slide.kind is SlideKind.IMPROVED:
+        screens.improved_slide(view)
+    elif slide.kind is SlideKind.THEME:
         screens.theme_slide(view, slide)
     else:
         screens.metric_slide(view, view.results.get(slide.key))

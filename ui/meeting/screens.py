@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import streamlit as st
@@ -10,40 +11,53 @@ from charts.figures import metric_name
 from i18n import t
 from metrics.vocab import Kind
 from ui.meeting import forms, markup
-from ui.meeting.assembly import Slide, freshness
+from ui.meeting.assembly import Slide, SlideKind, freshness
+from ui.meeting.changes import improvements, last_meeting_values, problem_rows
 from ui.meeting.figure import projector_figure
-from ui.meeting.items import order_items, today
+from ui.meeting.items import order_items
 from ui.meeting.rows import shortfall
-
-SUMMARY_ITEMS = 6  # open items listed on the summary slide; the rest are on the metric slides
 
 
 def slide_title(slide: Slide, view: Any, lang: str) -> str:
-    if slide.kind == "summary":
-        return t("meeting.summary.title", lang)
-    if slide.kind == "theme":
-        return t(f"theme.{slide.key}", lang)
+    if slide.kind is SlideKind.SUMMARY:
+        return t("meeting.summary.title", lang, n=len(slide.metric_ids))
+    if slide.kind is SlideKind.IMPROVED:
+        return t("meeting.improved.title", lang)
+    if slide.kind is SlideKind.THEME:
+        return t("meeting.theme.appendix", lang, theme=t(f"theme.{slide.key}", lang))
     m = view.results.get(slide.key)
     return t("meeting.metric.title", lang, id=slide.key, name=metric_name(m, lang) if m else "")
 
 
-def summary_slide(view: Any) -> None:
+def summary_slide(view: Any, slide: Slide) -> None:
+    """Slide 1: every problem metric as one row (or, in a month with none, that said once), then the
+    overdue 督办事项 judged against the as-of date."""
+    lang = view.lang
+    open_items = forms.store_items(None, "open", as_of=view.as_of)
+    if slide.metric_ids:
+        counts = Counter(it.metric_id for it in open_items)
+        probs = [view.results.get(i) for i in slide.metric_ids]
+        st.html(markup.problems_html(problem_rows(probs, last_meeting_values(view), counts, lang), lang))
+    else:
+        st.html(markup.all_met_html(len(view.results.metrics), lang))
+    overdue = [it for it in order_items(open_items, view.as_of) if it.overdue]
+    st.html(markup.heading_html(t("meeting.summary.overdue", lang, n=len(overdue))))
+    if overdue:
+        st.html(markup.items_html(overdue, view.as_of, lang))
+    else:
+        st.html(markup.note_html(t("meeting.summary.no_overdue", lang)))
+
+
+def improved_slide(view: Any) -> None:
+    """What moved towards its target since the last meeting; beside it, how fresh each ledger is."""
     from ui import data
 
     lang = view.lang
-    meeting = today()
-    st.html(markup.counts_html(view.results, lang))
-    left, right = st.columns([1.15, 1], gap="large")
+    left, right = st.columns([1.2, 1], gap="large")
     with left:
-        st.html(markup.heading_html(t("meeting.summary.open_items", lang)))
-        items = order_items(forms.store_items(None, "open"), meeting)
-        if not items:
-            st.html(markup.note_html(t("meeting.summary.no_open", lang)))
-        editable = forms.may_edit(lang, quiet=True)
-        for item in items[:SUMMARY_ITEMS]:
-            forms.item_row(item, meeting, lang, editable, where="summary", metric=item.metric_id)
-        if len(items) > SUMMARY_ITEMS:
-            st.html(markup.note_html(t("meeting.summary.more_items", lang, n=len(items) - SUMMARY_ITEMS)))
+        before = last_meeting_values(view)
+        note = t("meeting.improved.none" if before else "meeting.improved.no_snapshot", lang)
+        st.html(markup.improved_html(improvements(view.results.metrics, before, lang), note, lang))
     with right:
         rows = freshness(data.ledger_newest(view.dataset.frames), view.stale, lang)
         st.html(markup.freshness_html(rows, lang))

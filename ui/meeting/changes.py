@@ -1,0 +1,71 @@
+"""Change since the last meeting: each metric's value at the previous meeting snapshot, and the
+problems table's rows (name, value, target, gap, change, open 督办事项) built from it. Pure."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from charts.figures import metric_name
+from metrics import wording
+from metrics.vocab import Status
+
+
+def last_meeting_values(view: Any) -> dict[str, float | None]:
+    """HOOK(#12, book): each metric's value at the previous meeting snapshot, by metric id.
+
+    The book developer is adding meeting snapshots and a compare function in the metrics engine that
+    gives the per-metric change since the previous snapshot; once it is on main, call it here. Until
+    then there is no earlier value and every "change since last meeting" reads "—"."""
+    return {}
+
+
+def target_text(m: Any, lang: str) -> str:
+    """The target as every meeting surface shows it; an office-set one names the plan's value too:
+    ``≥ 80%（居委会调整；计划 90%）``."""
+    from i18n import t
+
+    text = wording.target(m, lang)
+    if getattr(m, "target_source", "plan") != "office":
+        return text
+    plan = wording.target(_with_target(m, getattr(m, "plan_target", None)), lang)
+    return t("meeting.target.office", lang, target=text, plan=plan)
+
+
+def _with_target(m: Any, goal: float | None) -> Any:
+    plan = copy.copy(m)
+    plan.target = goal
+    return plan
+
+
+@dataclass(frozen=True)
+class ProblemRow:
+    """One line of the problems table (slide 1 and the PDF's page 2)."""
+
+    id: str
+    name: str
+    status: Status
+    value: str
+    target: str
+    gap: str
+    change: str
+    improved: bool | None
+    open_items: int
+
+
+def problem_rows(problems: Iterable[Any], before: Mapping[str, float | None], open_items: Mapping[str, int],
+                 lang: str) -> list[ProblemRow]:
+    """The problems (already in severity order) as table rows; ``before`` holds each metric's value at
+    the last meeting (missing: "—"), ``open_items`` its open 督办事项 count."""
+    return [ProblemRow(m.id, metric_name(m, lang), Status(m.status), wording.value(m, lang), target_text(m, lang),
+                       wording.gap(m, lang), wording.change(m, before.get(m.id), m.value, lang),
+                       wording.improved(m, before.get(m.id), m.value), int(open_items.get(m.id, 0)))
+            for m in problems]
+
+
+def improvements(metrics: Iterable[Any], before: Mapping[str, float | None], lang: str) -> list[ProblemRow]:
+    """The metrics that moved towards their target since the last meeting, with the change."""
+    moved = [m for m in metrics if wording.improved(m, before.get(m.id), m.value)]
+    return problem_rows(moved, before, {}, lang)
