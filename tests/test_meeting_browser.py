@@ -93,7 +93,7 @@ def test_projector_slides_are_large_and_high_contrast(server: str) -> None:
         try:
             page = browser.new_page(viewport={"width": 1920, "height": 1080})
             page.goto(f"{server}/?mode=projector", wait_until="domcontentloaded")
-            _wait_slide(page, "指标状态总览")
+            _wait_slide(page, "待解决的问题")
             assert "slide=1" in page.url
             assert not page.locator("[data-testid='stSidebar']").is_visible()
             page.screenshot(path=str(ARTIFACTS / "meeting_1_summary.png"))
@@ -112,9 +112,9 @@ def test_projector_slides_are_large_and_high_contrast(server: str) -> None:
             nxt = page.locator(".st-key-meeting_next button")
             assert nxt.bounding_box()["height"] >= 64
             nxt.click()
-            _wait_slide(page, "治安消防")
+            _wait_slide(page, "B13b")
             page.wait_for_function("() => location.search.includes('slide=2')", timeout=30_000)
-            page.screenshot(path=str(ARTIFACTS / "meeting_2_theme.png"))
+            page.screenshot(path=str(ARTIFACTS / "meeting_2_problem.png"))
             sizes = page.evaluate(TEXT_SIZES_JS)
             assert min(s for _, s in sizes) >= 24, sorted(sizes, key=lambda x: x[1])[:5]
             td = _rgb(page.evaluate("() => getComputedStyle(document.querySelector('.deck td')).color"))

@@ -78,8 +78,8 @@ DECK_CSS = f"""
 .deck .big {{ font-size: 34px; font-weight: 800; }}
 .deck .huge {{ font-size: 44px; font-weight: 800; color: {STATUS_TEXT["met"]}; margin: 0.6em 0 0.2em 0; }}
 /* a long list scrolls inside its box rather than pushing the slide below the fold */
-.deck .scroll {{ overflow-y: auto; max-height: 46vh; }}
-.deck .scroll.items {{ max-height: 30vh; }}
+.deck .scroll {{ overflow-y: auto; max-height: 56vh; }}
+.deck .scroll.items {{ max-height: 24vh; }}
 .deck .scroll thead th {{ position: sticky; top: 0; background: {PAPER}; }}
 .deck td.better {{ color: {STATUS_TEXT["met"]}; font-weight: 800; }}
 .deck td.worse {{ color: {STATUS_TEXT["behind"]}; font-weight: 800; }}
