@@ -139,29 +139,13 @@ def pad(text: str, width: int) -> str:
     return text + " " * (width - display_width(text))
 
 
-def format_value(kind: str, value: float | None, numerator=None, denominator=None, unit: str = "") -> str:
-    if value is None:
-        return "—"
-    if kind == "ratio":
-        return f"{value * 100:.1f}%"
-    if kind == "checklist":
-        return f"{numerator:g}/{denominator:g}" if numerator is not None and denominator else f"{value * 100:.0f}%"
-    return f"{value:g}{unit if kind == 'sum' else ''}"
-
-
-def format_target(m) -> str:
-    if m.kind == "checklist":
-        size = m.denominator or 1
-        return f"{m.op} {m.target * size:g}/{size:g}"
-    return f"{m.op} {format_value(m.kind, m.target, unit=m.unit)}"
-
-
 def format_table(results, report: dict | None = None) -> str:
+    from metrics import wording
     from metrics.vocab import Status
 
-    header = ("编号", "指标", "数值", "目标", "状态", "来源")
-    body = [(m.id, m.name, format_value(m.kind, m.value, m.numerator, m.denominator, m.unit), format_target(m),
-             Status(m.status).word("zh"), m.source) for m in results.metrics]
+    header = ("编号", "指标", "数值", "目标", "状态", "差距", "来源")
+    body = [(m.id, m.name, wording.value(m), wording.target(m), Status(m.status).word("zh"), wording.gap(m), m.source)
+            for m in results.metrics]
     widths = [max(display_width(row[i]) for row in (header, *body)) for i in range(len(header))]
     lines = ["  ".join(pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in (header, *body)]
     counts = results.status_counts()

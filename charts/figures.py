@@ -8,7 +8,6 @@ reader needs is printed on the figure (values, targets, status words) because th
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable, Iterable, Sequence
 from types import SimpleNamespace
 from typing import Any
@@ -19,8 +18,9 @@ import plotly.graph_objects as go
 from charts.palette import STATUS_STYLE, STATUSES
 from charts.template import GRID, INK, MUTED, PREVIOUS, STRETCH, TARGET, apply
 from i18n import t
+from metrics import wording
 from metrics.registry import BY_ID, MetricSpec
-from metrics.vocab import RISK_BAND, RISK_SHARE, Kind, Operator, Status, count_statuses
+from metrics.vocab import RISK_BAND, RISK_SHARE, Kind, Status, count_statuses
 
 BAND_OPACITY = 0.22
 
@@ -28,72 +28,12 @@ BAND_OPACITY = 0.22
 # ---------------------------------------------------------------- formatting (shared with pages)
 
 
-def _num(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-
-
-def format_value(result: Any, lang: str = "zh") -> str:
-    """The metric's value as people say it: 93.1%, 3/5, 12, 420 ㎡; the no-data word when absent."""
-    value = result.value
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return t("status.no_data", lang)
-    kind = result.kind
-    if kind == "ratio":
-        return f"{value * 100:.1f}%"
-    if kind == "checklist" and result.denominator:
-        return f"{_num(result.numerator)}/{_num(result.denominator)}"
-    return f"{_num(value)} {_unit(result, lang, value)}".strip()
-
-
-def format_target(result: Any, lang: str = "zh") -> str:
-    """The target with its comparison: ≥ 90%, = 0, 3/3, ≥ 400 ㎡."""
-    target = result.target
-    if target is None:
-        return "—"
-    op = Operator(result.op).symbol
-    if result.kind == "ratio":
-        return f"{op} {target * 100:.0f}%"
-    if result.kind == "checklist":
-        total = result.denominator or len(getattr(result, "items", None) or []) or _checklist_size(result.id)
-        return checklist_target(target, total, op) if total else f"{op} {target * 100:.0f}%"
-    if result.kind == "zero":
-        return f"{op} {_num(target)}"
-    return f"{op} {_num(target)} {_unit(result, lang, target)}".strip()
-
-
-def checklist_target(target: float, total: int | float, op: str = "≥") -> str:
-    """A checklist's target as items, like its value: "3/3" when every item is required, "≥ 4/5" else.
-    The one wording of the overview, the theme pages, the targets page and the slides."""
-    total = int(total)
-    need = min(total, math.ceil(target * total - 1e-9))
-    # fewer items than all: "at least", whatever the plan's "=" (every item) said
-    return f"{total}/{total}" if need >= total else f"≥ {need}/{total}"
-
-
-def _checklist_size(metric_id: str) -> int:
-    from metrics.registry import BY_ID
-
-    spec = BY_ID.get(metric_id)
-    return int(getattr(spec, "checklist_size", 0) or 0)
-
-
-def _unit(result: Any, lang: str, n: float | None = None) -> str:
-    unit = getattr(result, "unit", "") or ("起" if getattr(result, "kind", "") == "zero" else "")
-    if unit in ("%", "ratio"):
-        return ""
-    return unit_label(unit, lang, n)
-
-
-def unit_label(unit: str | None, lang: str = "zh", n: float | None = None) -> str:
-    """A registry unit (Chinese: 人, 次, 起, ㎡ …) in ``lang``: "people", "times", "events" in English,
-    singular when ``n`` is 1. A unit without an entry in i18n is shown as it is."""
-    unit = unit or ""
-    try:
-        text = t(f"ui.unit.{unit}", lang)
-    except KeyError:
-        return unit
-    singular, _, plural = text.partition("|")
-    return singular if not plural or (n is not None and float(n) == 1) else plural
+# The one wording of values and targets (metrics.wording), under the names the builders and older
+# callers use.
+_num = wording.num
+format_value = wording.value
+format_target = wording.target
+unit_label = wording.unit_label
 
 
 def status_label(status: str, lang: str = "zh") -> str:

@@ -190,7 +190,7 @@ def year_fraction(year: int, as_of: pd.Timestamp) -> float:
 
 
 # ---------------------------------------------------------------- targets
-def _target_in_unit(spec: MetricSpec, value: float) -> float:
+def target_in_unit(spec: MetricSpec, value: float) -> float:
     """Targets typed as 92 or 3 (of 5) are read as 92 % or 3/5; the engine works in fractions."""
     if spec.kind.fraction and value > 1:  # 92 typed for 92 %, or 4 typed for 4 of 5 items
         return value / (spec.checklist_size or 100)
@@ -252,7 +252,7 @@ def effective_targets(prep: Prepared, targets: dict | None) -> dict[str, tuple[f
                 continue
             enabled = layer.enabled
             if layer.value is not None and not (isinstance(layer.value, float) and math.isnan(layer.value)):
-                value, source = _target_in_unit(spec, float(layer.value)), "office"
+                value, source = target_in_unit(spec, float(layer.value)), "office"
         out[spec.id] = (value, source, enabled)
     return out
 

@@ -83,13 +83,13 @@ def size(m: Any) -> int:
     den = getattr(m, "denominator", None)
     if not _missing(den) and den:
         return int(den)
-    items = getattr(m, "items", None) or []
-    if items:
-        return len(items)
     from metrics.registry import BY_ID
 
     spec = BY_ID.get(getattr(m, "id", ""))
-    return int(getattr(spec, "checklist_size", 0) or getattr(m, "checklist_size", 0) or 0)
+    if spec is not None and spec.checklist_size:
+        return int(spec.checklist_size)
+    items = getattr(m, "items", None)
+    return len(items) if isinstance(items, (list, tuple)) else 0
 
 
 def number(m: Any, v: float, lang: str = "zh") -> str:
@@ -113,9 +113,10 @@ def op(m: Any) -> Operator:
     return Operator(getattr(m, "op", None) or ">=")
 
 
-def target(m: Any, lang: str = "zh") -> str:
-    """The target with its comparison: ≥ 90%, = 3/3, ≥ 4/5, = 0 起, ≥ 400 ㎡; "—" when absent."""
-    goal = getattr(m, "target", None)
+def target(m: Any, lang: str = "zh", *, goal: float | None = None) -> str:
+    """The target with its comparison: ≥ 90%, = 3/3, ≥ 4/5, = 0 起, ≥ 400 ㎡; "—" when absent.
+    ``goal`` words another target of the same metric (the targets page's plan value)."""
+    goal = getattr(m, "target", None) if goal is None else goal
     if _missing(goal):
         return NONE
     kind, sign = _kind(m), op(m).symbol

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
-from charts.figures import format_target, format_value, sparkline, status_counts, status_label
+from charts.figures import sparkline, status_counts, status_label
 from charts.palette import STATUSES
 from i18n import t
-from ui import pages, render, state
+from ui import overview, pages, render, state
 from ui.data import is_stale
 from ui.entry import page_view
 
@@ -42,16 +44,16 @@ for theme in pages.THEMES:
     labels = ["metric", "value", "target", "status", "trend"]
     for col, label in zip(st.columns(WIDTHS), labels, strict=True):
         col.caption(t(f"ui.overview.col.{label}", lang))
-    for m in members:
+    for m, row in zip(members, overview.rows(members, lang), strict=True):
         name, value, target, status, trend = st.columns(WIDTHS, vertical_alignment="center")
         with name:
             st.page_link(pages.theme_page(theme), label=render.metric_label(m, lang))
             if is_stale(m, view.stale):
                 render.markdown(render.stale_tag(lang))
-        value.markdown(f"<span class='value'>{format_value(m, lang)}</span>", unsafe_allow_html=True)
-        target.markdown(f"{format_target(m, lang)} {render.target_tag(m.target_source, lang)}",
+        value.markdown(row.value_html(), unsafe_allow_html=True)
+        target.markdown(f"{html.escape(row.target)} {render.target_tag(row.target_source, lang)}",
                         unsafe_allow_html=True)
-        status.markdown(render.badge(m.status, lang), unsafe_allow_html=True)
+        status.markdown(render.badge(row.status, lang) + row.gap_html(), unsafe_allow_html=True)
         with trend:
             render.chart(sparklines.get(m.id) or sparkline(None, m.kind), key=f"spark-{m.id}", static=True)
 

@@ -1,4 +1,5 @@
-"""Plain-text formatting of metric values and targets for the report's tables, and a PII scrubber."""
+"""The report's plain-text notes beside each metric (values and targets come from metrics.wording), and a PII
+scrubber."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import re
 from typing import Any
 
 from i18n import t
-
-OP_SYMBOL = {">=": "≥", "<=": "≤", "=": "=", "==": "="}
+from metrics import wording
+from metrics.vocab import Kind
 
 # Defence in depth: the reader masks PII, but a problem message or a file name could still carry a
 # raw ID or phone number; the PDF leaves the building, so anything that looks like one is masked.
@@ -29,79 +30,25 @@ def _missing(v: Any) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
 
-def _num(v: float) -> str:
-    """A count or total without a spurious ``.0``."""
-    if float(v).is_integer():
-        return f"{int(v):,}"
-    return f"{v:,.1f}"
-
-
-def _pct(v: float) -> str:
-    return f"{v * 100:.1f} %"
-
-
-def _unit(m: Any, lang: str = "zh", n: float | None = None) -> str:
-    from charts.figures import unit_label  # the one mapping of units to English, shared with the screen
-
-    unit = getattr(m, "unit", "") or ("起" if getattr(m, "kind", "") == "zero" else "")
-    return "" if unit in ("%", "ratio", "fraction") else unit_label(unit, lang, n)
-
-
-def format_value(m: Any, lang: str = "zh") -> str:
-    """The metric's value as the report shows it; a dash when there is no data."""
-    v = getattr(m, "value", None)
-    if getattr(m, "status", None) == "no_data" or _missing(v):
-        return "—"
-    kind = getattr(m, "kind", "")
-    if kind == "ratio":
-        return _pct(v)
-    if kind == "zero":
-        return f"{_num(v)} {_unit(m, lang, v)}".strip()
-    if kind == "checklist":
-        num, den = getattr(m, "numerator", None), getattr(m, "denominator", None)
-        if not _missing(num) and not _missing(den):
-            return t("report.note.fraction", lang, num=_num(num), den=_num(den))
-        return _pct(v)
-    return f"{_num(v)} {_unit(m, lang, v)}".strip()
-
-
-def format_target(m: Any, lang: str = "zh") -> str:
-    """The target with its comparison, e.g. ``≥ 90.0 %``, ``= 0``, ``3 / 3``."""
-    target = getattr(m, "target", None)
-    if _missing(target):
-        return "—"
-    op = OP_SYMBOL.get(getattr(m, "op", ">="), getattr(m, "op", ""))
-    kind = getattr(m, "kind", "")
-    if kind == "ratio":
-        return f"{op} {_pct(target)}"
-    if kind == "zero":
-        return f"{op} {_num(target)}"
-    if kind == "checklist":
-        den = getattr(m, "denominator", None)
-        if not _missing(den) and den and target <= 1:
-            from charts.figures import checklist_target  # items, worded as on screen: 3 / 3, ≥ 4 / 5
-
-            return checklist_target(target, den).replace("/", " / ")
-        return f"{op} {_pct(target)}" if target <= 1 else f"{op} {_num(target)}"
-    text = f"{op} {_num(target)} {_unit(m, lang, target)}".strip()
-    if getattr(m, "paced", False):
-        return t("report.value.annual", lang, target=text)
-    return text
+# The report words values and targets exactly as the screen, the slides and the CLI do.
+format_value = wording.value
+format_target = wording.target
 
 
 def format_note(m: Any, lang: str = "zh") -> str:
-    """Short context: the pace expected by now, missing checklist items, fraction behind a ratio."""
-    parts: list[str] = []
-    kind = getattr(m, "kind", "")
+    """Short context: the gap to the target, the pace expected by now, missing checklist items, the
+    fraction behind a ratio."""
+    parts: list[str] = [gap] if (gap := wording.gap(m, lang)) else []
+    rules = Kind(getattr(m, "kind", "count")).rules
     expected = getattr(m, "expected", None)
     if getattr(m, "paced", False) and not _missing(expected):
         parts.append(t("report.note.expected", lang, expected=f"{expected:.1f}"))
     missing = getattr(m, "missing", None) or []
-    if kind == "checklist" and missing:
+    if rules.shortfall == "items" and missing:
         parts.append(t("report.note.missing", lang, items="、".join(str(x) for x in missing)))
     num, den = getattr(m, "numerator", None), getattr(m, "denominator", None)
-    if kind == "ratio" and not _missing(num) and not _missing(den):
-        parts.append(t("report.note.fraction", lang, num=_num(num), den=_num(den)))
+    if rules.shortfall == "rows" and not _missing(num) and not _missing(den):
+        parts.append(t("report.note.fraction", lang, num=wording.num(num), den=wording.num(den)))
     source = getattr(m, "target_source", None)
     if source in ("office", "default"):
         parts.append(t("report.note.target_source", lang, source=t(f"target_source.{source}", lang)))

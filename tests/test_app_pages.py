@@ -246,8 +246,8 @@ def test_targets_page_shows_checklists_as_items_and_units_in_english() -> None:
     at.switch_page("pages/targets.py").run()
     table = at.dataframe[0].value
     row = table[table.iloc[:, 0] == "B03"].iloc[0]
-    assert row.iloc[3] == "3/3" and "%" not in row.iloc[2]
-    assert table[table.iloc[:, 0] == "B02"].iloc[0].iloc[3] == "= 0"  # as on the overview, no counter word
+    assert row.iloc[3] == "= 3/3" and "%" not in row.iloc[2]
+    assert table[table.iloc[:, 0] == "B02"].iloc[0].iloc[3] == "= 0 起"  # as on the overview (metrics.wording)
     at.selectbox(key="target_metric").set_value("T01").run()
     assert at.number_input(key="target_value_T01").value == 5
     at.sidebar.segmented_control(key="lang").set_value("en").run()

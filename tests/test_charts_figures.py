@@ -215,8 +215,8 @@ def test_year_on_year_overlays_the_earlier_year() -> None:
 
 
 @pytest.mark.parametrize(("result", "value", "target"), [
-    (RATIO, "87.0%", "≥ 90%"), (AMOUNT, "420 ㎡", "≥ 400 ㎡"), (CHECK, "3/4", "4/4"),
-    (ZERO, "1 起", "= 0"), (PACED, "3 次", "≥ 4 次"),
+    (RATIO, "87.0%", "≥ 90%"), (AMOUNT, "420 ㎡", "≥ 400 ㎡"), (CHECK, "3/4", "= 4/4"),
+    (ZERO, "1 起", "= 0 起"), (PACED, "3 次", "≥ 4 次"),
 ])
 def test_format_value_and_target(result: Result, value: str, target: str) -> None:
     assert figures.format_value(result, "zh") == value
@@ -251,7 +251,7 @@ def test_units_read_in_english_with_number() -> None:
     assert figures.format_value(COUNT_UNPACED, "zh") == "85 人"
 
 
-@pytest.mark.parametrize(("target", "size", "text"), [(1.0, 3, "3/3"), (0.6, 5, "≥ 3/5"), (0.8, 5, "≥ 4/5")])
+@pytest.mark.parametrize(("target", "size", "text"), [(1.0, 3, "= 3/3"), (0.6, 5, "≥ 3/5"), (0.8, 5, "≥ 4/5")])
 def test_checklist_targets_are_items_not_percent(target: float, size: int, text: str) -> None:
     result = Result("T01", "checklist", 0.8, target, "met", numerator=4, denominator=size)
     assert figures.format_target(result, "zh") == text

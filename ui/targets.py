@@ -8,11 +8,11 @@ from typing import Any
 
 import pandas as pd
 
-from charts.figures import checklist_target, unit_label
 from i18n import t
+from metrics import wording
+from metrics.engine import target_in_unit
+from metrics.vocab import Kind
 from ui import data
-
-OPS = {">=": "≥", "<=": "≤", "=": "="}
 
 
 @dataclass
@@ -33,25 +33,18 @@ class TargetRow:
 
     @property
     def percent(self) -> bool:
-        return self.kind == "ratio"
+        return Kind(self.kind).fraction and not self.items
 
     @property
     def items(self) -> bool:
-        """A checklist: its target is shown and typed as items ("3/3"), like its value."""
-        return self.kind == "checklist" and self.size > 0
+        """A checklist (only they have a size): its target is shown and typed as items ("3/3"), like its value."""
+        return self.size > 0
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_zh
 
     def _fmt(self, value: float, lang: str) -> str:
-        if self.items:
-            return checklist_target(value, self.size, self.op)
-        if self.percent or self.kind == "checklist":
-            return f"{OPS.get(self.op, self.op)} {value * 100:.0f}%"
-        # a zero metric's target reads "= 0", as on the overview and in the PDF
-        unit = "" if self.kind == "zero" else unit_label(self.unit, lang, value)
-        number = f"{value:g}"
-        return f"{OPS.get(self.op, self.op)} {number} {unit}".strip()
+        return wording.target(self, lang, goal=value)  # as on the overview, the slides and in the PDF
 
     def plan_text(self, lang: str) -> str:
         return self._fmt(self.plan, lang)
@@ -67,7 +60,7 @@ class TargetRow:
     def input_unit(self, lang: str) -> str:
         if self.items:
             return t("ui.targets.of_items", lang, n=self.size)
-        return "%" if self.percent else unit_label(self.unit, lang)
+        return "%" if self.percent else wording.unit_label(self.unit, lang)
 
     def to_engine(self, typed: float) -> float:
         """What was typed (percent for ratios, items for checklists) in the engine's unit, a fraction."""
@@ -105,11 +98,7 @@ def target_rows(view: Any, records: dict[str, Any]) -> list[TargetRow]:
 
 
 def _fraction(spec: Any, value: float) -> float:
-    if spec.kind == "ratio" and value > 1:
-        return value / 100
-    if spec.kind == "checklist" and value > 1 and spec.checklist_size:
-        return value / spec.checklist_size
-    return float(value)
+    return float(target_in_unit(spec, float(value)))
 
 
 def table(rows: list[TargetRow], lang: str) -> pd.DataFrame:

@@ -6,8 +6,9 @@ from typing import Any
 
 import streamlit as st
 
-from charts.figures import format_target, format_value, has_year_on_year, metric_figure, year_on_year
+from charts.figures import has_year_on_year, metric_figure, year_on_year
 from i18n import t
+from metrics import wording
 from metrics.vocab import Kind
 from ui import data, meeting, pages, render, state
 from ui.tables import show_table
@@ -60,8 +61,9 @@ def details(view: state.View, result: Any) -> None:
         st.markdown(f"**{t('ui.theme.formula', lang)}** {spec.formula_en if lang == 'en' else spec.formula_zh}")
         st.markdown(f"**{t('ui.theme.plan', lang, item=spec.plan_item)}** {spec.plan_text}")
     target_word = t(f"target_source.{result.target_source}", lang)
-    st.markdown(f"**{t('ui.theme.target', lang)}** {format_target(result, lang)}（{target_word}） · "
-                f"**{t('ui.theme.value', lang)}** {format_value(result, lang)} · "
+    gap = wording.gap(result, lang)
+    st.markdown(f"**{t('ui.theme.target', lang)}** {wording.target(result, lang)}（{target_word}） · "
+                f"**{t('ui.theme.value', lang)}** {wording.value(result, lang)}" + (f"（{gap}）" if gap else "") + " · "
                 f"**{t('ui.theme.source', lang)}** {result.source}")
     if result.missing:
         st.markdown(f"**{t('ui.theme.missing', lang)}** " + "、".join(result.missing))

@@ -10,9 +10,10 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from charts.figures import format_target, format_value, metric_name
+from charts.figures import metric_name
 from charts.palette import STALE_ICON
 from i18n import t
+from metrics import wording
 from metrics.vocab import Status, count_statuses
 from templates import render
 from ui.meeting.assembly import Freshness
@@ -85,15 +86,17 @@ def freshness_html(rows: Sequence[Freshness], lang: str) -> str:
 
 def theme_table_html(members: Sequence[Any], stale_ids: set[str], lang: str) -> str:
     """A theme's metrics as one big table: name, value, target, status."""
-    rows = [{"id": m.id, "name": metric_name(m, lang), "value": format_value(m, lang),
-             "target": format_target(m, lang), "stale": m.id in stale_ids, "status": Status(m.status)}
+    rows = [{"id": m.id, "name": metric_name(m, lang), "value": wording.value(m, lang), "gap": wording.gap(m, lang),
+             "target": wording.target(m, lang), "stale": m.id in stale_ids, "status": Status(m.status)}
             for m in members]
     return render("slides/theme_table.html", rows=rows, stale=_stale(lang), lang=lang)
 
 
 def metric_head_html(result: Any, lang: str) -> str:
     """A metric slide's first line: status badge, value and target, evidence rows."""
-    value = t("meeting.metric.value", lang, value=format_value(result, lang), target=format_target(result, lang))
+    value = t("meeting.metric.value", lang, value=wording.value(result, lang), target=wording.target(result, lang))
+    if gap := wording.gap(result, lang):
+        value += f" · {gap}"
     return render("slides/metric_head.html", status=Status(result.status), lang=lang, value=value,
                   evidence=t("meeting.metric.evidence", lang, n=result.evidence_count))
 
