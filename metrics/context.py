@@ -18,6 +18,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from ledgers.coltypes import parse_yes_no
+
 NAT = np.iinfo(np.int64).min
 DAY_NS = 86_400 * 10**9
 PART_SEPARATORS = re.compile(r"[、,，/／；;]")
@@ -25,7 +27,6 @@ _T = TypeVar("_T")
 Mask = npt.NDArray[np.bool_]  # one flag per row of a ledger
 Nanos = npt.NDArray[np.int64]  # dates as int64 nanoseconds, NAT for blank
 Codes = npt.NDArray[np.int64]  # factorised values, -1 for blank
-_YES_WORDS = {"是", "有", "√", "✓", "✔", "y", "yes", "1", "1.0", "true", "已", "t"}
 
 
 def norm(text: object) -> str:
@@ -173,7 +174,7 @@ class Prepared:
         elif pd.api.types.is_bool_dtype(series):
             values = series.fillna(False).to_numpy(dtype=bool)
         else:  # tolerate an untyped column (text 是/否) rather than fail
-            values = self.code_mask(key, col, lambda n: n.lower() in _YES_WORDS)
+            values = self.code_mask(key, col, lambda n: parse_yes_no(n) is True)  # the reader's words
         return self._store(values, "yes", key, col)
 
     def latest(self, key: str, date_col: str, key_cols: tuple[str, ...], hi_ns: int) -> Mask:

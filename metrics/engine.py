@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ledgers.coltypes import parse_yes_no
 from metrics.context import NAT, Context, Prepared, as_timestamp, norm
 from metrics.registry import BY_ID, LEDGER_NAMES, METRICS, STARRED_DATES, MetricSpec, evidence_frame
 from metrics.rules import Computed
@@ -215,7 +216,7 @@ def _sheet_targets(prep: Prepared) -> dict[str, TargetSetting]:
     codes, names = prep.codes("targets", "指标")
     ids = [(_metric_id(names[c]) if c >= 0 else None) for c in codes.tolist()]
     values = prep.numbers("targets", "目标值")
-    off = prep.isin("targets", "启用", _NO_WORDS)
+    off = prep.code_mask("targets", "启用", lambda n: parse_yes_no(n) is False)  # the reader's no-words
     out: dict[str, TargetSetting] = {}
     for metric_id, value, switched_off in zip(ids, values.tolist(), off.tolist(), strict=True):
         if metric_id is None:
@@ -223,9 +224,6 @@ def _sheet_targets(prep: Prepared) -> dict[str, TargetSetting]:
         previous = out.get(metric_id, TargetSetting())
         out[metric_id] = TargetSetting(previous.value if math.isnan(value) else value, enabled=not switched_off)
     return out
-
-
-_NO_WORDS = ("否", "无", "×", "✗", "N", "n", "No", "no", "0", "0.0", "False", "false", "未")
 
 
 def _setting(raw: Any) -> TargetSetting:
