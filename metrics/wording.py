@@ -37,6 +37,11 @@ def _missing(v: Any) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
 
+def _f(v: Any) -> float | None:
+    """``v`` as a float, None when absent (None or NaN)."""
+    return None if _missing(v) else float(v)
+
+
 def num(v: float) -> str:
     """A count or total: thousands separated, one decimal only when it has one."""
     return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"
@@ -99,12 +104,12 @@ def number(m: Any, v: float, lang: str = "zh") -> str:
 
 def value(m: Any, lang: str = "zh") -> str:
     """The metric's value as every surface shows it: 93.1%, 3/5, 12 次, 420 ㎡; "—" when absent."""
-    v = getattr(m, "value", None)
-    if _missing(v):
+    v = _f(getattr(m, "value", None))
+    if v is None:
         return NONE
     if _kind(m) is Kind.CHECKLIST:
-        num_, den = getattr(m, "numerator", None), getattr(m, "denominator", None)
-        if not _missing(num_) and not _missing(den) and den:
+        num_, den = _f(getattr(m, "numerator", None)), _f(getattr(m, "denominator", None))
+        if num_ is not None and den:
             return f"{num(num_)}/{num(den)}"
     return number(m, v, lang)
 
@@ -116,8 +121,8 @@ def op(m: Any) -> Operator:
 def target(m: Any, lang: str = "zh", *, goal: float | None = None) -> str:
     """The target with its comparison: ≥ 90%, = 3/3, ≥ 4/5, = 0 起, ≥ 400 ㎡; "—" when absent.
     ``goal`` words another target of the same metric (the targets page's plan value)."""
-    goal = getattr(m, "target", None) if goal is None else goal
-    if _missing(goal):
+    goal = _f(getattr(m, "target", None) if goal is None else goal)
+    if goal is None:
         return NONE
     kind, sign = _kind(m), op(m).symbol
     if kind is Kind.CHECKLIST and (total := size(m)):
@@ -132,8 +137,8 @@ def target(m: Any, lang: str = "zh", *, goal: float | None = None) -> str:
 def gap(m: Any, lang: str = "zh") -> str:
     """How far the value is from its target in the metric's own unit, "" when it is met or absent:
     差 6.0 个百分点, 还差 2 次, 还差 1 项, 剩余 1 个未整改, 超出 1 起."""
-    v, goal = getattr(m, "value", None), getattr(m, "target", None)
-    if _missing(v) or _missing(goal):
+    v, goal = _f(getattr(m, "value", None)), _f(getattr(m, "target", None))
+    if v is None or goal is None:
         return ""
     kind = _kind(m)
     at_most = kind is Kind.ZERO or op(m) is Operator.LE
@@ -146,10 +151,10 @@ def gap(m: Any, lang: str = "zh") -> str:
         key = "metrics.gap.open" if getattr(BY_ID.get(getattr(m, "id", "")), "still_open", False) else "metrics.gap.over"
         return _t(key, lang, n=num(over), unit=_unit(m, lang, over))
     if kind is Kind.CHECKLIST and (total := size(m)):
-        present = getattr(m, "numerator", None)
-        present = round(v * total) if _missing(present) else int(present)
-        short = needed(goal, total) - present
-        return _t("metrics.gap.more", lang, n=short, unit=unit_label("项", lang, short)) if short > 0 else ""
+        counted = _f(getattr(m, "numerator", None))
+        present = round(v * total) if counted is None else int(counted)
+        items = needed(goal, total) - present
+        return _t("metrics.gap.more", lang, n=items, unit=unit_label("项", lang, items)) if items > 0 else ""
     short = goal - v
     if short <= 1e-9:
         return ""
@@ -162,13 +167,15 @@ def change(m: Any, before: float | None, after: float | None, lang: str = "zh") 
     """The change between two values of one metric (e.g. since the last meeting), in its own unit:
     ▲ 3 次, ▼ 2.1 个百分点, ▲ 1 项, 持平; "—" when either side has no value. The arrow says the
     direction of the number; ``improved`` says whether that is good."""
-    if _missing(before) or _missing(after):
+    old, new = _f(before), _f(after)
+    if old is None or new is None:
         return NONE
-    delta = float(after) - float(before)
+    delta = new - old
     kind = _kind(m)
+    steps: float
     if kind is Kind.CHECKLIST and (total := size(m)):
         steps = round(delta * total)
-        text = f"{abs(steps)} {unit_label('项', lang, abs(steps))}"
+        text = f"{abs(steps):.0f} {unit_label('项', lang, abs(steps))}"
     elif kind.fraction:
         steps = round(delta * 100, 1)
         text = f"{abs(steps):.1f} {_t('metrics.unit.points', lang)}"
@@ -182,9 +189,10 @@ def change(m: Any, before: float | None, after: float | None, lang: str = "zh") 
 
 def improved(m: Any, before: float | None, after: float | None) -> bool | None:
     """True when the change moves towards (or further past) the target, None when unknown or flat."""
-    if _missing(before) or _missing(after) or float(after) == float(before):
+    old, new = _f(before), _f(after)
+    if old is None or new is None or new == old:
         return None
-    up = float(after) > float(before)
+    up = new > old
     return not up if (_kind(m) is Kind.ZERO or op(m) is Operator.LE) else up
 
 
