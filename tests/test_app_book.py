@@ -43,7 +43,7 @@ def upload(at: AppTest, files: list[tuple[str, bytes]]) -> None:
 
 
 def _uploader_key(at: AppTest) -> str:
-    return next(u.key for u in at.get("file_uploader"))
+    return str(next(u.key for u in at.get("file_uploader")))
 
 
 def ledgers() -> dict[str, int]:

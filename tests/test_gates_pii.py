@@ -205,11 +205,14 @@ def test_the_corpus_leaves_no_raw_personal_data_in_database_wal_log_or_pdf(tmp_p
     assert [raw for raw in _raw_forms() if raw in text or raw in text.replace("\n", "")] == []
 
 
-def test_an_upload_shows_and_keeps_its_file_name_masked():
-    from ui.data import handle_upload
+def test_an_upload_shows_and_keeps_its_file_name_masked(tmp_path):
+    from store.db import Store
+    from ui.data import accept_upload, handle_upload
 
+    store = Store(tmp_path / "data", secret=b"test-secret")
     rows = [HEAD, ["2026-01-05", "读书会", "文化"]]
-    outcome = handle_upload([("活动台账_王小明18612340000.csv", _csv(rows))], None)
-    assert outcome.accepted and outcome.dataset is not None
-    assert [name for name, _ in outcome.dataset.sources] == ["活动台账_王**186****0000.csv"]
-    assert set(outcome.dataset.frames["activities"]["_file"]) == {"活动台账_王**186****0000.csv"}
+    outcome = handle_upload([("活动台账_王小明18612340000.csv", _csv(rows))], store)
+    assert [name for name, _ in outcome.files] == ["活动台账_王**186****0000.csv"]
+    accept_upload(outcome, store)
+    assert [f.name for v in store.book() for f in v.files] == ["活动台账_王**186****0000.csv"]
+    assert set(store.load_book()[0]["activities"]["_file"]) == {"活动台账_王**186****0000.csv"}

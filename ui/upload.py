@@ -192,8 +192,8 @@ def show_coverage(report: dict[str, Any], results: Any, lang: str) -> None:
     if cover.no_data:
         from metrics.registry import BY_ID
 
-        names = [f"{m} {BY_ID[m].name_en if lang == 'en' else BY_ID[m].name_zh}" for m in cover.no_data]
-        st.caption(t("ui.data.coverage_metrics", lang, ids="、".join(names)))
+        metrics = [f"{m} {BY_ID[m].name_en if lang == 'en' else BY_ID[m].name_zh}" for m in cover.no_data]
+        st.caption(t("ui.data.coverage_metrics", lang, ids="、".join(metrics)))
 
 
 def _e(text: str) -> str:

@@ -15,9 +15,10 @@ OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 
 def _book(*sheets: tuple[str, list[list]]) -> bytes:
     wb = Workbook()
-    wb.remove(wb.active)
-    for title, rows in sheets:
-        ws = wb.create_sheet(title)
+    for i, (title, rows) in enumerate(sheets):
+        ws = wb.active if i == 0 else wb.create_sheet(title)
+        assert ws is not None
+        ws.title = title
         for row in rows:
             ws.append(row)
     buf = io.BytesIO()
