@@ -202,3 +202,11 @@ def test_a_behind_metric_slide_shows_the_rows_that_explain_it() -> None:
     html = slide_html(at)
     assert "B08" in title(at) and "未计入的记录（" in html
     assert "<table class='rows'>" in html and "另有 " not in html.split("未计入的记录")[0]
+
+
+@pytest.mark.parametrize("lang, want", [("en", "What is behind"), ("zh", "待解决的问题"), ("fr", "待解决的问题")])
+def test_language_in_the_url_opens_the_deck_in_it(lang, want) -> None:
+    at = app(mode="projector", slide="1", lang=lang)
+    ok(at)
+    assert want in title(at)
+    assert at.segmented_control(key="lang").value == ("en" if lang == "en" else "zh")

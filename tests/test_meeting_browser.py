@@ -132,3 +132,29 @@ def test_projector_slides_are_large_and_high_contrast(server: str) -> None:
             assert ticks and min(ticks) >= 20, ticks
         finally:
             browser.close()
+
+
+def test_keyboard_and_clicker_move_the_deck(server: str) -> None:
+    """→ three times from slide 1 lands on slide 4; ← and PageUp go back, Space and PageDown forward;
+    Esc leaves projector mode."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.goto(f"{server}/?mode=projector&slide=1", wait_until="domcontentloaded")
+            _wait_slide(page, "待解决的问题")
+            for k in (2, 3, 4):
+                page.keyboard.press("ArrowRight")
+                page.wait_for_function(f"() => location.search.includes('slide={k}')", timeout=30_000)
+                page.wait_for_selector(f".deck .pos:has-text('第 {k} /')", timeout=30_000)
+            assert "slide=4" in page.url
+            for key, k in (("ArrowLeft", 3), ("PageUp", 2), ("Space", 3), ("PageDown", 4)):
+                page.keyboard.press(key)
+                page.wait_for_selector(f".deck .pos:has-text('第 {k} /')", timeout=30_000)
+            page.keyboard.press("Escape")
+            page.wait_for_function("() => !location.search.includes('mode=projector')", timeout=30_000)
+            page.wait_for_selector("[data-testid='stSidebar']", state="visible", timeout=30_000)
+        finally:
+            browser.close()

@@ -16,8 +16,11 @@ LANG_LABELS = {"zh": "中文", "en": "English"}
 
 
 def language_switch() -> str:
-    st.segmented_control("Language / 语言", LANG_OPTIONS, key=state.LANG, default="zh", required=True,
-                         format_func=LANG_LABELS.__getitem__, label_visibility="collapsed")
+    state.lang()  # a language in the URL is in the session before the widget reads it (no default then)
+    st.segmented_control("Language / 语言", LANG_OPTIONS, key=state.LANG,
+                         default=None if state.LANG in st.session_state else "zh", required=True,
+                         format_func=LANG_LABELS.__getitem__, label_visibility="collapsed",
+                         on_change=state.lang_to_url)
     return state.lang()
 
 

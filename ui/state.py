@@ -69,8 +69,20 @@ def settings() -> Settings:
     return load(os.environ, secrets)
 
 
+LANGS = ("zh", "en")
+
+
 def lang() -> str:
+    """This session's language; a new session takes it from the URL (``&lang=en``), so a bookmark of
+    the projector deck opens in the language it was saved in."""
+    if LANG not in st.session_state and st.query_params.get(LANG) in LANGS:
+        st.session_state[LANG] = st.query_params[LANG]
     return st.session_state.get(LANG, "zh")
+
+
+def lang_to_url() -> None:
+    """The language switch's on_change: the URL carries the language from then on."""
+    st.query_params[LANG] = lang()
 
 
 def choice(widget: Callable[..., Any], label: str, options: Any, *, key: str, **kwargs: Any) -> Any:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import streamlit as st
 
 from i18n import t
+from templates import render, script_json
 from ui import projector as look
 from ui.meeting import markup, screens
 from ui.meeting.assembly import SlideKind, clamp_slide, slides
@@ -45,6 +47,18 @@ def projector_toggle(lang: str) -> None:
     st.toggle(t("meeting.toggle", lang), key=TOGGLE_KEY, on_change=_on_toggle, help=t("meeting.toggle_help", lang))
 
 
+# what a keyboard or a presenter clicker sends -> the deck button it presses
+KEYS = {"ArrowRight": "meeting_next", "PageDown": "meeting_next", " ": "meeting_next",
+        "ArrowLeft": "meeting_prev", "PageUp": "meeting_prev", "Escape": "meeting_exit"}
+
+
+def keyboard() -> None:
+    """→ / PageDown / Space next, ← / PageUp previous, Esc leaves projector mode: a listener in the
+    page (st.html runs it) that clicks the deck's buttons."""
+    st.html(render("slides/keys.html", keys=script_json(json.dumps(KEYS))),
+            unsafe_allow_javascript=True)
+
+
 def _go(k: int) -> None:
     st.query_params[SLIDE_PARAM] = str(k)
 
@@ -56,6 +70,7 @@ def deck(view: Any, *, projector: bool) -> None:
 
     meeting_snapshot(lang)  # the first opening in a new month freezes the book (issue 12)
     st.html(look.css(projector))
+    keyboard()
     deck_slides = slides(view.results)
     n = len(deck_slides)
     k = clamp_slide(st.query_params.get(SLIDE_PARAM), n)
