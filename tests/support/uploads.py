@@ -47,3 +47,15 @@ def eight_files() -> list[tuple[str, bytes]]:
         ("调解台账.xlsx", _book(("调解台账", [["受理日期", "纠纷类型"], [dt.date(2026, 3, 2), "邻里"]]))),
         ("活动台账.xlsx", good_activities()),
     ]
+
+
+def mediation_plus(extra: int = 5) -> tuple[str, bytes]:
+    """The sample's 调解台账.csv (GBK, as an office PC saves it) with ``extra`` more settled disputes,
+    dated inside its own range so the as-of date of the book does not move."""
+    from pathlib import Path
+
+    path = Path(__file__).parents[2] / "sample_data" / "调解台账.csv"
+    lines = path.read_bytes().decode("gbk").splitlines()
+    footer = [i for i, line in enumerate(lines) if line.strip(",") and not line[:1].isdigit()][-1]
+    new = [f"2026-10-{10 + i:02d},邻里,新增{i}号,成功,2026-10-{20 + i:02d}" for i in range(extra)]
+    return path.name, "\r\n".join([*lines[:footer], *new, *lines[footer:]]).encode("gbk") + b"\r\n"
