@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from ledgers.report import Code
+
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
@@ -69,7 +71,7 @@ class ColumnType(StrEnum):
         return _RULES[self].hint_zh
 
     @property
-    def bad_code(self) -> str | None:
+    def bad_code(self) -> Code | None:
         """The problem code of a cell this type cannot read (None: every cell is readable)."""
         return _RULES[self].bad_code
 
@@ -182,7 +184,7 @@ class _Rules:
     label_zh: str
     dtype: str
     reader: Callable[[Column, dict[str, tuple[str, ...]]], Reading]
-    bad_code: str | None = None
+    bad_code: Code | None = None
     hint_zh: str = ""
     cell_format: str | None = None
     validation: Callable[[str, dict[str, tuple[str, ...]]], dict[str, Any] | None] = _no_validation
@@ -190,17 +192,17 @@ class _Rules:
 
 _RULES: dict[ColumnType, _Rules] = {
     ColumnType.DATE: _Rules(
-        label_zh="日期", dtype="datetime64[ns]", reader=_read_date, bad_code="bad_date", cell_format="date",
+        label_zh="日期", dtype="datetime64[ns]", reader=_read_date, bad_code=Code.BAD_DATE, cell_format="date",
         hint_zh="日期写法：2026-03-05、2026/3/5、2026.3.5、2026年3月5日、2026年3月", validation=_date_validation),
     ColumnType.TEXT: _Rules(label_zh="文字", dtype="object", reader=_read_text, cell_format="text"),
-    ColumnType.INT: _Rules(label_zh="整数", dtype="float", reader=_number_reader(False), bad_code="bad_number",
+    ColumnType.INT: _Rules(label_zh="整数", dtype="float", reader=_number_reader(False), bad_code=Code.BAD_NUMBER,
                            validation=_number_validation),
     ColumnType.NUMBER: _Rules(label_zh="数值", dtype="float", reader=_number_reader(False),
-                              bad_code="bad_number", validation=_number_validation),
-    ColumnType.PERCENT: _Rules(label_zh="百分比", dtype="float", reader=_number_reader(True), bad_code="bad_number",
+                              bad_code=Code.BAD_NUMBER, validation=_number_validation),
+    ColumnType.PERCENT: _Rules(label_zh="百分比", dtype="float", reader=_number_reader(True), bad_code=Code.BAD_NUMBER,
                                hint_zh="填 85% 或 0.85", cell_format="percent", validation=_number_validation),
-    ColumnType.CATEGORY: _Rules(label_zh="类别", dtype="object", reader=_read_category, bad_code="unknown_category",
+    ColumnType.CATEGORY: _Rules(label_zh="类别", dtype="object", reader=_read_category, bad_code=Code.UNKNOWN_CATEGORY,
                                 validation=_category_validation),
-    ColumnType.YESNO: _Rules(label_zh="是/否", dtype="boolean", reader=_read_yesno, bad_code="bad_yesno",
+    ColumnType.YESNO: _Rules(label_zh="是/否", dtype="boolean", reader=_read_yesno, bad_code=Code.BAD_YESNO,
                              hint_zh="填 是/否（也认 有/无、√/×、Y/N、1/0、已/未）", validation=_yesno_validation),
 }

@@ -24,7 +24,7 @@ import pandas as pd
 import settings
 from ledgers import guards, privacy
 from ledgers.registry import LEDGERS, Mappings
-from ledgers.report import ImportReport, LoadResult, Problem, SheetReport, UnknownSheet
+from ledgers.report import Code, ImportReport, LoadResult, Problem, Severity, SheetReport, UnknownSheet
 from ledgers.sheet import PackedFrame, Problems, RawSheet, name_hints, read_sheet
 
 __all__ = ["load_files", "LoadResult", "SourceFile", "ImportReport", "Problem", "SheetReport", "UnknownSheet",
@@ -127,9 +127,9 @@ def read_file(name: str, path: str | None, data: bytes | None, mappings: Mapping
             sr = read_sheet(name, raw, hints, mappings, secret, problems)
         except Exception as exc:  # one sheet's surprise must not cost the other sheets
             if type(exc).__name__.endswith("MemoryError"):
-                problems.add(raw.name, None, None, "out_of_memory", "error", limit=_memory_limit_mb())
+                problems.add(raw.name, None, None, Code.OUT_OF_MEMORY, Severity.ERROR, limit=_memory_limit_mb())
             else:
-                problems.add(raw.name, None, None, "parse_failed", "error", detail=type(exc).__name__)
+                problems.add(raw.name, None, None, Code.PARSE_FAILED, Severity.ERROR, detail=type(exc).__name__)
             result.sheets.append(SheetReport(name, raw.name, "failed", hidden=raw.hidden))
             return
         result.sheets.append(sr.report)
@@ -158,11 +158,11 @@ def read_file(name: str, path: str | None, data: bytes | None, mappings: Mapping
                     add(blank)
             add(raw)
             for row, code, params in raw.notes:
-                problems.add(raw.name, row, None, code, "error", **params)
+                problems.add(raw.name, row, None, code, Severity.ERROR, **params)
     except Exception as exc:
         return _failed_file(name, exc)
     if not any_data:
-        problems.add(None, None, None, "workbook_empty", "warning")
+        problems.add(None, None, None, Code.WORKBOOK_EMPTY, Severity.WARNING)
         result.sheets.append(SheetReport(name, None, "empty"))
     result.problems = problems.items
     return result
@@ -171,9 +171,9 @@ def read_file(name: str, path: str | None, data: bytes | None, mappings: Mapping
 def _failed_file(name: str, exc: Exception) -> FileResult:
     """The result of a file that failed as a whole: one problem, no frames (those sent are void)."""
     if type(exc).__name__.endswith("MemoryError"):  # MemoryError, pyarrow's ArrowMemoryError
-        exc = guards.GuardError("out_of_memory", limit=_memory_limit_mb())
+        exc = guards.GuardError(Code.OUT_OF_MEMORY, limit=_memory_limit_mb())
     elif not isinstance(exc, guards.GuardError):  # a surprise in one file must not cost the others
-        exc = guards.GuardError("parse_failed", detail=type(exc).__name__)
+        exc = guards.GuardError(Code.PARSE_FAILED, detail=type(exc).__name__)
     problems = Problems(name)
     problems.add(None, None, None, exc.code, exc.severity, **exc.params)
     return FileResult(name, problems=problems.items, sheets=[SheetReport(name, None, "failed")], failed=True)
@@ -248,11 +248,11 @@ def _read_book(data: bytes, info: guards.Inspection) -> Iterator[RawSheet]:
                            merged=merged, formula_blanks=formula_blanks)
             del ws, grid
     except pc.PasswordError as exc:
-        raise guards.GuardError("file_encrypted") from exc
+        raise guards.GuardError(Code.FILE_ENCRYPTED) from exc
     except (MemoryError, guards.GuardError):
         raise
     except Exception as exc:
-        raise guards.GuardError("parse_failed", detail=str(exc)[:120] or type(exc).__name__) from exc
+        raise guards.GuardError(Code.PARSE_FAILED, detail=str(exc)[:120] or type(exc).__name__) from exc
 
 
 

@@ -11,9 +11,10 @@ import contextlib
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _t(key: str, lang: str, **fields: Any) -> str:
@@ -55,8 +56,99 @@ class Severity(StrEnum):
             return cls.INFO
 
 
+class Category(StrEnum):
+    """What a problem is about (as pandera's error reasons): the reader's codes fall in six groups."""
+
+    FILE = "file"  # the file as a whole: refused, unreadable, empty
+    SHEET = "sheet"  # a sheet: which ledger it is, or why it was left out
+    HEADER = "header"  # the header rows and the columns under them
+    ROWS = "rows"  # rows that are not records (blank, totals, notes, repeated headers)
+    VALUE = "value"  # one cell's value
+    PERSONAL = "personal"  # an ID or phone number that looks wrong
+
+
+class Code(StrEnum):
+    """Every problem the reader reports; ``i18n/reader.py`` words each as ``reader.<code>``."""
+
+    FILE_EMPTY = "file_empty"
+    FILE_ENCRYPTED = "file_encrypted"
+    NOT_SPREADSHEET = "not_spreadsheet"
+    BAD_EXTENSION = "bad_extension"
+    ZIP_TRUNCATED = "zip_truncated"
+    ZIP_BOMB = "zip_bomb"
+    ZIP_RATIO = "zip_ratio"
+    XML_UNSAFE = "xml_unsafe"
+    SHEET_TOO_LARGE = "sheet_too_large"
+    PARSE_FAILED = "parse_failed"
+    PARSE_CRASHED = "parse_crashed"
+    OUT_OF_MEMORY = "out_of_memory"
+    PARSE_TIMEOUT = "parse_timeout"
+    CSV_ENCODING = "csv_encoding"
+    CSV_TOO_WIDE = "csv_too_wide"
+    CSV_TOO_LARGE = "csv_too_large"
+    CSV_FIELD_TOO_LONG = "csv_field_too_long"
+    CSV_UNCLOSED_QUOTE = "csv_unclosed_quote"
+    WORKBOOK_EMPTY = "workbook_empty"
+    SHEET_EMPTY = "sheet_empty"
+    HEADERS_ONLY = "headers_only"
+    SHEET_HIDDEN = "sheet_hidden"
+    SHEET_UNKNOWN = "sheet_unknown"
+    MISSING_REQUIRED = "missing_required"
+    MAPPING_APPLIED = "mapping_applied"
+    ROWS_ABOVE_HEADER = "rows_above_header"
+    DUPLICATE_COLUMN = "duplicate_column"
+    UNNAMED_COLUMN = "unnamed_column"
+    PII_EXTRA_COLUMN = "pii_extra_column"
+    PII_EXTRA_COLUMN_CONTENT = "pii_extra_column_content"
+    BLANK_ROWS = "blank_rows"
+    TOTAL_ROW = "total_row"
+    NOTE_ROW = "note_row"
+    REPEATED_HEADER = "repeated_header"
+    MERGED_CELLS_FILLED = "merged_cells_filled"
+    MORE_SAME = "more_same"
+    REQUIRED_BLANK = "required_blank"
+    BAD_DATE = "bad_date"
+    BAD_NUMBER = "bad_number"
+    BAD_YESNO = "bad_yesno"
+    UNKNOWN_CATEGORY = "unknown_category"
+    FORMULA_NO_VALUE = "formula_no_value"
+    PERCENT_POINTS = "percent_points"
+    ID_LOST_DIGITS = "id_lost_digits"
+    ID_CHECKSUM = "id_checksum"
+    ID_LOWERCASE_X = "id_lowercase_x"
+    ID_LENGTH = "id_length"
+    PHONE_LENGTH = "phone_length"
+
+    @property
+    def category(self) -> Category:
+        return _CATEGORY[self]
+
+    @property
+    def key(self) -> str:
+        """The i18n key of the message template."""
+        return f"reader.{self.value}"
+
+
+_C = Code
+_CATEGORY: dict[Code, Category] = {
+    **dict.fromkeys((_C.FILE_EMPTY, _C.FILE_ENCRYPTED, _C.NOT_SPREADSHEET, _C.BAD_EXTENSION, _C.ZIP_TRUNCATED,
+                     _C.ZIP_BOMB, _C.ZIP_RATIO, _C.XML_UNSAFE, _C.SHEET_TOO_LARGE, _C.PARSE_FAILED,
+                     _C.PARSE_CRASHED, _C.OUT_OF_MEMORY, _C.PARSE_TIMEOUT, _C.CSV_ENCODING, _C.CSV_TOO_WIDE,
+                     _C.CSV_TOO_LARGE, _C.CSV_FIELD_TOO_LONG, _C.WORKBOOK_EMPTY), Category.FILE),
+    **dict.fromkeys((_C.SHEET_EMPTY, _C.HEADERS_ONLY, _C.SHEET_HIDDEN, _C.SHEET_UNKNOWN, _C.MISSING_REQUIRED,
+                     _C.MAPPING_APPLIED), Category.SHEET),
+    **dict.fromkeys((_C.ROWS_ABOVE_HEADER, _C.DUPLICATE_COLUMN, _C.UNNAMED_COLUMN, _C.PII_EXTRA_COLUMN,
+                     _C.PII_EXTRA_COLUMN_CONTENT), Category.HEADER),
+    **dict.fromkeys((_C.CSV_UNCLOSED_QUOTE, _C.BLANK_ROWS, _C.TOTAL_ROW, _C.NOTE_ROW, _C.REPEATED_HEADER,
+                     _C.MERGED_CELLS_FILLED, _C.MORE_SAME), Category.ROWS),
+    **dict.fromkeys((_C.REQUIRED_BLANK, _C.BAD_DATE, _C.BAD_NUMBER, _C.BAD_YESNO, _C.UNKNOWN_CATEGORY,
+                     _C.FORMULA_NO_VALUE, _C.PERCENT_POINTS), Category.VALUE),
+    **dict.fromkeys((_C.ID_LOST_DIGITS, _C.ID_CHECKSUM, _C.ID_LOWERCASE_X, _C.ID_LENGTH, _C.PHONE_LENGTH),
+                    Category.PERSONAL),
+}
+_CODES = {c.value: c for c in Code}
 # codes whose message names its rows and columns itself (第 2–3 行「位置」): no row/column prefix
-_NAMES_ITS_PLACE = {"merged_cells_filled"}
+_NAMES_ITS_PLACE = {Code.MERGED_CELLS_FILLED}
 
 
 @dataclass
@@ -66,12 +158,18 @@ class Problem:
     row: int | None  # Excel row number as the user sees it (1-based)
     column: str | None  # canonical column name where known
     severity: Severity
-    code: str  # stable key, e.g. "bad_date"; its i18n key is "reader." + code
+    code: str  # a Code (stable, e.g. "bad_date"; its i18n key is "reader." + code), or an unknown one read back
     params: dict[str, Any] = field(default_factory=dict)
     fallback: str = ""  # a message given as text (old saved reports): shown when the code cannot be worded
 
     def __post_init__(self) -> None:
         self.severity = Severity.of(self.severity)
+        self.code = _CODES.get(self.code, self.code)
+
+    @property
+    def category(self) -> Category | None:
+        """What the problem is about; None for a code this version does not know (an old saved report)."""
+        return self.code.category if isinstance(self.code, Code) else None
 
     @property
     def message(self) -> str:
@@ -111,14 +209,14 @@ class Problem:
 
     def _message_key(self) -> str:
         """The i18n key of the message; a header spanning two rows names both (表头在第 3–4 行)."""
-        if self.code == "rows_above_header" and self.params.get("top", self.params.get("header")) != \
+        if self.code == Code.ROWS_ABOVE_HEADER and self.params.get("top", self.params.get("header")) != \
                 self.params.get("header"):
             return "reader.rows_above_header.two_rows"
-        return f"reader.{self.code}"
+        return self.code.key if isinstance(self.code, Code) else f"reader.{self.code}"
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
-        out["severity"] = self.severity.value
+        out["severity"], out["code"] = self.severity.value, str(self.code)
         out["message"] = self.message
         del out["fallback"]
         return out

@@ -28,7 +28,7 @@ import pandas as pd
 from ledgers import clean, privacy
 from ledgers.coltypes import ColumnType
 from ledgers.registry import LEDGERS, ColumnSpec, LedgerSpec, Mappings, SheetMapping
-from ledgers.report import Problem, Severity, SheetReport, UnknownSheet
+from ledgers.report import Code, Problem, Severity, SheetReport, UnknownSheet
 
 HEADER_SCAN_ROWS = 20
 PROBLEM_CAP = 50
@@ -91,7 +91,7 @@ class Problems:
         self.items: list[Problem] = []
         self._overflow: dict[tuple[str | None, str | None, str], list[int]] = {}
 
-    def add(self, sheet: str | None, row: int | None, column: str | None, code: str, severity: Severity | str,
+    def add(self, sheet: str | None, row: int | None, column: str | None, code: Code | str, severity: Severity | str,
             **params: Any) -> None:
         """Record a problem as its code and parameters; it is worded where it is shown."""
         # Values quoted in a message come from cells: an ID or phone typed into the wrong column
@@ -100,7 +100,7 @@ class Problems:
         self.items.append(Problem(file=self.file, sheet=sheet, row=row, column=column,
                                   severity=Severity(severity), code=code, params=params))
 
-    def add_rows(self, sheet: str, rows: Any, column: str | None, code: str, severity: Severity | str,
+    def add_rows(self, sheet: str, rows: Any, column: str | None, code: Code | str, severity: Severity | str,
                  values: Any = None, **params: Any) -> None:
         """One problem per row (Excel row numbers, in order) up to ``PROBLEM_CAP``, then one summary;
         ``values`` (aligned with ``rows``) are the cells quoted in the messages."""
@@ -111,7 +111,7 @@ class Problems:
         if len(rows) > PROBLEM_CAP:
             rest = rows[PROBLEM_CAP:]
             shown = "、".join(str(r) for r in rest[:10])
-            self.add(sheet, None, column, "more_same", severity, count=len(rest), rows=shown, of=code)
+            self.add(sheet, None, column, Code.MORE_SAME, severity, count=len(rest), rows=shown, of=code)
 
 
 def _show(value: Any) -> str:
@@ -320,7 +320,7 @@ def _recognise(raw: RawSheet, head: list[list[str]], file_hints: list[str], mapp
     the first name given even without its required columns (reported as missing by the caller)."""
     if mapping and mapping.get("ledger") in LEDGERS:
         spec = LEDGERS[mapping["ledger"]]
-        problems.add(raw.name, None, None, "mapping_applied", "info", ledger=spec.name)
+        problems.add(raw.name, None, None, Code.MAPPING_APPLIED, Severity.INFO, ledger=spec.name)
         return spec, _fit(head, spec, matcher(spec, mapping.get("columns") or {})), "mapping"
     sheet_hints = [] if raw.from_file else name_hints(raw.name)
     named = [(k, "sheet_name") for k in sheet_hints] + [(k, "file_name") for k in file_hints]
@@ -349,15 +349,15 @@ def read_sheet(file: str, raw: RawSheet, file_hints: list[str], mappings: Mappin
     sheet = raw.name
     report = SheetReport(file, sheet, "empty", hidden=raw.hidden)
     if raw.hidden:
-        problems.add(sheet, None, None, "sheet_hidden", "info")
+        problems.add(sheet, None, None, Code.SHEET_HIDDEN, Severity.INFO)
     width = max((len(row) for row in raw.grid), default=0)
     if width == 0:
-        problems.add(sheet, None, None, "sheet_empty", "warning")
+        problems.add(sheet, None, None, Code.SHEET_EMPTY, Severity.WARNING)
         return SheetResult(report)
 
     head = _header_rows(raw, width)
     if not any(any(r) for r in head) and _all_blank(raw.grid, width):
-        problems.add(sheet, None, None, "sheet_empty", "warning")
+        problems.add(sheet, None, None, Code.SHEET_EMPTY, Severity.WARNING)
         return SheetResult(report)
 
     g_row, g_names = generic_header(head)
@@ -368,7 +368,7 @@ def read_sheet(file: str, raw: RawSheet, file_hints: list[str], mappings: Mappin
         # a sheet without a header row offers a row of data instead: no raw ID or phone in the report
         headers = privacy.mask_cells([n for n in g_names if n])
         report.status = "unknown"
-        problems.add(sheet, None, None, "sheet_unknown", "warning", headers="、".join(headers[:12]))
+        problems.add(sheet, None, None, Code.SHEET_UNKNOWN, Severity.WARNING, headers="、".join(headers[:12]))
         return SheetResult(report, unknown=UnknownSheet(file, sheet, headers, signature, g_row + 1))
 
     report.ledger, report.ledger_name, report.recognised_by = spec.key, spec.name, how
@@ -377,7 +377,7 @@ def read_sheet(file: str, raw: RawSheet, file_hints: list[str], mappings: Mappin
     if missing:
         report.status = "missing_required"
         report.header_row = fit.bottom + 1 if fit else None
-        problems.add(sheet, None, None, "missing_required", "error", ledger=spec.name,
+        problems.add(sheet, None, None, Code.MISSING_REQUIRED, Severity.ERROR, ledger=spec.name,
                      columns="、".join(missing))
         headers = privacy.mask_cells([n for n in (fit.names if fit else g_names) if n])
         return SheetResult(report, unknown=UnknownSheet(file, sheet, headers, signature,
@@ -386,13 +386,13 @@ def read_sheet(file: str, raw: RawSheet, file_hints: list[str], mappings: Mappin
     report.header_row = fit.bottom + 1
     above = [" ".join(dict.fromkeys(privacy.mask_cells([v for v in row if v]))) for row in head[: fit.top] if any(row)]
     if above:
-        problems.add(sheet, None, None, "rows_above_header", "info", header=fit.bottom + 1, top=fit.top + 1,
+        problems.add(sheet, None, None, Code.ROWS_ABOVE_HEADER, Severity.INFO, header=fit.bottom + 1, top=fit.top + 1,
                      text="；".join(a[:40] for a in above[:3]))
     frame, skipped, dropped = _type_rows(file, sheet, fit, spec, raw, width, secret, problems)
     report.rows, report.skipped, report.dropped = len(frame), skipped, dropped
     report.status = "loaded" if len(frame) or skipped else "headers_only"
     if report.status == "headers_only":
-        problems.add(sheet, None, None, "headers_only", "warning", ledger=spec.name)
+        problems.add(sheet, None, None, Code.HEADERS_ONLY, Severity.WARNING, ledger=spec.name)
     return SheetResult(report, frame)
 
 
@@ -526,11 +526,11 @@ def _choose_columns(sheet: str, fit: HeaderFit, spec: LedgerSpec, cells: _Cells,
             continue  # a blank column: nothing to keep, nothing lost
         letter = col_letter(j)
         if name and j not in dup_cols and _PII_HEADER_RE.search(name):
-            problems.add(sheet, None, None, "pii_extra_column", "info", header=name)
+            problems.add(sheet, None, None, Code.PII_EXTRA_COLUMN, Severity.INFO, header=name)
             continue
         if j not in dup_cols and (kind := privacy.column_pii_kind(list(cells.column(j).uniq))):
             # a header the list above misses (紧急联络人, 备用) over values that read as personal data
-            problems.add(sheet, None, None, "pii_extra_column_content", "info", letter=letter,
+            problems.add(sheet, None, None, Code.PII_EXTRA_COLUMN_CONTENT, Severity.INFO, letter=letter,
                          header=name or f"列{letter}", kind=_PII_KIND_WORDS[kind])
             continue
         kept = name or f"列{letter}"
@@ -539,12 +539,12 @@ def _choose_columns(sheet: str, fit: HeaderFit, spec: LedgerSpec, cells: _Cells,
         used.add(kept)
         extras[j] = kept
         if j in dup_cols:
-            problems.add(sheet, None, dup_cols[j], "duplicate_column", "warning", letter=letter, header=name,
+            problems.add(sheet, None, dup_cols[j], Code.DUPLICATE_COLUMN, Severity.WARNING, letter=letter, header=name,
                          canonical=dup_cols[j], kept=kept)
             if _PII_HEADER_RE.search(name) or spec.column(dup_cols[j]).pii:
                 del extras[j]  # a second copy of a personal column is not kept raw
         elif not name:
-            problems.add(sheet, None, None, "unnamed_column", "info", letter=letter, kept=kept)
+            problems.add(sheet, None, None, Code.UNNAMED_COLUMN, Severity.INFO, letter=letter, kept=kept)
     return extras
 
 
@@ -559,7 +559,7 @@ def _report_merged(sheet: str, fit: HeaderFit, spec: LedgerSpec, extras: dict[in
         if pii:
             kind = privacy.pii_kind(pii[0])
             text = privacy.mask_value(privacy.normalise(text, kind), kind) or ""
-        problems.add(sheet, r0 + 1, names[0], "merged_cells_filled", "info", first=r0 + 1, last=r1 + 1,
+        problems.add(sheet, r0 + 1, names[0], Code.MERGED_CELLS_FILLED, Severity.INFO, first=r0 + 1, last=r1 + 1,
                      columns="、".join(names), value=text)
 
 
@@ -617,16 +617,16 @@ def _drop_rows(sheet: str, fit: HeaderFit, cells: _Cells, kept_cols: list[int],
     if reported_blank.any():
         rows = [int(r) for r in rownum[reported_blank]]
         shown = "、".join(str(r) for r in rows[:20]) + ("…" if len(rows) > 20 else "")
-        problems.add(sheet, None, None, "blank_rows", "info", count=len(rows), rows=shown)
-    for mask, code in ((kinds.total, "total_row"), (kinds.note & ~kinds.total, "note_row")):
+        problems.add(sheet, None, None, Code.BLANK_ROWS, Severity.INFO, count=len(rows), rows=shown)
+    for mask, code in ((kinds.total, Code.TOTAL_ROW), (kinds.note & ~kinds.total, Code.NOTE_ROW)):
         for i in np.flatnonzero(mask)[:PROBLEM_CAP]:
             col = cells.column(int(kinds.first_col[i]))
             text = _show(col.text[col.codes[i]])
-            if code == "note_row":  # 填表人：李四 — the name after the colon is personal
+            if code == Code.NOTE_ROW:  # 填表人：李四 — the name after the colon is personal
                 text = re.split(r"[:：]", text, maxsplit=1)[0] + "：…" if re.search(r"[:：]", text) else text[:6]
-            problems.add(sheet, int(rownum[i]), None, code, "info", text=text)
+            problems.add(sheet, int(rownum[i]), None, code, Severity.INFO, text=text)
     for i in np.flatnonzero(kinds.repeated & ~kinds.total & ~kinds.note)[:PROBLEM_CAP]:
-        problems.add(sheet, int(rownum[i]), None, "repeated_header", "info")
+        problems.add(sheet, int(rownum[i]), None, Code.REPEATED_HEADER, Severity.INFO)
     drop = kinds.drop
     return ~drop, int((drop & ~kinds.trailing).sum())
 
@@ -650,7 +650,7 @@ class _Typing:
         # name -> ("ext", Column, ext array) | ("bool", Column, values, mask) | ColumnType (absent: all blank)
         self.out: dict[str, Any] = {}
 
-    def report(self, mask: np.ndarray, column: str, code: str, severity: str, shown: np.ndarray | None,
+    def report(self, mask: np.ndarray, column: str, code: Code, severity: Severity, shown: np.ndarray | None,
                col: clean.Column, **params: Any) -> None:
         idx = np.flatnonzero(mask)
         values = None if shown is None else shown[col.codes[idx[:PROBLEM_CAP]]]
@@ -686,11 +686,11 @@ class _Typing:
         if reading.points is not None:
             for i in np.flatnonzero(col.rows(reading.points))[:PROBLEM_CAP]:
                 k = col.codes[i]
-                self.problems.add(self.sheet, int(self.rows[i]), spec_col.name, "percent_points", "warning",
+                self.problems.add(self.sheet, int(self.rows[i]), spec_col.name, Code.PERCENT_POINTS, Severity.WARNING,
                                   value=_show(shown[k]), pct=f"{values[k]:.0%}")
         if bad_ext is not None and "其他" in spec_col.categories and col.rows(bad_ext).any():
             # a category outside the list counts as 其他 where the list has one
-            self.report(col.rows(bad_ext), spec_col.name, str(spec_col.type.bad_code), "warning", shown, col,
+            self.report(col.rows(bad_ext), spec_col.name, Code.UNKNOWN_CATEGORY, Severity.WARNING, shown, col,
                         choices="、".join(spec_col.categories), consequence="other")
             values = np.where(bad_ext, "其他", values)
             values[-1] = None
@@ -704,15 +704,15 @@ class _Typing:
         an optional one leaves them blank (warnings)."""
         name, code = spec_col.name, spec_col.type.bad_code
         params = {"choices": "、".join(spec_col.categories)} if spec_col.type is ColumnType.CATEGORY else {}
-        severity, consequence = ("error", "skipped") if spec_col.required else ("warning", "blank")
+        severity, consequence = (Severity.ERROR, "skipped") if spec_col.required else (Severity.WARNING, "blank")
         if bad.any() and code:
             self.report(bad, name, code, severity, shown, col, consequence=consequence, **params)
         if formula.any():
-            self.report(formula, name, "formula_no_value", severity, None, col, consequence=consequence)
+            self.report(formula, name, Code.FORMULA_NO_VALUE, severity, None, col, consequence=consequence)
         if spec_col.required:
             empty = blank & ~formula
             if empty.any():
-                self.report(empty, name, "required_blank", "error", None, col, consequence="skipped")
+                self.report(empty, name, Code.REQUIRED_BLANK, Severity.ERROR, None, col, consequence="skipped")
             self.skip |= bad | blank
 
     def pack(self, file: str) -> PackedFrame:
@@ -800,7 +800,7 @@ def _pii(sheet: str, column: str, col: clean.Column, problems: Problems, sub_row
             if col.rows(lost).any():
                 masked_lost = clean.map_ext(norm, lambda v: privacy.mask_value(v, pk))
                 idx = rows_where(lost)
-                problems.add_rows(sheet, sub_rows[idx], column, "id_lost_digits", "error",
+                problems.add_rows(sheet, sub_rows[idx], column, Code.ID_LOST_DIGITS, Severity.ERROR,
                                   col.rows(masked_lost)[idx[:PROBLEM_CAP]], consequence="blank")
                 bad = lost
                 norm = norm.copy()  # an object array: the lost IDs become None
@@ -814,19 +814,19 @@ def _pii(sheet: str, column: str, col: clean.Column, problems: Problems, sub_row
         odd = (length > 0) & ~np.isin(length, [7, 8, 11, 12])
         for i in rows_where(odd)[:PROBLEM_CAP]:
             k = col.codes[i]
-            problems.add(sheet, int(sub_rows[i]), column, "phone_length", "warning", value=masked[k],
+            problems.add(sheet, int(sub_rows[i]), column, Code.PHONE_LENGTH, Severity.WARNING, value=masked[k],
                          n=int(length[k]))
     elif pk == "id":
         lower = clean.map_ext(text, lambda v: bool(_ID_LOWER_X.fullmatch(re.sub(r"\s+", "", v))), bool, False)
         for i in rows_where(lower & ~pd.isna(norm))[:PROBLEM_CAP]:
-            problems.add(sheet, int(sub_rows[i]), column, "id_lowercase_x", "warning", value=masked[col.codes[i]])
+            problems.add(sheet, int(sub_rows[i]), column, Code.ID_LOWERCASE_X, Severity.WARNING, value=masked[col.codes[i]])
         length = clean.map_ext(norm, lambda v: len(v) if _ID_DIGITS.fullmatch(v) else 0, np.int64, 0)
         wrong = np.isin(length, [14, 16, 17, 19, 20])
         for i in rows_where(wrong)[:PROBLEM_CAP]:
             k = col.codes[i]
-            problems.add(sheet, int(sub_rows[i]), column, "id_length", "warning", value=masked[k], n=int(length[k]))
+            problems.add(sheet, int(sub_rows[i]), column, Code.ID_LENGTH, Severity.WARNING, value=masked[k], n=int(length[k]))
         wrong_sum = clean.map_ext(norm, lambda v: bool(_ID_FULL.fullmatch(v)) and not privacy.id_checksum_valid(v),
                                   bool, False)
         for i in rows_where(wrong_sum)[:PROBLEM_CAP]:
-            problems.add(sheet, int(sub_rows[i]), column, "id_checksum", "warning", value=masked[col.codes[i]])
+            problems.add(sheet, int(sub_rows[i]), column, Code.ID_CHECKSUM, Severity.WARNING, value=masked[col.codes[i]])
     return norm, masked, bad

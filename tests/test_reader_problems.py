@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from i18n import t
-from ledgers.report import ImportReport, Problem, Severity, flatten
+from ledgers.report import Category, Code, ImportReport, Problem, Severity, flatten
 
 ROOT = Path(__file__).resolve().parent.parent
 ACTIVITIES = ROOT / "sample_data" / "桃园社区活动台账2025-2026.xlsx"
@@ -112,3 +112,28 @@ def test_the_parsing_child_records_codes_and_renders_nothing():
             "print(sorted(m for m in sys.modules if m == 'i18n' or m.startswith('i18n.')))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+_NOT_CODES = ("reader.loc.", "reader.severity.", "reader.consequence.", "reader.rows_above_header.")
+
+
+def test_every_code_has_a_message_and_every_message_a_code():
+    from i18n.reader import MESSAGES
+
+    messages = {k for k in MESSAGES if not k.startswith(_NOT_CODES)}
+    assert messages == {code.key for code in Code}
+    assert {f"reader.severity.{s.value}" for s in Severity} <= set(MESSAGES)
+    for code in Code:
+        zh, en = MESSAGES[code.key]
+        assert zh and en and code.category in Category
+
+
+@pytest.mark.parametrize("code, category", [
+    ("zip_bomb", Category.FILE), ("sheet_unknown", Category.SHEET), ("duplicate_column", Category.HEADER),
+    ("total_row", Category.ROWS), ("bad_date", Category.VALUE), ("id_checksum", Category.PERSONAL),
+    ("no_such_code", None),
+])
+def test_a_problem_knows_its_category(code, category):
+    problem = Problem.from_dict({"file": "a.xlsx", "code": code, "severity": "info"})
+    assert problem.category is category
+    assert problem.code == code and isinstance(problem.code, Code) is (category is not None)
