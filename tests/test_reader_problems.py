@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -104,14 +102,20 @@ def test_the_two_row_header_reads_the_same_on_every_surface(sample_report):
     assert TWO_ROWS in html and "表头在第 4 行" not in html
 
 
-def test_the_parsing_child_records_codes_and_renders_nothing():
-    # read_file is what the worker child runs; the catalogue is never even imported there
-    code = ("import sys; from ledgers.reader import read_file; "
-            f"r = read_file('a.xlsx', {str(ACTIVITIES)!r}, None, None, b'k'); "
-            "assert r.problems and all(p.fallback == '' for p in r.problems), r.problems; "
-            "print(sorted(m for m in sys.modules if m == 'i18n' or m.startswith('i18n.')))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+def test_the_parsing_child_records_codes_and_renders_nothing(monkeypatch):
+    # read_file is what the worker child runs: wording a problem there would fail here
+    import ledgers.report
+    from ledgers.reader import read_file
+
+    def no_wording(*_args: object, **_kw: object) -> str:
+        raise AssertionError("a problem was worded while reading")
+
+    monkeypatch.setattr(ledgers.report, "_t", no_wording)
+    result = read_file("a.xlsx", str(ACTIVITIES), None, None, b"k")
+    assert {p.code for p in result.problems} >= {Code.ROWS_ABOVE_HEADER}
+    assert all(p.fallback == "" and isinstance(p.code, Code) for p in result.problems)
+    with pytest.raises(AssertionError, match="worded"):
+        result.problems[0].text("zh")  # the guard above is live: wording goes through _t
 
 
 _NOT_CODES = ("reader.loc.", "reader.severity.", "reader.consequence.", "reader.rows_above_header.")
