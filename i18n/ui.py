@@ -172,6 +172,10 @@ MESSAGES.update({
     "ui.mapper.missing": ("还缺必填列：{columns}", "Required columns still unmapped: {columns}"),
     "ui.mapper.save": ("保存对应关系并重新导入", "Save the mapping and import again"),
     "ui.mapper.saved": ("对应关系已保存。", "Mapping saved."),
+    "ui.mapper.more": ("另有 {n} 张未识别的工作表（只显示前 {shown} 张的对应表单）；先保存上面的对应关系并重新导入，其余的会依次出现：",
+                       "{n} more unrecognised sheets (forms are shown for the first {shown}); save the mappings above "
+                       "and import again to reach the rest:"),
+    "ui.mapper.more_cut": ("……以及另外 {n} 张", "… and {n} more"),
     "ui.mapper.locked": ("保存列对应关系需要管理密码", "Saving a column mapping needs the office password"),
     # targets page
     "ui.targets.title": ("指标设置", "Targets"),

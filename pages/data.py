@@ -51,8 +51,7 @@ upload.show_problems(report, lang)
 if unknown:
     st.subheader(t("ui.mapper.title", lang))
     st.caption(t("ui.mapper.caption", lang))
-    for sheet in unknown:
-        mapper.sheet_mapper(sheet, last.files if last is not None else [], lang)
+    mapper.sheet_mappers(unknown, last.files if last is not None else [], lang)
 
 st.subheader(t("ui.data.template", lang))
 st.caption(t("ui.data.template_help", lang))

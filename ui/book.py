@@ -11,6 +11,7 @@ import streamlit as st
 
 from i18n import t
 from ui import auth, state
+from ui.tables import show_table
 from ui.verdict import ledger_label
 
 SNAPSHOT_NOTICE = "_book_snapshot_notice"
@@ -56,7 +57,7 @@ def show_book(lang: str) -> None:
     if not versions:
         st.caption(t("book.empty", lang))
         return
-    st.dataframe(book_table(versions, lang), hide_index=True, width="stretch",
+    show_table(book_table(versions, lang), hide_index=True, width="stretch",
                  height=min(40 + 35 * len(versions), 720))
     snapshot_form(lang)
     with st.expander(t("book.history", lang)):
@@ -87,7 +88,7 @@ def history(versions: list[Any], lang: str) -> None:
     key = state.choice(st.selectbox, t("book.history.pick", lang), keys, key="book-history-ledger",
                        format_func=lambda k: ledger_label(k, lang))
     past = store.history(key)
-    st.dataframe(history_table(past, lang), hide_index=True, width="stretch")
+    show_table(history_table(past, lang), hide_index=True, width="stretch")
     older = [v for v in past if not v.current]
     if not older or not auth.require("upload", lang, "rollback", note="book.rollback_locked"):
         return

@@ -236,10 +236,10 @@ def problem_counts(report: Mapping[str, Any]) -> dict[str, int]:
 
 
 def lines_html(lines: Sequence[str]) -> str:
-    """A list of problem lines as HTML, escaped, wrapping (never cut)."""
-    import html
+    """A list of problem lines as HTML, escaped (for markdown too: names are text), wrapping (never cut)."""
+    from ui.escape import html_text
 
-    return "<ul class='problems'>" + "".join(f"<li>{html.escape(x)}</li>" for x in lines) + "</ul>"
+    return "<ul class='problems'>" + "".join(f"<li>{html_text(x)}</li>" for x in lines) + "</ul>"
 
 
 @dataclass

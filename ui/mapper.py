@@ -9,8 +9,22 @@ import streamlit as st
 
 from i18n import t
 from ui import auth, state, upload
+from ui.escape import md
 
 IGNORE = ""
+MAX_FORMS = 10  # 3,000 unknown sheets once drew 3,000 forms and crashed the browser tab
+
+
+def sheet_mappers(unknown: list[Any], files: list[tuple[str, bytes]], lang: str) -> None:
+    """A mapping form for each of the first ``MAX_FORMS`` unknown sheets; the rest listed by name."""
+    for sheet in unknown[:MAX_FORMS]:
+        sheet_mapper(sheet, files, lang)
+    rest = unknown[MAX_FORMS:]
+    if rest:
+        st.warning(t("ui.mapper.more", lang, n=len(rest), shown=MAX_FORMS))
+        st.markdown("\n".join(f"- {md(_field(s, 'file'))} · {md(_field(s, 'sheet') or '—')}" for s in rest[:200]))
+        if len(rest) > 200:
+            st.caption(t("ui.mapper.more_cut", lang, n=len(rest) - 200))
 
 
 def _norm(text: str) -> str:
@@ -38,7 +52,7 @@ def sheet_mapper(sheet: Any, files: list[tuple[str, bytes]], lang: str) -> None:
     headers = [h for h in (_field(sheet, "headers") or []) if str(h or "").strip()]
     file, name = _field(sheet, "file"), _field(sheet, "sheet")
     with st.container(border=True):
-        st.markdown(f"**{t('ui.mapper.sheet', lang, file=file, sheet=name or '—')}**")
+        st.markdown(f"**{t('ui.mapper.sheet', lang, file=md(file), sheet=md(name or '—'))}**")
         keys = [k for k in LEDGERS if k != "targets"]
         guess = _field(sheet, "ledger_guess")
         ledger_key = state.choice(st.selectbox, t("ui.mapper.ledger", lang), keys, key=f"map-ledger-{signature}",
@@ -51,7 +65,7 @@ def sheet_mapper(sheet: Any, files: list[tuple[str, bytes]], lang: str) -> None:
             for col, header in zip(st.columns(3), headers[start:start + 3], strict=False):
                 default = guess_column(header, ledger)
                 with col:
-                    value = state.choice(st.selectbox, header, options, index=options.index(default),
+                    value = state.choice(st.selectbox, md(header), options, index=options.index(default),
                                          key=f"map-col-{signature}-{ledger_key}-{header}",
                                          format_func=lambda c: t("ui.mapper.ignore", lang) if c == IGNORE else c)
                 if value:

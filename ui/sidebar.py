@@ -9,6 +9,7 @@ import streamlit as st
 
 from i18n import t
 from ui import auth, data, meeting, state
+from ui.escape import md
 from ui.render import markdown
 
 LANG_OPTIONS = ("zh", "en")
@@ -49,7 +50,7 @@ def choose_dataset(lang: str) -> data.Dataset:
         labels = {s.id: snapshot_label(s, i == 0, lang) for i, s in enumerate(snapshots)}
         sid = state.choice(st.selectbox, t("store.snapshot.title", lang), ids, key=state.SNAPSHOT,
                            format_func=labels.__getitem__)
-        st.caption(snapshot_details(by_id[sid], lang))  # the whole of what the picker's box may cut
+        st.caption(md(snapshot_details(by_id[sid], lang)))  # the whole of what the picker may cut
         st.caption(t("book.snapshot.readonly", lang))
         delete_control(by_id[sid], lang)
         try:

@@ -10,6 +10,7 @@ import streamlit as st
 from i18n import t
 from ui import auth, data, state
 from ui.render import markdown
+from ui.tables import show_table
 
 DIGEST = "_upload_digest"
 NONCE = "_uploader_nonce"  # bumped to give the uploader a fresh, empty widget
@@ -67,7 +68,7 @@ def show_preview(outcome: data.UploadOutcome, lang: str) -> None:
         return
     st.subheader(t("book.preview.title", lang))
     st.caption(t("book.preview.caption", lang))
-    st.dataframe(pd.DataFrame(preview_rows(proposal, lang)), hide_index=True, width="stretch")
+    show_table(pd.DataFrame(preview_rows(proposal, lang)), hide_index=True, width="stretch")
     if not outcome.pending:
         return
     chosen, confirmed = [], []
@@ -197,6 +198,6 @@ def show_coverage(report: dict[str, Any], results: Any, lang: str) -> None:
 
 
 def _e(text: str) -> str:
-    import html
+    from ui.escape import html_text
 
-    return html.escape(text)
+    return html_text(text)
