@@ -11,8 +11,9 @@ from typing import Any
 import pandas as pd
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# "= 0", "-3", "+5%": one number, which a spreadsheet can only show (the targets table's own words)
-_LONE_NUMBER = re.compile(r"[=+-]\s?-?\d+(?:\.\d+)?\s?%?")
+# "= 0", "-3", "+5%", "= 3/3": a number or a count, which a spreadsheet can only show (the targets
+# table's own words); anything with a letter, a parenthesis or a second operator still gets its quote
+_LONE_NUMBER = re.compile(r"[=+-]\s?-?\d+(?:\.\d+)?(?:\s?/\s?\d+)?\s?%?")
 
 
 def neutralise(value: Any) -> Any:
