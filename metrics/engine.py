@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 import math
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,13 +14,19 @@ import numpy as np
 import pandas as pd
 
 from ledgers.coltypes import parse_yes_no
-from metrics.context import NAT, Context, Prepared, as_timestamp, norm
+from metrics.context import NAT, Context, Nanos, Prepared, as_timestamp, norm
 from metrics.registry import BY_ID, LEDGER_NAMES, METRICS, STARRED_DATES, MetricSpec, evidence_frame
 from metrics.rules import Computed
 from metrics.vocab import Judged, Kind, Operator, Status, Theme, count_statuses
 
 INDICATOR_SOURCE = LEDGER_NAMES["indicators"]
 STATUSES: tuple[Status, ...] = tuple(Status)
+
+# What the engine takes: the reader's typed frames by ledger key, D as a date (or ISO text), and the
+# office's target overrides by metric id (TargetSetting, or its dict/tuple/number form).
+Frames = Mapping[str, pd.DataFrame]
+AsOf = dt.date | str | None
+Targets = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -56,7 +63,7 @@ class MetricWarning(str):
     def to_dict(self) -> dict[str, Any]:
         return {"key": self.key, "params": dict(self.params), "message": str(self)}
 
-    def __reduce__(self):  # pickled by key and fields (st.cache_data), not as a plain str
+    def __reduce__(self) -> tuple[type[MetricWarning], tuple[str, dict[str, Any]]]:  # pickled by key and fields (st.cache_data), not as a plain str
         return (MetricWarning, (self.key, self.params))
 
 
@@ -114,7 +121,7 @@ class Results:
     def status_counts(self) -> dict[Status, int]:
         return count_statuses(self.metrics)
 
-    def to_dict(self, report: dict | None = None) -> dict[str, Any]:
+    def to_dict(self, report: Mapping[str, Any] | None = None) -> dict[str, Any]:
         return {"year": self.year, "as_of": self.as_of.isoformat(), "metrics": [m.to_dict() for m in self.metrics],
                 "report": report if report is not None else {"ledgers": {}, "problems": []}}
 
@@ -131,7 +138,7 @@ def _round(value: float | None, digits: int, integral: bool = True) -> float | i
 _PREPARED: OrderedDict[tuple, Prepared] = OrderedDict()
 
 
-def prepare(frames: dict[str, pd.DataFrame] | Prepared) -> Prepared:
+def prepare(frames: Frames | Prepared) -> Prepared:
     """Per-column caches for these frames, reused across calls (history, evidence) while the frames live."""
     if isinstance(frames, Prepared):
         return frames
@@ -148,13 +155,14 @@ def prepare(frames: dict[str, pd.DataFrame] | Prepared) -> Prepared:
     return prepared
 
 
-def _starred_dates(prep: Prepared) -> np.ndarray:
+def _starred_dates(prep: Prepared) -> Nanos:
     parts = [prep.dates(key, col) for key, col in STARRED_DATES.items() if prep.has(key)]
-    values = np.concatenate(parts) if parts else np.array([], dtype=np.int64)
-    return values[values != NAT]
+    values: Nanos = np.concatenate(parts) if parts else np.array([], dtype=np.int64)
+    dated: Nanos = values[values != NAT]
+    return dated
 
 
-def default_period(frames: dict[str, pd.DataFrame] | Prepared, year: int | None = None) -> tuple[int, dt.date]:
+def default_period(frames: Frames | Prepared, year: int | None = None) -> tuple[int, dt.date]:
     """Y = the latest year of any starred date; D = the latest such date within Y (metrics.md "Defaults").
 
     With `year` given, D is the latest starred date within that year (31 Dec when it has none).
@@ -175,12 +183,12 @@ def default_period(frames: dict[str, pd.DataFrame] | Prepared, year: int | None 
     return year, pd.Timestamp(int(in_year.max())).date()
 
 
-def resolve_period(frames, year: int | None, as_of) -> tuple[int, pd.Timestamp]:
+def resolve_period(frames: Frames | Prepared, year: int | None, as_of: AsOf) -> tuple[int, pd.Timestamp]:
     if as_of is not None:
         day = as_timestamp(as_of)
         return (year if year is not None else day.year), day
-    year, day = default_period(frames, year)
-    return year, pd.Timestamp(day)
+    year, default_day = default_period(frames, year)
+    return year, pd.Timestamp(default_day)
 
 
 def year_fraction(year: int, as_of: pd.Timestamp) -> float:
@@ -238,7 +246,7 @@ def _setting(raw: Any) -> TargetSetting:
     return TargetSetting(getattr(raw, "value", None), bool(getattr(raw, "enabled", True)))
 
 
-def effective_targets(prep: Prepared, targets: dict | None) -> dict[str, tuple[float, str, bool]]:
+def effective_targets(prep: Prepared, targets: Targets | None) -> dict[str, tuple[float, str, bool]]:
     """metric id -> (target, target_source, enabled): defaults, then the 指标目标 sheet, then the office."""
     sheet = _sheet_targets(prep)
     office = {k: _setting(v) for k, v in (targets or {}).items()}
@@ -302,7 +310,7 @@ def _format(spec: MetricSpec, value: float) -> str:
     return number(spec, value)
 
 
-def _outcome(spec: MetricSpec, ctx: Context, memo: dict[str, tuple[Computed, str, list[MetricWarning]]]):
+def _outcome(spec: MetricSpec, ctx: Context, memo: Outcomes) -> tuple[Computed, str, list[MetricWarning]]:
     """(computed, source, warnings) of one metric: the ledger if present, else 指标填报, else nothing."""
     if spec.id in memo:
         return memo[spec.id]
@@ -316,7 +324,8 @@ def _outcome(spec: MetricSpec, ctx: Context, memo: dict[str, tuple[Computed, str
     reported = _indicator(spec, ctx)
     if all(ctx.has(k) for k in spec.ledgers):
         computed, source = spec.compute(ctx), spec.source_name
-        if reported is not None and computed.value is not None and _differs(spec, computed.value, reported.value):
+        if (reported is not None and computed.value is not None and reported.value is not None
+                and _differs(spec, computed.value, reported.value)):
             warnings.append(MetricWarning("metrics.warning.ledger_wins", {
                 "reported": _format(spec, reported.value), "computed": _format(spec, computed.value)}))
     elif reported is not None:
@@ -325,6 +334,12 @@ def _outcome(spec: MetricSpec, ctx: Context, memo: dict[str, tuple[Computed, str
         computed, source = Computed(None), spec.source_name
     memo[spec.id] = (computed, source, warnings)
     return memo[spec.id]
+
+
+# metric id -> (computed, source, warnings) within one computation; T08 reads B15's
+Outcomes = dict[str, tuple[Computed, str, list[MetricWarning]]]
+# (target, target_source, enabled) of one metric
+TargetInfo = tuple[float, str, bool]
 
 
 # ---------------------------------------------------------------- status
@@ -339,7 +354,7 @@ def status_of(spec: MetricSpec, value: float | None, target: float, expected: fl
                                    present=present, size=size))
 
 
-def _result(spec: MetricSpec, ctx: Context, memo, target_info: tuple[float, str, bool]) -> MetricResult:
+def _result(spec: MetricSpec, ctx: Context, memo: Outcomes, target_info: TargetInfo) -> MetricResult:
     computed, source, warnings = _outcome(spec, ctx, memo)
     target, target_source, _ = target_info
     expected = target * year_fraction(ctx.year, ctx.as_of) if spec.paced else None
@@ -355,17 +370,18 @@ def _result(spec: MetricSpec, ctx: Context, memo, target_info: tuple[float, str,
 
 
 # ---------------------------------------------------------------- public API
-def compute_all(frames: dict[str, pd.DataFrame], year: int | None = None, as_of=None,
-                targets: dict | None = None) -> Results:
+def compute_all(frames: Frames, year: int | None = None, as_of: AsOf = None,
+                targets: Targets | None = None) -> Results:
     """Every enabled metric of the catalogue at D, in catalogue order."""
     prep = prepare(frames)
     year, day = resolve_period(prep, year, as_of)
     return _compute_at(prep, year, day, effective_targets(prep, targets))
 
 
-def _compute_at(prep: Prepared, year: int, day: pd.Timestamp, settings, only: set[str] | None = None) -> Results:
+def _compute_at(prep: Prepared, year: int, day: pd.Timestamp, settings: dict[str, TargetInfo],
+                only: set[str] | None = None) -> Results:
     ctx = Context(prep, year, day)
-    memo: dict = {}
+    memo: Outcomes = {}
     metrics = [_result(spec, ctx, memo, settings[spec.id]) for spec in METRICS
                if settings[spec.id][2] and (only is None or spec.id in only)]
     return Results(year, day.date(), metrics)
@@ -382,15 +398,15 @@ def history_points(year: int, as_of: pd.Timestamp) -> list[pd.Timestamp]:
     return points
 
 
-def history(frames: dict[str, pd.DataFrame], metric_id: str, year: int | None = None, as_of=None,
-            targets: dict | None = None) -> pd.DataFrame:
+def history(frames: Frames, metric_id: str, year: int | None = None, as_of: AsOf = None,
+            targets: Targets | None = None) -> pd.DataFrame:
     """value and status of one metric at each month end of Y (up to D); empty when switched off."""
     return history_all(frames, year, as_of, targets, only=(metric_id,)).get(
         metric_id, pd.DataFrame({"month_end": [], "value": [], "status": []}))
 
 
-def history_all(frames: dict[str, pd.DataFrame], year: int | None = None, as_of=None,
-                targets: dict | None = None, only: tuple[str, ...] | None = None) -> dict[str, pd.DataFrame]:
+def history_all(frames: Frames, year: int | None = None, as_of: AsOf = None,
+                targets: Targets | None = None, only: tuple[str, ...] | None = None) -> dict[str, pd.DataFrame]:
     """history() of every enabled metric (or of `only`) in one pass: columns month_end, value, status,
     target, expected. Works for earlier years too (year-on-year); D defaults per that year."""
     prep = prepare(frames)
@@ -399,7 +415,7 @@ def history_all(frames: dict[str, pd.DataFrame], year: int | None = None, as_of=
     year, day = resolve_period(prep, year, as_of)
     settings = effective_targets(prep, targets)
     wanted = set(only) if only is not None else None
-    rows: dict[str, list] = {}
+    rows: dict[str, list[tuple[dt.date, float | None, Status, float, float | None]]] = {}
     for point in history_points(year, day):
         for m in _compute_at(prep, year, point, settings, wanted).metrics:
             rows.setdefault(m.id, []).append((point.date(), m.value, m.status, m.target, m.expected))
@@ -407,7 +423,7 @@ def history_all(frames: dict[str, pd.DataFrame], year: int | None = None, as_of=
     return {k: pd.DataFrame(v, columns=columns) for k, v in rows.items()}
 
 
-def evidence(frames: dict[str, pd.DataFrame], metric_id: str, year: int | None = None, as_of=None) -> pd.DataFrame:
+def evidence(frames: Frames, metric_id: str, year: int | None = None, as_of: AsOf = None) -> pd.DataFrame:
     """The rows behind a metric's number at D (PII already masked by the reader; identity hashes dropped).
 
     For ratios a column 计入分子 marks the rows counted in the numerator. A value taken from 指标填报

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -45,7 +46,8 @@ class MetricSpec:
     formula_en: str
     ledgers: tuple[str, ...] | str
     compute: Callable[[Context], rules.Computed]
-    op: Operator | None = None  # None: the kind's default for this target
+    # left out: the kind's default for this target, filled in on build (so always an Operator after it)
+    op: Operator = cast(Operator, None)
     paced: bool = False  # an annual count judged against the share of the year gone by
     checklist_size: int = 0  # required items of a checklist
     same_as: str | None = None  # T08 takes B15's value wherever it came from

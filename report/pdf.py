@@ -15,12 +15,22 @@ import shutil
 import subprocess
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import settings
 from i18n import t
 from report.format import scrub
 from report.html import FONT_FILE, build_html, figure_count, footer_html, header_html
+
+if TYPE_CHECKING:  # the engine and plotly load only when a PDF is made
+    import pandas as pd
+    import plotly.graph_objects as go
+    from playwright.sync_api import PdfMargins
+
+    from metrics.engine import Frames, MetricResult, Results, Targets
+
+    # metric id -> a frame of its (history, last year's history, or events) rows
+    ByMetric = Mapping[str, pd.DataFrame]
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 CJK_FONT_FILES = (
@@ -34,7 +44,7 @@ CHROMIUM_ARGS = [
 ]
 RENDER_TIMEOUT_MS = 120_000
 # Printable area = A4 landscape minus these; html.CHART_* is sized for it.
-MARGIN = {"top": "12mm", "bottom": "14mm", "left": "12mm", "right": "12mm"}
+MARGIN: PdfMargins = {"top": "12mm", "bottom": "14mm", "left": "12mm", "right": "12mm"}
 
 
 class ReportUnavailable(RuntimeError):
@@ -147,11 +157,12 @@ def html_to_pdf(html: str, *, lang: str = "zh", footer_left: str = "") -> bytes:
 def _plotlyjs() -> str:
     from plotly.offline import get_plotlyjs
 
-    return get_plotlyjs()
+    js: str = get_plotlyjs()
+    return js
 
 
-def _figures(metrics: Sequence[Any], lang: str, as_of: dt.date, history: Mapping[str, Any],
-             prev_history: Mapping[str, Any], events: Mapping[str, Any]) -> dict[str, Any]:
+def _figures(metrics: Sequence[MetricResult], lang: str, as_of: dt.date, history: ByMetric,
+             prev_history: ByMetric, events: ByMetric) -> dict[str, go.Figure]:
     """The screen's figure of every metric, drawn by the same builder with the same inputs."""
     from charts.figures import metric_figure
 
@@ -160,15 +171,15 @@ def _figures(metrics: Sequence[Any], lang: str, as_of: dt.date, history: Mapping
             for m in metrics}
 
 
-def build_pdf(results: Any, *, report: Mapping[str, Any] | None = None,
-              history: Mapping[str, Any] | None = None,
-              prev_history: Mapping[str, Any] | None = None,
-              events: Mapping[str, Any] | None = None,
+def build_pdf(results: Results, *, report: Mapping[str, Any] | None = None,
+              history: ByMetric | None = None,
+              prev_history: ByMetric | None = None,
+              events: ByMetric | None = None,
               evidence_counts: Mapping[str, int] | None = None,
               sources: Sequence[tuple[str, object]] = (), community: str | None = None,
               lang: str = "zh", action_items: Iterable[Mapping[str, Any]] | None = None,
-              figures: Mapping[str, Any] | None = None,
-              figure_builder: Callable[[Any, Any, str], Any] | None = None,
+              figures: Mapping[str, go.Figure] | None = None,
+              figure_builder: Callable[[MetricResult, pd.DataFrame | None, str], go.Figure] | None = None,
               generated_at: dt.datetime | None = None) -> bytes:
     """The PDF snapshot of ``results`` (a ``metrics.engine.Results``) as bytes.
 
@@ -199,7 +210,7 @@ def build_pdf(results: Any, *, report: Mapping[str, Any] | None = None,
     return html_to_pdf(html, lang=lang, footer_left=left)
 
 
-def _has_dates_in(frames: Mapping[str, Any], year: int) -> bool:
+def _has_dates_in(frames: Frames, year: int) -> bool:
     """Whether any dated row of any ledger falls in ``year`` (else last year has nothing to compare)."""
     for df in frames.values():
         for col in df.columns:
@@ -208,9 +219,9 @@ def _has_dates_in(frames: Mapping[str, Any], year: int) -> bool:
     return False
 
 
-def build_pdf_from_frames(frames: Mapping[str, Any], report: Mapping[str, Any] | None = None, *,
+def build_pdf_from_frames(frames: Frames, report: Mapping[str, Any] | None = None, *,
                           year: int | None = None, as_of: dt.date | None = None,
-                          targets: Mapping[str, Any] | None = None,
+                          targets: Targets | None = None,
                           sources: Sequence[tuple[str, object]] = (), lang: str = "zh",
                           community: str | None = None,
                           action_items: Iterable[Mapping[str, Any]] | None = None) -> bytes:
