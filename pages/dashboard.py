@@ -9,7 +9,8 @@ import streamlit as st
 from charts.figures import sparkline, status_counts, status_label
 from charts.palette import STATUSES
 from i18n import t
-from ui import overview, pages, render, state
+from metrics.compare import change_cells
+from ui import book, overview, pages, render, state
 from ui.data import is_stale
 from ui.entry import page_view
 
@@ -31,7 +32,12 @@ chosen = state.choice(st.pills, t("ui.overview.filter", lang), STATUSES, selecti
 shown = [m for m in results if not chosen or m.status in chosen]
 sparklines = view.sparklines()
 
-WIDTHS = [3.2, 1.3, 1.9, 1.4, 1.5]
+compared = book.comparison(view)  # the change since the last snapshot, when there is one
+changes = change_cells(compared[1] if compared else None, lang)
+if compared:
+    st.caption(book.compared_caption(compared[0], lang))
+
+WIDTHS = [3.2, 1.3, 1.9, 1.4, 1.5] + ([1.5] if changes else [])
 for theme in pages.THEMES:
     members = [m for m in shown if m.theme == theme]
     if not members:
@@ -41,11 +47,15 @@ for theme in pages.THEMES:
     head.subheader(f"{pages.THEME_ICONS[theme]} {t(f'theme.{theme}', lang)}")
     with link:
         st.page_link(pages.theme_page(theme), label=t("ui.overview.open_theme", lang), icon=":material/arrow_forward:")
-    labels = ["metric", "value", "target", "status", "trend"]
-    for col, label in zip(st.columns(WIDTHS), labels, strict=True):
-        col.caption(t(f"ui.overview.col.{label}", lang))
+    labels = [t(f"ui.overview.col.{k}", lang) for k in ("metric", "value", "target", "status", "trend")]
+    for col, label in zip(st.columns(WIDTHS), labels + ([t("book.compare.column", lang)] if changes else []),
+                          strict=True):
+        col.caption(label)
     for m, row in zip(members, overview.rows(members, lang), strict=True):
-        name, value, target, status, trend = st.columns(WIDTHS, vertical_alignment="center")
+        name, value, target, status, trend, *change = st.columns(WIDTHS, vertical_alignment="center")
+        if change:
+            change[0].markdown(f"<span class='change'>{html.escape(changes.get(m.id, ''))}</span>",
+                               unsafe_allow_html=True)
         with name:
             st.page_link(pages.theme_page(theme), label=render.metric_label(m, lang))
             if is_stale(m, view.stale):

@@ -272,6 +272,12 @@ def _files_digest(files: list[FileInfo]) -> str:
     return hashlib.sha256("\n".join(sorted(f.sha256 for f in files)).encode()).hexdigest()
 
 
+def _content_id(pairs: Iterable[tuple[str, str]]) -> str:
+    """Which rows a set of ledger versions holds: equal contents, equal ids (in any data folder)."""
+    rows = sorted([str(ledger), str(dig)] for ledger, dig in pairs)
+    return hashlib.sha256(json.dumps(rows).encode()).hexdigest()[:16]
+
+
 def _unique_files(lists: Iterable[list[list[Any]]]) -> list[FileInfo]:
     seen: dict[str, FileInfo] = {}
     for entries in lists:
@@ -629,13 +635,39 @@ class Store:
             parts.append(json.loads(report_json))
         return frames, merge_reports(parts)
 
+    def baseline(self, content_id: str, *, before: int | None = None) -> SnapshotInfo | None:
+        """The snapshot to compare with: the newest (older than snapshot ``before`` when given) whose
+        ledgers differ from ``content_id`` (a ``book_id()``), so a meeting snapshot just taken of the
+        very book on screen is passed over for the one before it. None when there is none."""
+        with self._connect() as conn:
+            conn.execute("BEGIN")
+            rows = conn.execute("SELECT s.snapshot_id, s.ledger, v.data_digest FROM snapshot_ledgers s"
+                                " JOIN ledger_versions v ON v.id = s.version_id ORDER BY s.snapshot_id DESC").fetchall()
+            by_snapshot: dict[int, list[tuple[str, str]]] = {}
+            for sid, ledger, dig in rows:
+                by_snapshot.setdefault(int(sid), []).append((ledger, dig))
+            for sid, pairs in by_snapshot.items():  # newest first
+                if (before is None or sid < before) and _content_id(pairs) != content_id:
+                    info = self._snapshot_info(conn, sid)
+                    conn.execute("COMMIT")
+                    return info
+            conn.execute("COMMIT")
+        return None
+
+    def snapshot_content_id(self, snapshot_id: int | SnapshotInfo) -> str:
+        """``book_id()`` of the ledgers a snapshot froze."""
+        with self._connect() as conn:
+            pairs = conn.execute("SELECT s.ledger, v.data_digest FROM snapshot_ledgers s JOIN ledger_versions v"
+                                 " ON v.id = s.version_id WHERE s.snapshot_id = ?", (_snapshot_id(snapshot_id),)).fetchall()
+        return _content_id(pairs)
+
     def book_id(self) -> str:
         """A short digest of the current versions' contents: changes whenever the book does, and
         equal books (even in two data folders) have equal ids, so caches keyed on it stay right."""
         with self._connect() as conn:
-            rows = sorted(conn.execute("SELECT b.ledger, v.data_digest FROM book b"
-                                       " JOIN ledger_versions v ON v.id = b.version_id").fetchall())
-        return hashlib.sha256(json.dumps(rows).encode()).hexdigest()[:16]
+            rows = conn.execute("SELECT b.ledger, v.data_digest FROM book b"
+                                " JOIN ledger_versions v ON v.id = b.version_id").fetchall()
+        return _content_id(rows)
 
     def history(self, ledger: str) -> list[VersionInfo]:
         """Every version of one ledger that was ever current or frozen, newest first."""

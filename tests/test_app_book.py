@@ -90,3 +90,22 @@ def test_discarding_keeps_the_book() -> None:
     ok(at)
     assert ledgers() == {} and any("已放弃" in i.value for i in at.info)
     assert not [b for b in at.button if b.key == "book-accept-all"]
+
+
+def test_the_overview_shows_what_changed_since_the_snapshot() -> None:
+    from tests.support.uploads import mediation_plus
+
+    at = data_page()
+    upload(at, [(p.name, p.read_bytes()) for p in data.sample_files()])
+    at.button(key="book-accept-all").click().run()
+    at.button(key="book-snapshot").click().run()
+    ok(at)
+    upload(at, [mediation_plus(5)])
+    assert "调解台账" in at.dataframe[0].value.to_csv() and "新增 5 行" in at.dataframe[0].value.to_csv()
+    at.button(key="book-accept-all").click().run()
+    at.switch_page("pages/dashboard.py").run()
+    ok(at)
+    assert any("与快照 #1" in c.value for c in at.caption)
+    cells = [m.value for m in at.markdown if "class='change'" in m.value]
+    moved = [c for c in cells if "▲" in c or "▼" in c]
+    assert len(cells) == 46 and len(moved) == 1 and "个百分点" in moved[0]

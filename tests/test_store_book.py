@@ -227,3 +227,16 @@ def test_a_database_written_by_schema_1_opens_as_a_book(tmp_path: Path) -> None:
     # and the upgraded database takes new work
     store.accept(store.propose(*_only("volunteers", variant=2)), confirm=Confirm.ALL)
     assert {v.ledger: v.rows for v in store.book()}["volunteers"] == 3
+
+
+def test_the_baseline_is_the_newest_snapshot_that_differs(store: Store) -> None:
+    store.accept(store.propose(*upload(0)))
+    assert store.baseline(store.book_id()) is None  # no snapshot yet
+    first = store.take_snapshot("十月例会")
+    assert store.baseline(store.book_id()) is None  # the only snapshot is the book itself
+    store.accept(store.propose(*_only("activities", variant=4)))
+    second = store.take_snapshot("十一月例会")  # the meeting freezes the book on screen
+    assert store.snapshot_content_id(second) == store.book_id()
+    base = store.baseline(store.book_id())
+    assert base is not None and base.id == first.id  # passed over the freeze of the book itself
+    assert store.baseline(store.snapshot_content_id(first), before=first.id) is None

@@ -124,3 +124,38 @@ def meeting_snapshot(lang: str) -> None:
         return
     if info is not None:
         st.toast(t("book.snapshot.auto", lang, id=info.id), icon=":material/photo_camera:")
+
+
+# ---------------------------------------------------------------- what changed since the last snapshot
+
+
+def comparison(view: Any) -> tuple[Any, Any] | None:
+    """(the snapshot compared with, metrics.compare.Comparison) for the data on screen: the book
+    against the newest snapshot that differs from it, a snapshot against the one before it; None
+    for the sample or when there is no earlier snapshot."""
+    store = state.get_store()
+    dataset = view.dataset
+    try:
+        if dataset.kind == "book":
+            content, before = dataset.id.removeprefix("book:"), None
+        elif dataset.kind == "snapshot" and dataset.snapshot_id is not None:
+            content, before = store.snapshot_content_id(dataset.snapshot_id), dataset.snapshot_id
+        else:
+            return None
+        base = store.baseline(content, before=before)
+        if base is None:
+            return None
+        base_id = store.snapshot_content_id(base)
+        cache = st.session_state.setdefault("_baseline_cache", {})
+        if base_id not in cache:
+            cache.clear()
+            cache[base_id] = store.load_snapshot(base.id)[0]
+        result = state.cached_comparison(cache[base_id], base_id, dataset.frames, dataset.id, view.year,
+                                         view.as_of, view.targets_key)
+    except Exception:  # a comparison that cannot be made must not take the page down
+        return None
+    return base, result
+
+
+def compared_caption(base: Any, lang: str) -> str:
+    return t("book.compare.since", lang, id=base.id, time=f"{base.created_at:%Y-%m-%d %H:%M}")

@@ -213,3 +213,12 @@ def _targets(key: tuple) -> dict[str, Any]:
 
     return {k: TargetSetting(value=v, enabled=e) for k, v, e in key}
 
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_comparison(_before: dict, before_id: str, _after: dict, after_id: str, year: int, as_of: dt.date,
+                      targets_key: tuple) -> Any:
+    """metrics.compare.compare_books of an earlier snapshot and the data on screen (ids: contents)."""
+    from metrics.compare import compare_books
+
+    return compare_books(_before, _after, year=year, as_of=as_of, targets=_targets(targets_key))

@@ -14,12 +14,12 @@ from metrics.vocab import Status
 
 
 def last_meeting_values(view: Any) -> dict[str, float | None]:
-    """HOOK(#12, book): each metric's value at the previous meeting snapshot, by metric id.
+    """Each metric's value at the last snapshot that differs from the data on screen (the previous
+    meeting's freeze), by metric id (ui.book.comparison → metrics.compare); {} when there is none."""
+    from ui.book import comparison
 
-    The book developer is adding meeting snapshots and a compare function in the metrics engine that
-    gives the per-metric change since the previous snapshot; once it is on main, call it here. Until
-    then there is no earlier value and every "change since last meeting" reads "—"."""
-    return {}
+    found = comparison(view)
+    return {} if found is None else found[1].values_before()
 
 
 def target_text(m: Any, lang: str) -> str:
