@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FOLDERS = ("ui", "pages", "charts", "report", "i18n")
+FOLDERS = ("ui", "pages", "charts", "report", "i18n", "metrics")  # metrics: the status icons and the wording
 FONTS = ("WenQuanYi Micro Hei", "DejaVu Sans")
 
 
