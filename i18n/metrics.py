@@ -35,7 +35,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 MESSAGES.update({
     "metrics.value.none": ("—", "—"),
     "metrics.gap.points": ("差 {n} 个百分点", "{n} points short"),
-    "metrics.gap.more": ("还差 {n} {unit}", "{n} {unit} to go"),
+    "metrics.gap.more": ("还差 {n} {unit}", "{n} more {unit} needed"),
     "metrics.gap.over": ("超出 {n} {unit}", "{n} {unit} over"),
     "metrics.gap.open": ("剩余 {n} {unit}未整改", "{n} {unit} still open"),
     "metrics.change.same": ("持平", "no change"),

@@ -2,15 +2,11 @@
 
 Screen, slides, PDF, CLI and charts all call these, so a number reads the same everywhere:
 
-=========  ==========================  ==========================
-           zh                          en
-=========  ==========================  ==========================
-value      93.1%  3/5  12 次  420 ㎡    93.1%  3/5  12 times  420 m²
-target     ≥ 90%  = 3/3  ≥ 4/5  = 0 起  ≥ 90%  = 3/3  ≥ 4 times
-gap        差 6.0 个百分点  还差 2 次     6.0 points short  2 times to go
-           剩余 1 个未整改  超出 1 起      1 case still open  1 event over
-change     ▲ 3 次  ▼ 2.1 个百分点  持平  ▲ 3 times  ▼ 2.1 points  no change
-=========  ==========================  ==========================
+- value:  93.1% · 3/5 · 12 次 · 420 ㎡ · —          (en: 12 times, 420 m²)
+- target: ≥ 90% · = 3/3 · ≥ 4/5 · = 0 起 · ≥ 400 ㎡  (en: ≥ 4 times, = 0 events)
+- gap:    差 6.0 个百分点 · 还差 2 次 · 还差 1 项 · 剩余 1 个未整改 · 超出 1 起
+          (en: 6.0 points short, 2 more times needed, 1 case still open, 1 event over)
+- change: ▲ 3 次 · ▼ 2.1 个百分点 · 持平              (en: ▲ 3 times, ▼ 2.1 points, no change)
 
 Values keep one decimal for shares (a measurement); targets drop a trailing ``.0`` (a setting).
 No value is "—". Every function reads its metric by attribute only (a ``MetricResult``, or anything
