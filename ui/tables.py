@@ -11,14 +11,15 @@ from typing import Any
 import pandas as pd
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# "= 0", "-3", "+5%", "= 3/3": a number or a count, which a spreadsheet can only show (the targets
-# table's own words); anything with a letter, a parenthesis or a second operator still gets its quote
-_LONE_NUMBER = re.compile(r"[=+-]\s?-?\d+(?:\.\d+)?(?:\s?/\s?\d+)?\s?%?")
+# What follows = + or - is inert when it holds no ASCII letter, bracket, quote or second operator:
+# "= 0", "-3", "+5%", "= 3/3", "= 0 起" (the targets table's own words) can only be shown, while
+# =HYPERLINK(…), =cmd|…, +1+1 and -2+3 still get their quote.
+_INERT = re.compile(r"[=+-]\s?-?[\d\s./%\u0080-\U0010ffff]*\d[\d\s./%\u0080-\U0010ffff]*")
 
 
 def neutralise(value: Any) -> Any:
     """``value`` with a leading ' when it is text a spreadsheet would read as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START) and not _LONE_NUMBER.fullmatch(value):
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not _INERT.fullmatch(value):
         return "'" + value
     return value
 
