@@ -9,18 +9,35 @@ Screen, slides, PDF, CLI and charts all call these, so a number reads the same e
 - change: ▲ 3 次 · ▼ 2.1 个百分点 · 持平              (en: ▲ 3 times, ▼ 2.1 points, no change)
 
 Values keep one decimal for shares (a measurement); targets drop a trailing ``.0`` (a setting).
-No value is "—". Every function reads its metric by attribute only (a ``MetricResult``, or anything
-with ``id``, ``kind``, ``unit``, ``value``, ``target``, ``op``, ``numerator``, ``denominator``).
+No value is "—". Every function reads its metric by attribute only: a ``Measure`` (a ``MetricResult``,
+a ``MetricSpec``, a targets-page row), and ``value``, ``target``, ``numerator``, ``denominator`` and
+``items`` where it has them.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Protocol
 
 from metrics.vocab import Kind, Operator, needed
 
 NONE = "—"
+
+
+class Measure(Protocol):
+    """What every wording function reads of a metric."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def kind(self) -> Kind | str: ...
+
+    @property
+    def unit(self) -> str: ...
+
+    @property
+    def op(self) -> Operator | str: ...
 
 
 def _t(key: str, lang: str, **fields: object) -> str:
@@ -65,40 +82,40 @@ def unit_label(unit: str | None, lang: str = "zh", n: float | None = None) -> st
     return singular if not plural or (n is not None and float(n) == 1) else plural
 
 
-def _kind(m: Any) -> Kind:
-    return Kind(getattr(m, "kind", "count"))
+def _kind(m: Measure) -> Kind:
+    return Kind(m.kind)
 
 
-def _unit(m: Any, lang: str, n: float | None) -> str:
-    unit = getattr(m, "unit", "") or ("起" if _kind(m) is Kind.ZERO else "")
+def _unit(m: Measure, lang: str, n: float | None) -> str:
+    unit = m.unit or ("起" if _kind(m) is Kind.ZERO else "")
     return "" if unit == "%" else unit_label(unit, lang, n)
 
 
-def amount(m: Any, v: float, lang: str = "zh") -> str:
+def amount(m: Measure, v: float, lang: str = "zh") -> str:
     """A number in the metric's own unit: 12 次, 420 ㎡, 1 event."""
     return f"{num(v)} {_unit(m, lang, v)}".strip()
 
 
-def size(m: Any) -> int:
+def size(m: Measure) -> int:
     """The checklist's number of required items (0 when unknown or not a checklist)."""
     den = getattr(m, "denominator", None)
     if not _missing(den) and den:
         return int(den)
     from metrics.registry import BY_ID
 
-    spec = BY_ID.get(getattr(m, "id", ""))
+    spec = BY_ID.get(m.id)
     if spec is not None and spec.checklist_size:
         return int(spec.checklist_size)
     items = getattr(m, "items", None)
     return len(items) if isinstance(items, (list, tuple)) else 0
 
 
-def number(m: Any, v: float, lang: str = "zh") -> str:
+def number(m: Measure, v: float, lang: str = "zh") -> str:
     """A bare value of this metric without the checklist's items: 93.1%, 12 次."""
     return pct(v) if _kind(m).fraction else amount(m, v, lang)
 
 
-def value(m: Any, lang: str = "zh") -> str:
+def value(m: Measure, lang: str = "zh") -> str:
     """The metric's value as every surface shows it: 93.1%, 3/5, 12 次, 420 ㎡; "—" when absent."""
     v = _f(getattr(m, "value", None))
     if v is None:
@@ -110,11 +127,11 @@ def value(m: Any, lang: str = "zh") -> str:
     return number(m, v, lang)
 
 
-def op(m: Any) -> Operator:
-    return Operator(getattr(m, "op", None) or ">=")
+def op(m: Measure) -> Operator:
+    return Operator(m.op or ">=")
 
 
-def target(m: Any, lang: str = "zh", *, goal: float | None = None) -> str:
+def target(m: Measure, lang: str = "zh", *, goal: float | None = None) -> str:
     """The target with its comparison: ≥ 90%, = 3/3, ≥ 4/5, = 0 起, ≥ 400 ㎡; "—" when absent.
     ``goal`` words another target of the same metric (the targets page's plan value)."""
     goal = _f(getattr(m, "target", None) if goal is None else goal)
@@ -130,7 +147,7 @@ def target(m: Any, lang: str = "zh", *, goal: float | None = None) -> str:
     return f"{sign} {amount(m, goal, lang)}"
 
 
-def gap(m: Any, lang: str = "zh") -> str:
+def gap(m: Measure, lang: str = "zh") -> str:
     """How far the value is from its target in the metric's own unit, "" when it is met or absent:
     差 6.0 个百分点, 还差 2 次, 还差 1 项, 剩余 1 个未整改, 超出 1 起."""
     v, goal = _f(getattr(m, "value", None)), _f(getattr(m, "target", None))
@@ -144,7 +161,8 @@ def gap(m: Any, lang: str = "zh") -> str:
             return ""
         from metrics.registry import BY_ID
 
-        key = "metrics.gap.open" if getattr(BY_ID.get(getattr(m, "id", "")), "still_open", False) else "metrics.gap.over"
+        spec = BY_ID.get(m.id)
+        key = "metrics.gap.open" if spec is not None and spec.still_open else "metrics.gap.over"
         return _t(key, lang, n=num(over), unit=_unit(m, lang, over))
     if kind is Kind.CHECKLIST and (total := size(m)):
         counted = _f(getattr(m, "numerator", None))
@@ -159,7 +177,7 @@ def gap(m: Any, lang: str = "zh") -> str:
     return _t("metrics.gap.more", lang, n=num(round(short, 1)), unit=_unit(m, lang, short))
 
 
-def change(m: Any, before: float | None, after: float | None, lang: str = "zh") -> str:
+def change(m: Measure, before: float | None, after: float | None, lang: str = "zh") -> str:
     """The change between two values of one metric (e.g. since the last meeting), in its own unit:
     ▲ 3 次, ▼ 2.1 个百分点, ▲ 1 项, 持平; "—" when either side has no value. The arrow says the
     direction of the number; ``improved`` says whether that is good."""
@@ -183,7 +201,7 @@ def change(m: Any, before: float | None, after: float | None, lang: str = "zh") 
     return _t("metrics.change.up" if steps > 0 else "metrics.change.down", lang, n=text)
 
 
-def improved(m: Any, before: float | None, after: float | None) -> bool | None:
+def improved(m: Measure, before: float | None, after: float | None) -> bool | None:
     """True when the change moves towards (or further past) the target, None when unknown or flat."""
     old, new = _f(before), _f(after)
     if old is None or new is None or new == old:
@@ -192,6 +210,6 @@ def improved(m: Any, before: float | None, after: float | None) -> bool | None:
     return not up if (_kind(m) is Kind.ZERO or op(m) is Operator.LE) else up
 
 
-def change_between(earlier: Any, later: Any, lang: str = "zh") -> str:
+def change_between(earlier: Measure, later: Measure, lang: str = "zh") -> str:
     """``change`` of one metric from an earlier result to a later one."""
     return change(later, getattr(earlier, "value", None), getattr(later, "value", None), lang)

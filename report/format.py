@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 from i18n import t
 from metrics import wording
 from metrics.vocab import Kind
+
+if TYPE_CHECKING:
+    from metrics.engine import MetricResult
 
 # Defence in depth: the reader masks PII, but a problem message or a file name could still carry a
 # raw ID or phone number; the PDF leaves the building, so anything that looks like one is masked.
@@ -26,8 +29,9 @@ def scrub(text: object) -> str:
     return _PHONE_RE.sub(lambda m: m.group(1) + "****" + m.group(2), s)
 
 
-def _missing(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v))
+def _present(v: float | None) -> float | None:
+    """``v`` unless it is None or NaN."""
+    return None if v is None or math.isnan(v) else v
 
 
 # The report words values and targets exactly as the screen, the slides and the CLI do.
@@ -35,28 +39,24 @@ format_value = wording.value
 format_target = wording.target
 
 
-def format_note(m: Any, lang: str = "zh") -> str:
+def format_note(m: MetricResult, lang: str = "zh") -> str:
     """Short context: the gap to the target, the pace expected by now, missing checklist items, the
     fraction behind a ratio."""
     parts: list[str] = [gap] if (gap := wording.gap(m, lang)) else []
-    rules = Kind(getattr(m, "kind", "count")).rules
-    expected = getattr(m, "expected", None)
-    if getattr(m, "paced", False) and not _missing(expected):
+    rules = Kind(m.kind).rules
+    if m.paced and (expected := _present(m.expected)) is not None:
         parts.append(t("report.note.expected", lang, expected=f"{expected:.1f}"))
-    missing = getattr(m, "missing", None) or []
-    if rules.shortfall == "items" and missing:
-        parts.append(t("report.note.missing", lang, items="、".join(str(x) for x in missing)))
-    num, den = getattr(m, "numerator", None), getattr(m, "denominator", None)
-    if rules.shortfall == "rows" and not _missing(num) and not _missing(den):
+    if rules.shortfall == "items" and m.missing:
+        parts.append(t("report.note.missing", lang, items="、".join(str(x) for x in m.missing)))
+    num, den = _present(m.numerator), _present(m.denominator)
+    if rules.shortfall == "rows" and num is not None and den is not None:
         parts.append(t("report.note.fraction", lang, num=wording.num(num), den=wording.num(den)))
-    source = getattr(m, "target_source", None)
+    source = m.target_source
     if source in ("office", "default"):
         parts.append(t("report.note.target_source", lang, source=t(f"target_source.{source}", lang)))
     return scrub("；".join(parts) if lang == "zh" else "; ".join(parts))
 
 
-def metric_name(m: Any, lang: str = "zh") -> str:
+def metric_name(m: MetricResult, lang: str = "zh") -> str:
     """The metric's name in ``lang`` (Chinese when no English name is known)."""
-    if lang == "en":
-        return getattr(m, "name_en", None) or getattr(m, "name", "")
-    return getattr(m, "name", "")
+    return (m.name_en or m.name) if lang == "en" else m.name
