@@ -215,7 +215,11 @@ def _parse(name: str, data: bytes, info: guards.Inspection) -> Iterator[RawSheet
             put(("error", exc))
 
     thread = threading.Thread(target=produce, name="calamine", daemon=True)
-    thread.start()
+    try:
+        thread.start()
+    except RuntimeError:  # "can't start new thread": no room for its stack near the child's memory cap
+        yield from _read_book(data, info)  # (after a file that hit the cap) read here, without read-ahead
+        return
     try:
         while True:
             what, item = ahead.get()

@@ -502,3 +502,18 @@ def test_empty_frame_has_the_contract_columns():
     assert list(frame.columns) == ["姓名", "姓名_key", "队伍", "加入日期", "状态", "联系电话", "联系电话_key",
                                    "_file", "_sheet", "_row"]
     assert str(frame["加入日期"].dtype) == "datetime64[ns]" and len(frame) == 0
+
+
+def test_a_workbook_is_read_without_the_read_ahead_thread_when_none_can_start(tmp_path, monkeypatch):
+    # near the child's memory cap (after a file that hit it) a thread's stack may not fit:
+    # "can't start new thread" must not cost the next file
+    import threading
+
+    def no_thread(self):
+        raise RuntimeError("can't start new thread")
+
+    path = xlsx(tmp_path / "a.xlsx", {"活动台账": [ACT, act_row(1), act_row(2)], "楼栋台账": [["楼号"], ["1号楼"]]})
+    monkeypatch.setattr(threading.Thread, "start", no_thread)
+    res = load(path)
+    assert len(res.frames["activities"]) == 2 and not probs(res, "parse_failed")
+    assert [s.sheet for s in res.report.sheets] == ["活动台账", "楼栋台账"]
