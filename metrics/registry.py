@@ -106,6 +106,7 @@ def evidence_frame(ctx: Context, computed: rules.Computed) -> pd.DataFrame:
 
 
 ACT, INC = "activities", "incidents"
+FIRE_YEARS = 3  # B02: "连续3年无重大火灾事故"
 _count = rules.count_in_year
 
 METRICS: tuple[MetricSpec, ...] = (
@@ -120,10 +121,10 @@ METRICS: tuple[MetricSpec, ...] = (
     MetricSpec(
         id="B02", name_zh="近三年重大火灾", name_en="Major fires in the last three years", theme=Theme.SAFETY,
         plan_item="一.2", plan_text="切实落实防火、防灾等安全检查制度和措施。连续3年无重大火灾事故", kind=Kind.ZERO, unit="起",
-        default_target=0, target_source="plan", ledgers=INC, compute=rules.fires_in_three_years,
+        default_target=0, target_source="plan", ledgers=INC, compute=rules.major_fires_within(FIRE_YEARS),
         formula_zh="事件台账中事件类别为火灾、等级为重大、发生日期在（统计日前推3年, 统计日]内的起数",
         formula_en="Incidents of category fire and grade major dated in (as-of date − 3 years, as-of date]",
-        window_years=3, event_columns=("发生日期", "事件类别"),
+        window_years=FIRE_YEARS, event_columns=("发生日期", "事件类别"),
     ),
     MetricSpec(
         id="B03", name_zh="便民服务场所设置", name_en="Service rooms in place", theme=Theme.SERVICE, plan_item="一.3",

@@ -60,11 +60,13 @@ def count_in_year(ledger: str, date_col: str, cat_col: str, cats: tuple[str, ...
     return compute
 
 
-def fires_in_three_years(ctx: Context) -> Computed:
-    """B02: major fires in (D − 3 years, D]."""
-    window = ctx.between("incidents", "发生日期", years_before(ctx.as_of, 3))
-    mask = window & ctx.prep.isin("incidents", "事件类别", ("火灾",)) & ctx.prep.isin("incidents", "等级", ("重大",))
-    return Computed(float(mask.sum()), ledger="incidents", mask=mask)
+def major_fires_within(years: int) -> Compute:
+    """B02: major fires in (D − ``years`` years, D] (the spec's ``window_years``, which its chart reads too)."""
+    def compute(ctx: Context) -> Computed:
+        window = ctx.between("incidents", "发生日期", years_before(ctx.as_of, years))
+        mask = window & ctx.prep.isin("incidents", "事件类别", ("火灾",)) & major(ctx)
+        return Computed(float(mask.sum()), ledger="incidents", mask=mask)
+    return compute
 
 
 def major(ctx: Context) -> np.ndarray:
