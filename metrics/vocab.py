@@ -32,6 +32,7 @@ class StatusStyle:
     color: str  # fill for bars, badges, markers (Okabe–Ito, safe for colour-vision deficiencies)
     text_color: str  # darker variant for text on white (contrast >= 4.5:1)
     icon: str  # a glyph WenQuanYi Micro Hei carries: a status is never told by colour alone
+    projector_text: str  # darker still for slides: passes AAA (>= 7:1) on white at the back of the room
 
 
 class Status(StrEnum):
@@ -68,11 +69,11 @@ class Status(StrEnum):
 
 
 _STATUS_STYLES: dict[Status, StatusStyle] = {
-    Status.MET: StatusStyle("#009E73", "#00684C", "✔"),
-    Status.ON_TRACK: StatusStyle("#0072B2", "#005A8C", "→"),
-    Status.AT_RISK: StatusStyle("#E69F00", "#8A5A00", "▲"),
-    Status.BEHIND: StatusStyle("#D55E00", "#A33F00", "✖"),
-    Status.NO_DATA: StatusStyle("#999999", "#595959", "○"),
+    Status.MET: StatusStyle("#009E73", "#00684C", "✔", "#00513B"),
+    Status.ON_TRACK: StatusStyle("#0072B2", "#005A8C", "→", "#004A73"),
+    Status.AT_RISK: StatusStyle("#E69F00", "#8A5A00", "▲", "#6B4500"),
+    Status.BEHIND: StatusStyle("#D55E00", "#A33F00", "✖", "#8A3300"),
+    Status.NO_DATA: StatusStyle("#999999", "#595959", "○", "#484848"),
 }
 
 

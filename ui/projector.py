@@ -6,6 +6,7 @@ Pure strings and numbers, no streamlit, so the contrast rule is testable.
 from __future__ import annotations
 
 from charts.palette import CJK_FONT_STACK, STATUS_STYLE
+from metrics.vocab import Status
 
 INK = "#111111"  # near-black on white: 18.9:1
 PAPER = "#FFFFFF"
@@ -13,10 +14,9 @@ MUTED = "#3D3D3D"  # secondary text still passes AAA (11:1)
 RULE = "#6E7781"
 ROWS_PX = 24  # the evidence rows on a metric slide: eight of them fit under the chart at this size
 BODY_PX = 26  # body text of a slide; the spec asks >= 24 px at 1920×1080
-# Status words on slides: darker than charts.palette's text colours so each passes AAA (>= 7:1) on
-# white; the badge's border keeps the palette's fill colour, so the colour code stays the same.
-STATUS_TEXT = {"met": "#00513B", "on_track": "#004A73", "at_risk": "#6B4500", "behind": "#8A3300",
-               "no_data": "#484848"}
+# Status words on slides: darker than the text colours of the screen so each passes AAA (>= 7:1) on
+# white (defined on metrics.vocab.Status); the badge's border keeps the fill colour, so the colour code stays.
+STATUS_TEXT = {s: s.style.projector_text for s in Status}
 OVERDUE = STATUS_TEXT["behind"]
 
 
