@@ -16,7 +16,7 @@ ROWS_PX = 24  # the evidence rows on a metric slide: eight of them fit under the
 BODY_PX = 26  # body text of a slide; the spec asks >= 24 px at 1920×1080
 # Status words on slides: darker than the text colours of the screen so each passes AAA (>= 7:1) on
 # white (defined on metrics.vocab.Status); the badge's border keeps the fill colour, so the colour code stays.
-STATUS_TEXT = {s: s.style.projector_text for s in Status}
+STATUS_TEXT: dict[str, str] = {s: s.style.projector_text for s in Status}
 OVERDUE = STATUS_TEXT["behind"]
 
 
