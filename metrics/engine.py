@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -136,6 +137,10 @@ def _round(value: float | None, digits: int, integral: bool = True) -> float | i
 
 # ---------------------------------------------------------------- preparing and the period
 _PREPARED: OrderedDict[tuple, Prepared] = OrderedDict()
+# Streamlit runs sessions on threads: the lookup, reordering and eviction happen under one lock (an
+# unlocked move_to_end raced another thread's popitem). A Prepared's own memo dict needs none: each
+# entry is one atomic dict store, and two threads filling the same entry compute the same value.
+_PREPARED_LOCK = threading.Lock()
 
 
 def prepare(frames: Frames | Prepared) -> Prepared:
@@ -144,14 +149,14 @@ def prepare(frames: Frames | Prepared) -> Prepared:
         return frames
     # The cache holds the frames themselves, so an id cannot be recycled while its entry is alive.
     signature = tuple(sorted((k, id(v), len(v)) for k, v in frames.items() if isinstance(v, pd.DataFrame)))
-    hit = _PREPARED.get(signature)
-    if hit is not None:
-        _PREPARED.move_to_end(signature)
-        return hit
-    prepared = Prepared(dict(frames))
-    _PREPARED[signature] = prepared
-    while len(_PREPARED) > 4:
-        _PREPARED.popitem(last=False)
+    with _PREPARED_LOCK:
+        hit = _PREPARED.get(signature)
+        if hit is not None:
+            _PREPARED.move_to_end(signature)
+            return hit
+        prepared = _PREPARED[signature] = Prepared(dict(frames))
+        while len(_PREPARED) > 4:
+            _PREPARED.popitem(last=False)
     return prepared
 
 

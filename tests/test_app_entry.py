@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ui import keys
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGE_FILES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
 PASSWORD = "桃园Office-2026"
@@ -57,7 +59,7 @@ def test_every_page_file_calls_the_entry_first() -> None:
 def test_protect_viewing_holds_on_every_page_as_the_first_request(page: str) -> None:
     at = first_request(page, password=PASSWORD, protect_viewing=True)
     assert [w.key for w in at.text_input] == ["auth_pw_view"]
-    assert "_view" not in at.session_state, "no data was read"
+    assert keys.VIEW not in at.session_state, "no data was read"
     shown = texts(at)
     assert "请输入密码查看看板" in shown
     for word in ("消防", "志愿", "导入报告", "sample_data", ".xlsx", "删除此快照", "修改目标"):
@@ -76,4 +78,4 @@ def test_a_page_opened_first_gets_the_sidebar_and_itself_once(page: str, title: 
     else:
         assert len(titles) == 1 and title in titles[0], titles
     assert at.sidebar.text_input(key="community").value  # the entry's sidebar was drawn
-    assert len(at.session_state["_view"].results.metrics) == 46
+    assert len(at.session_state[keys.VIEW].results.metrics) == 46

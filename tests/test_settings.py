@@ -15,6 +15,7 @@ from streamlit.testing.v1.util import patch_config_options
 
 import settings
 from settings import Settings, SettingsError, load
+from ui import keys
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "桃园Office-2026"
@@ -110,7 +111,7 @@ def stopped(at: AppTest) -> None:
     assert [t.value for t in at.title] == ["看板没有启动：设置有误"]
     assert len(at.error) == 1
     assert not at.text_input and not at.button and not at.page_link and not at.dataframe
-    assert "_view" not in at.session_state
+    assert keys.VIEW not in at.session_state
 
 
 def run_with_secrets_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, page: str | None) -> AppTest:

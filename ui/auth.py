@@ -15,9 +15,10 @@ from typing import Any
 import streamlit as st
 
 from i18n import t
+from ui import keys
 
-UNLOCKED = "auth_unlocked"  # session flag: the office password was given this session
-_WRONG = "_auth_wrong"  # the form (its ``where``) whose last try was wrong, shown once
+UNLOCKED = keys.UNLOCKED
+_WRONG = keys.AUTH_WRONG
 FORM_WIDTH = 420  # px
 
 
@@ -54,7 +55,7 @@ def require(action: str, lang: str, where: str, *, note: str | None = None, butt
 def unlock_form(action: str, lang: str, where: str, *, note: str | None = None, button: str | None = None) -> None:
     """A password field and an unlock button; a wrong password shows an error and stays locked."""
     st.caption(f":material/lock: {t(note or 'store.auth.required', lang)}")
-    pw_key = f"auth_pw_{where}"
+    pw_key = keys.password_field(where)
     # a password is short: a field of readable width on the page, the sidebar's width in the sidebar
     with st.form(f"auth_unlock_{where}", border=False, enter_to_submit=True, width=FORM_WIDTH):
         st.text_input(t("store.auth.password", lang), type="password", key=pw_key, autocomplete="current-password")

@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from i18n import t
-from ui import auth, data, meeting, state
+from ui import auth, data, keys, meeting, state
 from ui.escape import md
 from ui.render import markdown
 
@@ -68,10 +68,10 @@ def _book(store: Any) -> data.Dataset | None:
         return None
     if book_id is None:
         return None
-    cached = st.session_state.get("_book_cache")
+    cached = st.session_state.get(keys.BOOK_CACHE)
     if cached is None or cached.id != f"book:{book_id}":
         cached = data.book_dataset(store)
-        st.session_state["_book_cache"] = cached
+        st.session_state[keys.BOOK_CACHE] = cached
     return cached
 
 
@@ -104,8 +104,8 @@ def snapshot_details(info: Any, lang: str, *, names: int = 3) -> str:
 
 # ---------------------------------------------------------------- deleting a snapshot
 
-CONFIRM = "_snapshot_confirm_delete"  # the snapshot id whose deletion is being confirmed
-DELETED = "_snapshot_deleted"  # (deleted id, id now shown or None), for one message on the next run
+CONFIRM = keys.SNAPSHOT_CONFIRM
+DELETED = keys.SNAPSHOT_DELETED
 
 
 def delete_control(info: Any, lang: str) -> None:
@@ -137,8 +137,8 @@ def _delete(snapshot_id: int) -> None:
     except Exception as exc:
         st.session_state[DELETED] = (snapshot_id, None, str(exc))
         return
-    st.session_state.pop("_snapshot_cache", None)
-    st.session_state.pop("_pdf", None)
+    st.session_state.pop(keys.SNAPSHOT_CACHE, None)
+    state.forget_pdf()
     latest = store.latest_snapshot_id()
     if latest is not None:
         st.session_state[state.SOURCE], st.session_state[state.SNAPSHOT] = "snapshot", latest
@@ -161,7 +161,7 @@ def _deleted_notice(lang: str) -> None:
 
 
 def _snapshot(store: Any, sid: int) -> data.Dataset:
-    cache = st.session_state.setdefault("_snapshot_cache", {})
+    cache = st.session_state.setdefault(keys.SNAPSHOT_CACHE, {})
     if sid not in cache:  # session memory: a snapshot is read from SQLite once per session
         cache.clear()
         cache[sid] = data.load_snapshot(store, sid)
@@ -222,7 +222,7 @@ def pdf_button(view: state.View) -> None:
 
         st.info(str(ReportUnavailable(missing, lang)), icon=":material/picture_as_pdf:")
         return
-    ready = st.session_state.get("_pdf")
+    ready = st.session_state.get(keys.PDF)
     if ready is not None and ready[0] == key:
         st.download_button(t("ui.pdf.download", lang), ready[1], type="primary", icon=":material/download:",
                            file_name=f"{view.community}_{view.year}_{view.as_of:%Y%m%d}.pdf",
@@ -235,18 +235,18 @@ def pdf_button(view: state.View) -> None:
             except Exception as exc:  # printing failed: say so, keep the dashboard usable
                 st.error(t("ui.pdf.failed", lang, error=exc))
                 return
-        st.session_state["_pdf"] = (key, pdf)
+        st.session_state[keys.PDF] = (key, pdf)
         st.rerun()
     markdown(f"<span class='muted'>{t('ui.pdf.hint', lang)}</span>")
 
 
 def pdf_missing() -> list[str]:
     """What the PDF lacks on this machine (report.pdf.check_prerequisites), asked once per session."""
-    if "_pdf_missing" not in st.session_state:
+    if keys.PDF_MISSING not in st.session_state:
         from report.pdf import check_prerequisites
 
-        st.session_state["_pdf_missing"] = check_prerequisites()
-    return st.session_state["_pdf_missing"]
+        st.session_state[keys.PDF_MISSING] = check_prerequisites()
+    return st.session_state[keys.PDF_MISSING]
 
 
 def build_pdf(view: state.View) -> bytes:

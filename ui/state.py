@@ -13,16 +13,10 @@ import pandas as pd
 import streamlit as st
 
 from settings import Settings, SettingsError, load
-from ui import data
+from ui import data, keys
 
-# session_state keys
-LANG = "lang"
-SOURCE = "source"  # "book" | "snapshot" | "sample"
-SNAPSHOT = "snapshot_id"
-UPLOAD = "upload_dataset"  # unused since the ledger book (kept: old sessions may hold it)
-ATTEMPT = "upload_attempt"  # the last upload tried (UploadOutcome), accepted or not
-PENDING_SOURCE = "pending_source"  # set by a page, applied before the sidebar's widget is drawn
-VIEW = "_view"
+# the keys other modules read as state.X (defined in ui/keys.py)
+from ui.keys import ATTEMPT, LANG, PENDING_SOURCE, SNAPSHOT, SOURCE, UPLOAD, VIEW  # noqa: F401
 
 
 @dataclass
@@ -69,6 +63,11 @@ def settings() -> Settings:
     return load(os.environ, secrets)
 
 
+def forget_pdf() -> None:
+    """Whatever changed what the PDF shows (targets, data, action items): generate it again."""
+    st.session_state.pop(keys.PDF, None)
+
+
 LANGS = ("zh", "en")
 
 
@@ -94,7 +93,7 @@ def choice(widget: Callable[..., Any], label: str, options: Any, *, key: str, **
     new language the value (the option id, still read with the old labels) is assigned again, so
     Streamlit sends the browser the label in the new language. Every such widget goes through here.
     """
-    stamp = f"_lang_of:{key}"
+    stamp = keys.lang_stamp(key)
     current = lang()
     if key in st.session_state and st.session_state.get(stamp, current) != current:
         st.session_state[key] = st.session_state[key]

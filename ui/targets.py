@@ -12,7 +12,7 @@ from i18n import t
 from metrics import wording
 from metrics.engine import target_in_unit
 from metrics.vocab import Kind
-from ui import data
+from ui import data, state
 
 
 @dataclass
@@ -129,7 +129,6 @@ def editor(store: Any, rows: list[TargetRow], lang: str) -> None:
     only once the password, if any, was given)."""
     import streamlit as st
 
-    from ui import state
 
     by_id = {r.id: r for r in rows}
     metric_id = state.choice(st.selectbox, t("ui.targets.metric", lang), list(by_id), key="target_metric",
@@ -148,11 +147,11 @@ def editor(store: Any, rows: list[TargetRow], lang: str) -> None:
     save_col, restore_col, _ = st.columns([1, 1, 3])
     if save_col.button(t("ui.targets.save", lang), type="primary", key="target_save"):
         save(store, row, value, enabled)
-        st.session_state.pop("_pdf", None)
+        state.forget_pdf()
         st.rerun()
     if restore_col.button(t("ui.targets.restore", lang), key="target_restore", disabled=not row.office):
         store.reset_target(metric_id)
         for k in (f"target_value_{metric_id}", f"target_enabled_{metric_id}"):
             st.session_state.pop(k, None)  # the widgets show the plan value again
-        st.session_state.pop("_pdf", None)
+        state.forget_pdf()
         st.rerun()

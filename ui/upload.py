@@ -8,12 +8,12 @@ import pandas as pd
 import streamlit as st
 
 from i18n import t
-from ui import auth, data, state
+from ui import auth, data, keys, state
 from ui.render import markdown
 from ui.tables import show_table
 
-DIGEST = "_upload_digest"
-NONCE = "_uploader_nonce"  # bumped to give the uploader a fresh, empty widget
+DIGEST = keys.UPLOAD_DIGEST
+NONCE = keys.UPLOADER_NONCE
 
 
 def receive(uploaded: list[Any] | None, lang: str) -> None:
@@ -38,7 +38,7 @@ def process(files: list[tuple[str, bytes]], lang: str) -> None:
 
 # ---------------------------------------------------------------- verdicts, preview, accept
 
-DONE = "_book_done"  # (kind, message) shown once after accepting, discarding or rolling back
+DONE = keys.BOOK_DONE
 
 
 def show_verdicts(outcome: data.UploadOutcome, lang: str) -> None:
@@ -111,7 +111,7 @@ def _accept(ledgers: list[str], confirmed: list[str], lang: str) -> None:
         return
     st.session_state[DONE] = ("success", accepted_line(versions, lang))
     st.session_state[state.PENDING_SOURCE] = "book"
-    st.session_state.pop("_pdf", None)
+    state.forget_pdf()
 
 
 def _discard(lang: str) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from i18n import t
+from ui import keys, state
 from ui.meeting.items import order_items, pdf_items, today
 from ui.meeting.markup import item_html
 
@@ -44,8 +45,8 @@ def _set_status(item_id: int, status: str) -> None:
     try:
         _store().set_action_status(item_id, status)
     except Exception as exc:  # shown on the next run
-        st.session_state["_meeting_error"] = str(exc)
-    st.session_state.pop("_pdf", None)  # the PDF lists the items: ask for a fresh one
+        st.session_state[keys.MEETING_ERROR] = str(exc)
+    state.forget_pdf()  # the PDF lists the items: ask for a fresh one
 
 
 def item_row(item: Any, meeting: dt.date, lang: str, editable: bool, *, where: str,
@@ -67,7 +68,7 @@ def action_panel(view: Any, result: Any, *, where: str = "theme") -> None:
     one. The theme page calls this inside the metric's expander; the metric slide beside its chart."""
     lang = view.lang
     meeting = view.as_of  # overdue is judged against the meeting's as-of date
-    error = st.session_state.pop("_meeting_error", None)
+    error = st.session_state.pop(keys.MEETING_ERROR, None)
     if error:
         st.error(t("meeting.item.failed", lang, error=error))
     if where == "theme":
@@ -102,5 +103,5 @@ def _add_form(metric_id: str, lang: str, *, where: str) -> None:
     except Exception as exc:
         st.error(t("meeting.item.failed", lang, error=exc))
         return
-    st.session_state.pop("_pdf", None)
+    state.forget_pdf()
     st.toast(t("meeting.item.added", lang), icon=":material/push_pin:")

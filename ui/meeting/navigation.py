@@ -9,12 +9,13 @@ import streamlit as st
 
 from i18n import t
 from templates import render, script_json
+from ui import keys
 from ui import projector as look
 from ui.meeting import markup, screens
 from ui.meeting.assembly import SlideKind, clamp_slide, slides
 
 MODE_PARAM, SLIDE_PARAM, PROJECTOR = "mode", "slide", "projector"
-TOGGLE_KEY = "meeting_projector"
+TOGGLE_KEY = keys.PROJECTOR
 
 
 def projector_on() -> bool:
