@@ -11,7 +11,7 @@ import pytest
 from metrics import engine
 
 
-class _Guarded(OrderedDict):  # type: ignore[type-arg]
+class _Guarded(OrderedDict[Any, Any]):
     """The prepared-frames registry, refusing any touch made without engine's lock held."""
 
     def _check(self) -> None:

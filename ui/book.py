@@ -10,11 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from i18n import t
-from ui import auth, state
+from ui import auth, keys, state
 from ui.tables import show_table
 from ui.verdict import ledger_label
 
-SNAPSHOT_NOTICE = "_book_snapshot_notice"
+SNAPSHOT_NOTICE = keys.BOOK_SNAPSHOT_NOTICE
 
 
 def _by(by: str | None, lang: str) -> str:
@@ -105,7 +105,7 @@ def _rollback(ledger: str, version_id: int, lang: str) -> None:
     v = state.get_store().rollback(ledger, version_id, by="app")
     st.session_state[DONE] = ("success", t("book.rolled_back", lang, ledger=ledger_label(ledger, lang), id=v.id,
                                            rows=v.rows))
-    st.session_state.pop("_pdf", None)
+    state.forget_pdf()
 
 
 def meeting_snapshot(lang: str) -> None:
@@ -114,9 +114,9 @@ def meeting_snapshot(lang: str) -> None:
 
     store = state.get_store()
     today = dt.date.today()
-    if st.session_state.get("_meeting_snapshot_month") == f"{today:%Y-%m}":
+    if st.session_state.get(keys.MEETING_SNAPSHOT_MONTH) == f"{today:%Y-%m}":
         return  # asked already in this session this month
-    st.session_state["_meeting_snapshot_month"] = f"{today:%Y-%m}"
+    st.session_state[keys.MEETING_SNAPSHOT_MONTH] = f"{today:%Y-%m}"
     try:
         info = store.take_snapshot(t("book.snapshot.default_label", lang, month=f"{today:%Y-%m}"),
                                    kind=SnapshotKind.MEETING)
