@@ -104,7 +104,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(name="DASHBOARD_DATA_DIR", attr="data_dir", source=Source.ENV, read=_path,
             doc="The data folder (SQLite file of snapshots, targets, mappings). Default `./data`."),
     Setting(name="DASHBOARD_SECRET", attr="secret", source=Source.ENV, read=_text,
-            doc="The key of the PII hashes; default: a key file made on first run."),
+            doc="The key of the PII hashes; default: the key file in the key folder, made on first run."),
+    Setting(name="DASHBOARD_KEY_DIR", attr="key_dir", source=Source.ENV, read=_path,
+            doc="The key folder, kept apart from the data folder. Default `$XDG_CONFIG_HOME/shequ-dashboard`."),
+    Setting(name="XDG_CONFIG_HOME", attr="config_home", source=Source.ENV, read=_path,
+            doc="The usual home of user settings; default `~/.config`."),
     Setting(name="DASHBOARD_PARSER_CHILDREN", attr="parser_children", source=Source.ENV, read=_count,
             doc="How many uploads are parsed at once (each in its own capped child process). Default 2."),
     Setting(name="REPORT_CHROMIUM", attr="chromium", source=Source.ENV, read=_program,
@@ -130,6 +134,8 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()
     data_dir: Path = Path("data")
     secret: str | None = None
+    key_dir: Path | None = None
+    config_home: Path | None = None
     parser_children: int = 2
     chromium: str | None = None
     cjk_font: str | None = None

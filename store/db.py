@@ -154,10 +154,10 @@ def default_key_dir() -> Path:
     """Where the PII key lives unless configured: outside the data folder, so a copy or backup of
     the folder alone cannot reverse a masked phone (``$DASHBOARD_KEY_DIR``, else
     ``$XDG_CONFIG_HOME/shequ-dashboard``, else ``~/.config/shequ-dashboard``)."""
-    if os.environ.get("DASHBOARD_KEY_DIR"):
-        return Path(os.environ["DASHBOARD_KEY_DIR"])
-    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(config) / "shequ-dashboard"
+    configured = settings.from_env()
+    if configured.key_dir is not None:
+        return configured.key_dir
+    return (configured.config_home or Path.home() / ".config") / "shequ-dashboard"
 
 
 def key_beside_data(data_dir: Path) -> bool:
@@ -388,7 +388,7 @@ class Store:
     @property
     def key_beside_data(self) -> bool:
         """Whether the PII key sits in the data folder (the page warns: a copy of it reverses masks)."""
-        return self._secret is None and not os.environ.get("DASHBOARD_SECRET") and key_beside_data(self.data_dir)
+        return self._secret is None and not settings.from_env().secret and key_beside_data(self.data_dir)
 
     @property
     def secret(self) -> bytes:
