@@ -19,8 +19,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from i18n import t
-
 _TRUE = frozenset({"true", "yes", "on", "1", "是"})
 _FALSE = frozenset({"false", "no", "off", "0", "否", ""})
 
@@ -35,9 +33,11 @@ class SettingsError(ValueError):
 
     def __init__(self, key: str, **fields: object) -> None:
         self.key, self.fields = key, fields
-        super().__init__(self.text("zh"))
+        super().__init__(f"{key} {fields}")
 
     def text(self, lang: str) -> str:
+        from i18n import t  # here, not at import: the reader's child imports settings and renders nothing
+
         return t(self.key, lang, **self.fields)
 
 
