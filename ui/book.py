@@ -146,7 +146,7 @@ def comparison(view: Any) -> tuple[Any, Any] | None:
         if base is None:
             return None
         base_id = store.snapshot_content_id(base)
-        cache = st.session_state.setdefault("_baseline_cache", {})
+        cache = st.session_state.setdefault(keys.BASELINE_CACHE, {})
         if base_id not in cache:
             cache.clear()
             cache[base_id] = store.load_snapshot(base.id)[0]

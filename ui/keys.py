@@ -24,6 +24,7 @@ BOOK_CACHE = "_book_cache"  # the ledger book as read for this session (a Datase
 BOOK_DONE = "_book_done"  # (kind, message) shown once after accepting, discarding or rolling back
 BOOK_SNAPSHOT_NOTICE = "_book_snapshot_notice"  # the meeting snapshot just saved, said once
 MEETING_SNAPSHOT_MONTH = "_meeting_snapshot_month"  # the month this session froze (or tried) the book
+BASELINE_CACHE = "_baseline_cache"  # {content id: frames}: the snapshot the change is measured from
 SNAPSHOT_CACHE = "_snapshot_cache"  # {id: Dataset}: the open snapshot, read from SQLite once per session
 SNAPSHOT_CONFIRM = "_snapshot_confirm_delete"  # the snapshot id whose deletion is being confirmed
 SNAPSHOT_DELETED = "_snapshot_deleted"  # (deleted id, id now shown or None, error), one message next run
