@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from charts.palette import CJK_FONT_STACK
 from i18n import t
-from ledgers.report import Problem, Severity
+from ledgers.report import flatten
 from metrics.vocab import Status, Theme, count_statuses
 from report.format import format_note, format_target, format_value, metric_name, scrub
 from templates import render, script_json
@@ -154,26 +154,13 @@ def _ledgers(report: Mapping[str, Any] | None) -> list[tuple[str, int, int]]:
             for name, info in ledgers.items()]
 
 
-def _problem_sort_key(p: Mapping[str, Any]) -> tuple[str, str, int, int]:
-    return Problem.from_dict(p).sort_key()
-
-
-def _problem_text(p: Mapping[str, Any], lang: str) -> str:
-    """The problem without its location (the table's columns say it), worded by the problem itself."""
-    return Problem.from_dict(p).text(lang, with_place=False)
-
-
 def _problems(report: Mapping[str, Any] | None, lang: str) -> tuple[list[list[str]], int]:
     """The appendix's rows (file, sheet, row, column, severity, message), at most MAX_PROBLEMS, and
-    how many were left off."""
-    problems = sorted((report or {}).get("problems") or [], key=_problem_sort_key)
-    rows = []
-    for p in problems[:MAX_PROBLEMS]:
-        sev = p.get("severity") or ""
-        sev_text = Severity.of(sev).word(lang)
-        row = p.get("row")
-        rows.append([scrub(v) for v in (p.get("file"), p.get("sheet"), "" if row is None else row,
-                                         p.get("column") or "", sev_text, _problem_text(p, lang))])
+    how many were left off: the report's problems in the order and words of every surface."""
+    problems = flatten(report)
+    rows = [[scrub(v) for v in (p.file, p.sheet, "" if p.row is None else p.row, p.column or "",
+                                p.severity.word(lang), p.text(lang, with_place=False))]
+            for p in problems[:MAX_PROBLEMS]]
     return rows, max(0, len(problems) - MAX_PROBLEMS)
 
 
