@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -20,9 +20,44 @@ from charts.template import GRID, INK, MUTED, PREVIOUS, STRETCH, TARGET, apply
 from i18n import t
 from metrics import wording
 from metrics.registry import BY_ID, MetricSpec
-from metrics.vocab import RISK_BAND, RISK_SHARE, Kind, Status, count_statuses
+from metrics.vocab import RISK_BAND, RISK_SHARE, Kind, Operator, Status, count_statuses
 
 BAND_OPACITY = 0.22
+
+
+class Charted(Protocol):
+    """What the builders read of a metric: a ``metrics.engine.MetricResult`` has all of it."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+    @property
+    def kind(self) -> Kind | str: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def op(self) -> Operator | str: ...
+    @property
+    def status(self) -> Status | str: ...
+    @property
+    def value(self) -> float | None: ...
+    @property
+    def target(self) -> float | None: ...
+    @property
+    def paced(self) -> bool: ...
+    @property
+    def expected(self) -> float | None: ...
+    @property
+    def numerator(self) -> float | None: ...
+    @property
+    def denominator(self) -> float | None: ...
+    @property
+    def items(self) -> Sequence[tuple[str, bool]]: ...
+    @property
+    def missing(self) -> Sequence[str]: ...
 
 
 # ---------------------------------------------------------------- formatting (shared with pages)
@@ -41,11 +76,11 @@ def status_label(status: str, lang: str = "zh") -> str:
     return Status(status).label(lang)
 
 
-def metric_name(result: Any, lang: str = "zh") -> str:
-    return (getattr(result, "name_en", None) or result.name) if lang == "en" else result.name
+def metric_name(result: Charted, lang: str = "zh") -> str:
+    return (result.name_en or result.name) if lang == "en" else result.name
 
 
-def _title(result: Any, lang: str, subtitle: str | None = None) -> dict[str, Any]:
+def _title(result: Charted, lang: str, subtitle: str | None = None) -> dict[str, Any]:
     """Id and name, then the value and status in the status's text colour: the headline of the chart,
     kept in the title so it never collides with the plot's own labels. The status colour is the title
     font's colour (the id and name are ink), so a surface can recolour it through the layout."""
@@ -58,7 +93,7 @@ def _title(result: Any, lang: str, subtitle: str | None = None) -> dict[str, Any
     return title
 
 
-def _value_status(result: Any, lang: str) -> str:
+def _value_status(result: Charted, lang: str) -> str:
     style = STATUS_STYLE[result.status]
     return t("ui.chart.value_status", lang, value=format_value(result, lang), icon=style.icon,
              status=t(f"status.{result.status}", lang))
@@ -68,13 +103,13 @@ def _value_status(result: Any, lang: str) -> str:
 
 
 def metric_figure(
-    result: Any,
+    result: Charted,
     hist: pd.DataFrame | None = None,
     lang: str = "zh",
     *,
     prev_hist: pd.DataFrame | None = None,
     events: pd.DataFrame | None = None,
-    results: Iterable[Any] | None = None,
+    results: Iterable[Charted] | None = None,
     as_of: dt.date | None = None,
 ) -> go.Figure:
     """The chart of one metric against its target, by kind.
@@ -86,18 +121,18 @@ def metric_figure(
     """
     if as_of is not None and getattr(result, "as_of", None) is None:
         hist = _with_as_of(hist, as_of)
-    if result.value is None and not (getattr(result, "items", None) or getattr(result, "missing", None)):
+    if result.value is None and not (result.items or result.missing):
         return _no_data(result, lang)
     build = BUILDERS[_chart(result)]
     return build(result, lang, hist=hist, prev_hist=prev_hist, events=events, results=results)
 
 
-def _chart(result: Any) -> str:
+def _chart(result: Charted) -> str:
     """The builder's name: the registry's spec says it (its kind's chart, or the pace for paced counts)."""
     spec = BY_ID.get(result.id)
     if spec is not None:
         return spec.chart
-    return "paced" if getattr(result, "paced", False) else Kind(result.kind).chart
+    return "paced" if result.paced else Kind(result.kind).chart
 
 
 def _with_as_of(hist: pd.DataFrame | None, as_of: dt.date) -> pd.DataFrame:
@@ -113,7 +148,7 @@ def _with_as_of(hist: pd.DataFrame | None, as_of: dt.date) -> pd.DataFrame:
     return frame
 
 
-def _no_data(result: Any, lang: str) -> go.Figure:
+def _no_data(result: Charted, lang: str) -> go.Figure:
     fig = go.Figure()
     style = STATUS_STYLE["no_data"]
     fig.add_annotation(text=status_label("no_data", lang), x=0.5, y=0.5, xref="paper", yref="paper",
@@ -126,11 +161,11 @@ def _no_data(result: Any, lang: str) -> go.Figure:
 # ---------------------------------------------------------------- ratio: bullet bar
 
 
-def _spec(result: Any) -> MetricSpec | None:
-    return BY_ID.get(getattr(result, "id", ""))
+def _spec(result: Charted) -> MetricSpec | None:
+    return BY_ID.get(result.id)
 
 
-def _companion(result: Any, results: Iterable[Any] | None) -> tuple[MetricSpec, float] | None:
+def _companion(result: Charted, results: Iterable[Charted] | None) -> tuple[MetricSpec, float] | None:
     """The spec's companion (绿化率: B15's 20 % basic goal and T08's 38 % for the year share a chart)
     and its target: as set in ``results``, else its plan target."""
     spec = _spec(result)
@@ -150,10 +185,11 @@ def _target_key(spec: MetricSpec | None) -> str:
     return f"ui.chart.{role}_target" if role else "ui.chart.target"
 
 
-def ratio_figure(result: Any, lang: str = "zh", *, companion: tuple[MetricSpec, float] | None = None
+def ratio_figure(result: Charted, lang: str = "zh", *, companion: tuple[MetricSpec, float] | None = None
                  ) -> go.Figure:
     """A horizontal bullet: the value bar in its status colour on a 0–100 % track, the target line
     and the at-risk band (5 points under the target); 绿化率 also carries its companion target."""
+    assert result.value is not None  # metric_figure draws a metric without a value as "no data"
     value = result.value * 100
     target = result.target * 100 if result.target is not None else None
     style = STATUS_STYLE[result.status]
@@ -188,7 +224,7 @@ def _axis_end(fig: go.Figure) -> float:
     return float(rng[1]) if rng else 100.0
 
 
-def _bar_text(result: Any, lang: str, show: bool) -> str:
+def _bar_text(result: Charted, lang: str, show: bool) -> str:
     """The value and icon inside the bar (the word is in the title), empty when the bar is too short."""
     return f"{format_value(result, lang)} {STATUS_STYLE[result.status].icon}" if show else ""
 
@@ -229,9 +265,10 @@ def _target_line(fig: go.Figure, x: float, label: str, *, name: str, color: str 
 # ---------------------------------------------------------------- unpaced count and sum: bar
 
 
-def amount_figure(result: Any, lang: str = "zh") -> go.Figure:
+def amount_figure(result: Charted, lang: str = "zh") -> go.Figure:
     """A horizontal bar of the count or total against the target line, with the at-risk band
     (80 %–100 % of the target)."""
+    assert result.value is not None  # metric_figure draws a metric without a value as "no data"
     value = float(result.value)
     target = float(result.target) if result.target is not None else None
     style = STATUS_STYLE[result.status]
@@ -259,7 +296,7 @@ def _year_bounds(year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
     return pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
 
 
-def _as_of(result: Any, hist: pd.DataFrame | None) -> pd.Timestamp:
+def _as_of(result: Charted, hist: pd.DataFrame | None) -> pd.Timestamp:
     as_of = getattr(result, "as_of", None)
     if as_of is not None:
         return pd.Timestamp(as_of)
@@ -278,7 +315,7 @@ def _hist_points(hist: pd.DataFrame | None, until: pd.Timestamp | None = None) -
     return frame
 
 
-def paced_count_figure(result: Any, hist: pd.DataFrame | None, lang: str = "zh", *,
+def paced_count_figure(result: Charted, hist: pd.DataFrame | None, lang: str = "zh", *,
                        prev_hist: pd.DataFrame | None = None, year: int | None = None) -> go.Figure:
     """The count so far as a cumulative line over the year against the pace line that rises evenly
     from 0 on 1 January to the annual target on 31 December; the at-risk band lies between 80 % of
@@ -309,7 +346,7 @@ def paced_count_figure(result: Any, hist: pd.DataFrame | None, lang: str = "zh",
     ys = [0, *points["value"], result.value]
     fig.add_scatter(name=t("ui.chart.actual", lang), x=xs, y=ys, mode="lines+markers", meta="actual",
                     line={"color": style.color, "width": 4}, marker={"size": 8, "color": style.color})
-    expected = getattr(result, "expected", None)
+    expected = result.expected
     subtitle = t("ui.chart.stretch_target", lang, target=format_target(result, lang))
     if expected is not None:
         fig.add_scatter(name="expected", x=[as_of], y=[expected], mode="markers", showlegend=False,
@@ -360,7 +397,7 @@ def _event_dates(events: pd.DataFrame, spec: MetricSpec | None) -> tuple[pd.Seri
     return dates[keep].reset_index(drop=True), labels[keep].reset_index(drop=True)
 
 
-def zero_window_start(result: Any, as_of: pd.Timestamp, year: int) -> pd.Timestamp:
+def zero_window_start(result: Charted, as_of: pd.Timestamp, year: int) -> pd.Timestamp:
     """The left end of a zero metric's timeline: D − n years for a rolling window (the spec's
     ``window_years``: B02's three years), else 1 January of Y. Metrics counting problems still open at D
     (found in any year) reach back further: to the earliest event they are given."""
@@ -372,7 +409,7 @@ def zero_window_start(result: Any, as_of: pd.Timestamp, year: int) -> pd.Timesta
     return pd.Timestamp(year, 1, 1)
 
 
-def zero_figure(result: Any, lang: str = "zh", *, events: pd.DataFrame | None = None,
+def zero_figure(result: Charted, lang: str = "zh", *, events: pd.DataFrame | None = None,
                 hist: pd.DataFrame | None = None) -> go.Figure:
     """A timeline of the events that must not happen: one marker per event at its date, labelled by
     its category; with none, a plain "no events" strip over the year."""
@@ -419,10 +456,10 @@ def zero_figure(result: Any, lang: str = "zh", *, events: pd.DataFrame | None = 
 # ---------------------------------------------------------------- checklist: items by name
 
 
-def checklist_figure(result: Any, lang: str = "zh") -> go.Figure:
+def checklist_figure(result: Charted, lang: str = "zh") -> go.Figure:
     """Each required item by name, ticked (✔ present) or crossed (✖ missing), in plan order."""
-    items: Sequence[tuple[str, bool]] = list(getattr(result, "items", None) or [])
-    if not items and getattr(result, "missing", None):
+    items: Sequence[tuple[str, bool]] = list(result.items)
+    if not items and result.missing:
         items = [(name, False) for name in result.missing]
     if not items:
         return _no_data(result, lang)
@@ -471,7 +508,7 @@ def sparkline(hist: pd.DataFrame | None, kind: str | None = None) -> go.Figure:
     return apply(fig, height=64)
 
 
-def status_summary(results: Iterable[Any], lang: str = "zh") -> go.Figure:
+def status_summary(results: Iterable[Charted], lang: str = "zh") -> go.Figure:
     """How many metrics stand in each status: one bar per status, with icon, word and count."""
     counts = status_counts(results)
     labels = [status_label(s, lang) for s in STATUSES]
@@ -494,7 +531,7 @@ def has_year_on_year(prev_hist: pd.DataFrame | None) -> bool:
     return prev_hist is not None and len(_hist_points(prev_hist)) > 0
 
 
-def year_on_year(result: Any, hist: pd.DataFrame | None, prev_hist: pd.DataFrame | None,
+def year_on_year(result: Charted, hist: pd.DataFrame | None, prev_hist: pd.DataFrame | None,
                  lang: str = "zh", *, year: int | None = None) -> go.Figure:
     """This year's month-end values beside the same months of the year before, with the target."""
     as_of = _as_of(result, hist)
@@ -542,16 +579,16 @@ def _short(value: float, scale: int) -> str:
 # ---------------------------------------------------------------- the builders by chart name
 
 
-def _ratio(result: Any, lang: str, *, results: Iterable[Any] | None = None, **_: Any) -> go.Figure:
+def _ratio(result: Charted, lang: str, *, results: Iterable[Charted] | None = None, **_: Any) -> go.Figure:
     return ratio_figure(result, lang, companion=_companion(result, results))
 
 
-def _paced(result: Any, lang: str, *, hist: pd.DataFrame | None = None, prev_hist: pd.DataFrame | None = None,
+def _paced(result: Charted, lang: str, *, hist: pd.DataFrame | None = None, prev_hist: pd.DataFrame | None = None,
            **_: Any) -> go.Figure:
     return paced_count_figure(result, hist, lang, prev_hist=prev_hist)
 
 
-def _zero(result: Any, lang: str, *, events: pd.DataFrame | None = None, hist: pd.DataFrame | None = None,
+def _zero(result: Charted, lang: str, *, events: pd.DataFrame | None = None, hist: pd.DataFrame | None = None,
           **_: Any) -> go.Figure:
     return zero_figure(result, lang, events=events, hist=hist)
 
