@@ -1,5 +1,7 @@
-"""Command line: `python cli.py metrics [--year Y] [--as-of YYYY-MM-DD] [--format json|table] PATH...`
-and `python cli.py pdf [--year Y] [--as-of YYYY-MM-DD] [--lang zh|en] --out FILE.pdf PATH...`.
+"""Command line: `python cli.py metrics [--year Y] [--as-of YYYY-MM-DD] [--format json|table]
+[--compare SNAPSHOT] [--snapshot NAME] [PATH...]`, `python cli.py pdf [...] --out FILE.pdf [PATH...]` and
+`python cli.py import PATH... [--accept [--confirm]]`. Without PATH, metrics and pdf read the ledger
+book of $DASHBOARD_DATA_DIR (as the app), or the snapshot --snapshot names; with PATHs, those files.
 
 Each subcommand is one `add_<name>_command(subparsers)` function that registers its parser and its
 handler; `main()` only dispatches. Exit codes: 0 when the command ran (import problems are reported
@@ -99,19 +101,62 @@ def load_ledgers(files: list[Path]):
 
 
 def compute_from_args(args: argparse.Namespace):
-    """Files -> (Results, report dict), for every subcommand that reports on metrics."""
+    """PATHs, else the book (or --snapshot) -> (Results, report dict), for every metrics subcommand."""
     from metrics.engine import compute_all
 
-    files = collect_files(args.paths)
     as_of = parse_as_of(args.as_of)
-    frames, report = load_ledgers(files)
+    frames, report, _ = source_frames(args)
     return compute_all(frames, year=args.year, as_of=as_of), report
+
+
+def open_store():
+    """The store of $DASHBOARD_DATA_DIR (or ./data), as the app opens it."""
+    from store.db import Store, default_data_dir
+
+    return Store(default_data_dir())
+
+
+def find_snapshot(store, name: str):
+    """A snapshot by id (3 or #3) or by its name (the newest of that name)."""
+    from i18n import t
+
+    snapshots = store.snapshots()
+    wanted = name.strip().lstrip("#")
+    for info in snapshots:
+        if (wanted.isdigit() and info.id == int(wanted)) or info.label == name.strip():
+            return info
+    known = "、".join(f"#{s.id}" + (f"「{s.label}」" if s.label else "") for s in snapshots) or "—"
+    raise UsageError(t("book.cli.no_snapshot", "zh", name=name, known=known))
+
+
+def source_frames(args: argparse.Namespace):
+    """(frames, report, sources): the files given (read as always, the book untouched), else the
+    book of the data folder, or the snapshot named by --snapshot."""
+    from i18n import t
+
+    if args.paths:
+        files = collect_files(args.paths)
+        frames, report = load_ledgers(files)
+        return frames, report, [(p.name, dt.datetime.fromtimestamp(p.stat().st_mtime).replace(microsecond=0))
+                                for p in files]
+    store = open_store()
+    if getattr(args, "snapshot", None):
+        info = find_snapshot(store, args.snapshot)
+        frames, report = store.load_snapshot(info.id)
+        return frames, report, [(f.name, info.created_at) for f in info.files]
+    versions = store.book()
+    if not versions:
+        raise UsageError(t("book.cli.empty", "zh", path=store.data_dir))
+    frames, report = store.load_book()
+    return frames, report, list(dict.fromkeys((f.name, v.accepted_at) for v in versions for f in v.files))
 
 
 def add_period_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--year", type=int, help="年份（默认：数据中最近的年份）")
     parser.add_argument("--as-of", dest="as_of", help="统计截止日 YYYY-MM-DD（默认：该年最后一条记录的日期）")
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="台账文件或文件夹")
+    parser.add_argument("--snapshot", metavar="NAME", help="不给 PATH 时：读取这个快照（编号或名称），而不是当前台账")
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="台账文件或文件夹（不给则读取 $DASHBOARD_DATA_DIR 的当前台账）")
 
 
 # ---------------------------------------------------------------- metrics
@@ -119,16 +164,31 @@ def add_metrics_command(subparsers) -> None:
     parser = subparsers.add_parser("metrics", help="计算全部指标，输出 JSON 或表格")
     add_period_arguments(parser)
     parser.add_argument("--format", choices=("json", "table"), default="json", help="输出格式（默认 json）")
+    parser.add_argument("--compare", metavar="SNAPSHOT", help="与这个快照（编号或名称）比较：每项指标的变化")
     parser.set_defaults(handler=run_metrics)
 
 
 def run_metrics(args: argparse.Namespace) -> int:
     results, report = compute_from_args(args)
+    comparison = compare_with(args.compare, results) if args.compare else None
     if args.format == "table":
-        print(format_table(results, report))
-    else:
-        print(json.dumps(results.to_dict(report), ensure_ascii=False, indent=2))
+        print(format_table(results, report, comparison))
+        return 0
+    out = results.to_dict(report)
+    if comparison is not None:
+        out["compare"] = {c.id: {"before": c.value_before, "after": c.after.value, "status_before": c.status_before,
+                                 "status_after": c.after.status, "change": c.text("zh")} for c in comparison.changes}
+    print(json.dumps(out, ensure_ascii=False, indent=2))
     return 0
+
+
+def compare_with(name: str, results):
+    """metrics.compare of the snapshot ``name`` against the results already computed."""
+    from metrics.compare import compare_books
+
+    store = open_store()
+    before, _ = store.load_snapshot(find_snapshot(store, name).id)
+    return compare_books(before, {}, year=results.year, as_of=results.as_of, after_results=results)
 
 
 def display_width(text: str) -> int:
@@ -139,13 +199,19 @@ def pad(text: str, width: int) -> str:
     return text + " " * (width - display_width(text))
 
 
-def format_table(results, report: dict | None = None) -> str:
+def format_table(results, report: dict | None = None, comparison=None) -> str:
     from metrics import wording
+    from metrics.compare import change_cells
     from metrics.vocab import Status
 
-    header = ("编号", "指标", "数值", "目标", "状态", "差距", "来源")
-    body = [(m.id, m.name, wording.value(m), wording.target(m), Status(m.status).word("zh"), wording.gap(m), m.source)
-            for m in results.metrics]
+    header: tuple[str, ...] = ("编号", "指标", "数值", "目标", "状态", "差距", "来源")
+    body: list[tuple[str, ...]] = [
+        (m.id, m.name, wording.value(m), wording.target(m), Status(m.status).word("zh"), wording.gap(m), m.source)
+        for m in results.metrics]
+    if comparison is not None:
+        changes = change_cells(comparison, "zh")
+        header += ("较快照",)
+        body = [(*row, changes.get(row[0], "")) for row in body]
     widths = [max(display_width(row[i]) for row in (header, *body)) for i in range(len(header))]
     lines = ["  ".join(pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in (header, *body)]
     counts = results.status_counts()
@@ -177,13 +243,13 @@ def run_pdf(args: argparse.Namespace) -> int:
         raise UsageError(t("report.cli.bad_out", "zh", path=args.out))
     if not out.parent.is_dir():
         raise UsageError(t("report.cli.no_out_dir", "zh", path=out.parent))
-    files = collect_files(args.paths)
     as_of = parse_as_of(args.as_of)
+    if args.paths:
+        collect_files(args.paths)  # a wrong path is a usage error before anything else
     if missing := check_prerequisites():  # say so before spending seconds reading ledgers
         print(str(ReportUnavailable(missing, args.lang)), file=sys.stderr)
         return 1
-    frames, report = load_ledgers(files)
-    sources = [(p.name, dt.datetime.fromtimestamp(p.stat().st_mtime).replace(microsecond=0)) for p in files]
+    frames, report, sources = source_frames(args)
     try:
         data = build_pdf_from_frames(frames, report, year=args.year, as_of=as_of, sources=sources,
                                      lang=args.lang)
@@ -195,8 +261,53 @@ def run_pdf(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- import
+def add_import_command(subparsers) -> None:
+    parser = subparsers.add_parser("import", help="把台账文件更新进当前台账：先列出每个文件的结果和每本台账的变化")
+    parser.add_argument("--accept", action="store_true", help="采用（不加则只预览，台账不变）")
+    parser.add_argument("--confirm", action="store_true", help="有「少了一半以上」等提醒的台账也采用")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="台账文件或文件夹")
+    parser.set_defaults(handler=run_import)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """The data page's summary as text: the banner, one line per file, one line per ledger; with
+    --accept the changed ledgers become current (those with a warning only with --confirm)."""
+    from i18n import t
+    from store.book import Confirm
+    from ui.data import handle_upload
+    from ui.verdict import accepted_line, banner, caution_text, ledger_label, preview_rows
+
+    files = collect_files(args.paths)
+    store = open_store()
+    outcome = handle_upload([(p.name, p.read_bytes()) for p in files], store)
+    if outcome.error:
+        print(outcome.error, file=sys.stderr)
+        return 1
+    verdicts = outcome.verdicts("zh")
+    print(banner(verdicts, "zh"))
+    for v in verdicts:
+        print(f"  {v.outcome.icon} {v.line('zh')}")
+    proposal = outcome.proposal
+    print(t("book.cli.preview", "zh") if proposal.diffs else t("book.preview.nothing", "zh"))
+    for row in preview_rows(proposal, "zh"):
+        print("  " + " · ".join(str(v) for v in row.values()))
+    held = [k for k in proposal.acceptable if proposal.diffs[k].needs_confirmation and not args.confirm]
+    if not args.accept:
+        if proposal.acceptable:
+            print(t("book.cli.dry_run", "zh"))
+        return 0
+    chosen = [k for k in proposal.acceptable if k not in held]
+    versions = store.accept(proposal, chosen, by="cli", confirm=Confirm.ALL if args.confirm else ())
+    print(accepted_line(versions, "zh"))
+    for k in held:
+        for c in proposal.diffs[k].warnings:
+            print(t("book.cli.held", "zh", ledger=ledger_label(k, "zh"), why=caution_text(proposal.diffs[k], c, "zh")))
+    return 1 if held else 0
+
+
 # ---------------------------------------------------------------- entry point
-COMMANDS = (add_metrics_command, add_pdf_command)  # a new subcommand: write add_<name>_command and list it here
+COMMANDS = (add_metrics_command, add_pdf_command, add_import_command)  # a new subcommand: write add_<name>_command and list it here
 
 
 def build_parser() -> argparse.ArgumentParser:

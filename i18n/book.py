@@ -25,6 +25,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "book.preview.status": ("说明", "Notes"),
     "book.preview.changes_line": ("新增 {added} 行，删除 {removed} 行，修改 {changed} 行（按 {matched} 对应）",
                                   "{added} added, {removed} removed, {changed} changed (matched by {matched})"),
+    "book.preview.new_rows": ("新增 {n} 行", "{n} rows added"),
     "book.preview.by_content": ("整行内容", "whole row"),
     "book.preview.nothing": ("这次上传没有可以更新的台账，台账保持不变。",
                              "Nothing in this upload can update the book; it stays as it is."),
@@ -81,4 +82,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "book.compare.unchanged": ("无变化", "no change"),
     "book.compare.status": ("状态 {before} → {after}", "status {before} → {after}"),
     "book.compare.title": ("较上次快照的变化", "Changes since the last snapshot"),
+    # the command line
+    "book.cli.preview": ("每本台账的变化：", "What each ledger would become:"),
+    "book.cli.dry_run": ("这是预览，台账没有变化；加 --accept 采用。",
+                         "This is a preview; the book is unchanged. Add --accept to accept."),
+    "book.cli.held": ("未采用「{ledger}」：{why}。确认无误后加 --confirm 再运行。",
+                      "{ledger} not accepted: {why}. Run again with --confirm once checked."),
+    "book.cli.empty": ("数据文件夹 {path} 的台账还是空的：先运行 python cli.py import 文件… --accept，或给出台账文件。",
+                       "The book in {path} is empty: run python cli.py import FILES… --accept first, or give ledger files."),
+    "book.cli.no_snapshot": ("找不到快照「{name}」。已有的快照：{known}", "No snapshot “{name}”. Snapshots: {known}"),
 }

@@ -121,7 +121,7 @@ def test_default_reader_in_a_child_process(ledger_dir: Path):
 
 
 @pytest.mark.parametrize(("args", "words"), [
-    (["metrics"], "用法错误"),
+    (["metrics"], "台账还是空的"),  # no PATH: the book of the data folder, empty here
     (["metrics", "{empty}"], "没有找到"),
     (["metrics", "{missing}"], "没有找到"),
     (["metrics", "--as-of", "2026-02-30", "{ledgers}"], "日期格式不对"),
@@ -130,7 +130,8 @@ def test_default_reader_in_a_child_process(ledger_dir: Path):
     (["metrics", "--format", "xml", "{ledgers}"], "用法错误"),
     ([], "用法错误"),
 ], ids=["no-path", "empty-folder", "missing-path", "bad-date", "undashed-date", "bad-year", "bad-format", "no-command"])
-def test_usage_errors_exit_2_with_one_chinese_line(tmp_path: Path, ledger_dir: Path, args, words):
+def test_usage_errors_exit_2_with_one_chinese_line(tmp_path: Path, ledger_dir: Path, args, words, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "data"))
     empty = tmp_path / "empty"
     empty.mkdir()
     filled = [a.format(empty=empty, missing=tmp_path / "nope.xlsx", ledgers=ledger_dir) for a in args]

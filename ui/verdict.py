@@ -143,8 +143,9 @@ def preview_rows(proposal: Any, lang: str = "zh") -> list[dict[str, str]]:
     out = []
     for key, d in proposal.diffs.items():
         matched = "、".join(d.matched_by) if d.matched_by else t("book.preview.by_content", lang)
-        changes = t("book.preview.changes_line", lang, added=d.added, removed=d.removed, changed=d.changed,
-                    matched=matched)
+        changes = (t("book.preview.new_rows", lang, n=d.added) if d.base_version is None else
+                   t("book.preview.changes_line", lang, added=d.added, removed=d.removed, changed=d.changed,
+                     matched=matched))
         status = [t(f"book.change.{d.change.value}", lang)] + [caution_text(d, c, lang) for c in d.warnings]
         out.append({cols["ledger"]: ledger_label(key, lang),
                     cols["rows"]: f"{d.rows_before} → {d.rows_after}" if d.base_version else f"— → {d.rows_after}",
