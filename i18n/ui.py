@@ -75,6 +75,7 @@ MESSAGES.update({
     # PDF
     "ui.pdf.generate": ("生成PDF报告", "Make the PDF report"),
     "ui.pdf.download": ("下载PDF报告", "Download the PDF report"),
+    "ui.pdf.queued": ("正在排队：前面还有 {n} 份报告在生成，轮到时会自动开始", "Queued: {n} report(s) ahead of yours; it starts by itself"),
     "ui.pdf.working": ("正在生成PDF，约需十几秒……", "Making the PDF; this takes some seconds…"),
     "ui.pdf.failed": ("PDF 生成失败：{error}", "The PDF could not be made: {error}"),
     "ui.pdf.hint": ("报告内容与当前页面的数据、年度和截至日期一致。",
@@ -125,6 +126,9 @@ MESSAGES.update({
     "ui.data.template_button": ("下载台账模板", "Download the template"),
     "ui.data.template_missing": ("模板暂不可用。", "The template is not available yet."),
     "ui.upload.reading": ("正在读取 {n} 个文件……", "Reading {n} file(s)…"),
+    "ui.upload.too_large": ("这次上传的 {n} 个文件共 {size} MB，超过一次上传的上限 {limit} MB，未读取；请分几次上传",
+                            "These {n} files come to {size} MB, over the {limit} MB allowed in one upload; not read. "
+                            "Upload them in several goes"),
     "ui.upload.failed": ("读取失败：{error}。原有数据没有变化。",
                          "Reading failed: {error}. The data shown before is unchanged."),
     "ui.upload.nothing": ("这次上传没有读到任何台账数据，原有数据没有变化。请看下面的导入报告。",

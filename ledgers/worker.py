@@ -29,7 +29,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +37,7 @@ from ledgers.reader import FileResult, read_file
 from ledgers.registry import Mappings
 from ledgers.report import SheetReport
 from ledgers.sheet import PackedFrame, Problems
+from ledgers.slots import Slots
 
 _ROOT = str(Path(__file__).resolve().parent.parent)
 _MAX_IDLE = 1
@@ -49,38 +49,7 @@ def max_children() -> int:
     return settings.from_env().parser_children
 
 
-class _Slots:
-    """At most ``max_children()`` uploads parse at once; the others wait their turn, in order."""
-
-    def __init__(self) -> None:
-        self.cond = threading.Condition()
-        self.running = 0
-        self.tickets = 0  # handed out in arrival order
-        self.serving = 0  # the lowest ticket not yet admitted
-
-    def waiting(self) -> int:
-        with self.cond:
-            return self.tickets - self.serving
-
-    @contextlib.contextmanager
-    def slot(self) -> Iterator[None]:
-        with self.cond:
-            ticket = self.tickets
-            self.tickets += 1
-            while ticket != self.serving or self.running >= max_children():
-                self.cond.wait()
-            self.serving += 1
-            self.running += 1
-            self.cond.notify_all()
-        try:
-            yield
-        finally:
-            with self.cond:
-                self.running -= 1
-                self.cond.notify_all()
-
-
-SLOTS = _Slots()
+SLOTS = Slots(max_children)  # uploads past the limit wait their turn, in order
 
 
 def _limit_memory(memory_mb: int) -> None:

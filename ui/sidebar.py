@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from i18n import t
-from ui import auth, data, keys, meeting, state
+from ui import auth, data, keys, meeting, shared, state
 from ui.escape import md
 from ui.render import markdown
 
@@ -61,18 +61,14 @@ def choose_dataset(lang: str) -> data.Dataset:
 
 
 def _book(store: Any) -> data.Dataset | None:
-    """The book, read from SQLite once per book state per session (its id changes when it does)."""
+    """The book, read from SQLite once per book state for every session (its id changes when it does)."""
     try:
         book_id = store.book_id() if store.book() else None
     except Exception:
         return None
     if book_id is None:
         return None
-    cached = st.session_state.get(keys.BOOK_CACHE)
-    if cached is None or cached.id != f"book:{book_id}":
-        cached = data.book_dataset(store)
-        st.session_state[keys.BOOK_CACHE] = cached
-    return cached
+    return shared.book(store, book_id)  # one copy for every session (#18 item 9)
 
 
 def _snapshots(store: Any) -> list[Any]:
@@ -137,7 +133,7 @@ def _delete(snapshot_id: int) -> None:
     except Exception as exc:
         st.session_state[DELETED] = (snapshot_id, None, str(exc))
         return
-    st.session_state.pop(keys.SNAPSHOT_CACHE, None)
+    shared.forget()  # its rows must not stay in the shared copies either
     state.forget_pdf()
     latest = store.latest_snapshot_id()
     if latest is not None:
@@ -161,11 +157,7 @@ def _deleted_notice(lang: str) -> None:
 
 
 def _snapshot(store: Any, sid: int) -> data.Dataset:
-    cache = st.session_state.setdefault(keys.SNAPSHOT_CACHE, {})
-    if sid not in cache:  # session memory: a snapshot is read from SQLite once per session
-        cache.clear()
-        cache[sid] = data.load_snapshot(store, sid)
-    return cache[sid]
+    return shared.snapshot(store, sid)  # read from SQLite once for every session (#18 item 9)
 
 
 def period(dataset: data.Dataset, lang: str) -> tuple[int, dt.date]:
@@ -229,12 +221,19 @@ def pdf_button(view: state.View) -> None:
                            mime="application/pdf", key="pdf_download", width="stretch")
         return
     if st.button(t("ui.pdf.generate", lang), icon=":material/picture_as_pdf:", key="pdf_generate", width="stretch"):
+        from report.pdf import ON_WAIT
+
+        queued = st.empty()  # one render at a time: a request behind others shows its place
+        token = ON_WAIT.set(lambda n: queued.info(t("ui.pdf.queued", lang, n=n), icon=":material/hourglass_top:"))
         with st.spinner(t("ui.pdf.working", lang)):
             try:
                 pdf = build_pdf(view)
             except Exception as exc:  # printing failed: say so, keep the dashboard usable
                 st.error(t("ui.pdf.failed", lang, error=exc))
                 return
+            finally:
+                ON_WAIT.reset(token)
+                queued.empty()
         st.session_state[keys.PDF] = (key, pdf)
         st.rerun()
     markdown(f"<span class='muted'>{t('ui.pdf.hint', lang)}</span>")
