@@ -10,8 +10,8 @@ size, every metric block avoids page breaks, and every theme starts on a new pag
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -21,6 +21,11 @@ from ledgers.report import flatten
 from metrics.vocab import Status, Theme, count_statuses
 from report.format import format_note, format_target, format_value, metric_name, scrub
 from templates import render, script_json
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+    from metrics.engine import MetricResult
 
 FONT_FILE = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 # local() resolves through fontconfig (what works in Chromium: it rejects .ttc collections given by
@@ -41,7 +46,6 @@ MAX_FIG_HEIGHT = 560  # taller figures would print with unreadably small text
 MAX_PROBLEMS = 300  # beyond this the appendix says how many more; the dashboard lists them all
 
 
-FigureBuilder = Callable[[Any, Any, str], Any]
 
 
 def _fmt_time(value: object) -> str:
@@ -60,14 +64,14 @@ def _theme_name(theme: str, lang: str) -> str:
         return theme
 
 
-def _themes(metrics: Sequence[Any]) -> list[str]:
+def _themes(metrics: Sequence[MetricResult]) -> list[Theme]:
     """Theme ids in the registry's order, then any others in order of appearance."""
     order = list(Theme)
     seen = [m.theme for m in metrics]
     return [th for th in order if th in seen] + [th for th in dict.fromkeys(seen) if th not in order]
 
 
-def _figure_json(fig: Any) -> tuple[Markup, int, int]:
+def _figure_json(fig: go.Figure) -> tuple[Markup, int, int]:
     """Figure JSON at a fixed width (safe inside a <script> element), with its width and height."""
     import plotly.io as pio  # noqa: PLC0415 - plotly is only needed once there are figures
 
@@ -83,12 +87,12 @@ def _scale(height: int) -> float:
     return min(SCALE, CELL_MAX_HEIGHT / height)
 
 
-def _evidence_of(m: Any, evidence: Mapping[str, int] | None) -> int | None:
+def _evidence_of(m: MetricResult, evidence: Mapping[str, int] | None) -> int | None:
     ev = (evidence or {}).get(m.id, getattr(m, "evidence_count", None))
     return None if ev is None else int(ev)
 
 
-def _metric_row(m: Any, lang: str, evidence: Mapping[str, int] | None) -> dict[str, Any]:
+def _metric_row(m: MetricResult, lang: str, evidence: Mapping[str, int] | None) -> dict[str, Any]:
     """One metric as a table row (every value a plain string: the template escapes it)."""
     return {"id": m.id, "name": metric_name(m, lang), "theme": _theme_name(m.theme, lang),
             "value": format_value(m, lang), "target": format_target(m, lang),
@@ -100,7 +104,7 @@ _counts = count_statuses
 
 
 def _cover(*, community: str, year: int, as_of: dt.date, generated_at: dt.datetime,
-           sources: Sequence[tuple[str, object]], metrics: Sequence[Any], lang: str) -> dict[str, Any]:
+           sources: Sequence[tuple[str, object]], metrics: Sequence[MetricResult], lang: str) -> dict[str, Any]:
     sep = "，" if lang == "zh" else ", "
     count_text = sep.join(f"{t('status.' + s, lang)} {n}" for s, n in _counts(metrics).items() if n)
     return {"community": community, "year": year, "as_of": as_of.isoformat(),
@@ -115,13 +119,13 @@ def _chart(div_id: str, width: int, height: int) -> dict[str, Any]:
             "left": f"{(CELL_WIDTH - width * scale) / 2:.0f}", "scale": f"{scale:.4f}"}
 
 
-def _theme(theme: str, metrics: Sequence[Any], figures: Mapping[str, Any], lang: str,
+def _theme(theme: str, metrics: Sequence[MetricResult], figures: Mapping[str, Any], lang: str,
            evidence: Mapping[str, int] | None, figs: list[dict[str, Any]]) -> dict[str, Any]:
     """A theme's page: its table and its metric blocks two by two (``figs`` collects the JSON)."""
     specs = {m.id: _figure_json(figures[m.id]) for m in metrics if figures.get(m.id) is not None}
     no_chart_height = 120
 
-    def cell_height(m: Any) -> int:
+    def cell_height(m: MetricResult) -> int:
         if m.id not in specs:
             return no_chart_height
         _, _, h = specs[m.id]
@@ -170,7 +174,7 @@ def _actions(items: Iterable[Mapping[str, Any]] | None) -> list[list[str]]:
         it.get("status"))] for it in items or ()]
 
 
-def build_html(metrics: Sequence[Any], *, year: int, as_of: dt.date, figures: Mapping[str, Any],
+def build_html(metrics: Sequence[MetricResult], *, year: int, as_of: dt.date, figures: Mapping[str, Any],
                plotlyjs: str, report: Mapping[str, Any] | None = None,
                evidence_counts: Mapping[str, int] | None = None,
                sources: Sequence[tuple[str, object]] = (), community: str = "",

@@ -13,6 +13,8 @@ import plotly.graph_objects as go
 import pytest
 
 from i18n import t
+from metrics.engine import MetricResult
+from metrics.vocab import Kind, Operator, Status, Theme
 from report.html import build_html, footer_html
 from tests.support.frames import frame
 from ui import meeting
@@ -37,11 +39,10 @@ def _intact(html: str, raw: str) -> None:
         assert raw not in html
 
 
-def _metric(mid: str, theme: str, status: str) -> SimpleNamespace:
-    return SimpleNamespace(id=mid, name=f"指标{mid}", name_en=f"Metric {mid}", theme=theme, kind="ratio", unit="",
-                           value=0.84, target=0.9, op=">=", status=status, numerator=21, denominator=25,
-                           missing=[], items=[], expected=None, paced=False, target_source="plan",
-                           evidence_count=25, warnings=[])
+def _metric(mid: str, theme: str, status: str) -> MetricResult:
+    return MetricResult(id=mid, name=f"指标{mid}", name_en=f"Metric {mid}", theme=Theme(theme), kind=Kind.RATIO,
+                        unit="", value=0.84, target=0.9, op=Operator.GE, status=Status(status), source="调解台账",
+                        numerator=21, denominator=25, evidence_count=25)
 
 
 METRICS = [_metric("B08", "safety", "behind"), _metric("C01", "culture", "met")]
