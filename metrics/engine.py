@@ -136,7 +136,7 @@ def _round(value: float | None, digits: int, integral: bool = True) -> float | i
 
 
 # ---------------------------------------------------------------- preparing and the period
-_PREPARED: OrderedDict[tuple, Prepared] = OrderedDict()
+_PREPARED: OrderedDict[tuple[tuple[str, int, int], ...], Prepared] = OrderedDict()  # (ledger, id, rows) each
 # Streamlit runs sessions on threads: the lookup, reordering and eviction happen under one lock (an
 # unlocked move_to_end raced another thread's popitem). A Prepared's own memo dict needs none: each
 # entry is one atomic dict store, and two threads filling the same entry compute the same value.
