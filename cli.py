@@ -182,6 +182,18 @@ def run_metrics(args: argparse.Namespace) -> int:
     return 0
 
 
+def pdf_compare(args: argparse.Namespace):
+    """(caption, frames) of the snapshot --compare names, for the PDF; None without --compare."""
+    from i18n import t
+
+    if not args.compare:
+        return None
+    store = open_store()
+    info = find_snapshot(store, args.compare)
+    caption = t("book.compare.since", args.lang, id=info.id, time=f"{info.created_at:%Y-%m-%d %H:%M}")
+    return caption, store.load_snapshot(info.id)[0]
+
+
 def compare_with(name: str, results):
     """metrics.compare of the snapshot ``name`` against the results already computed."""
     from metrics.compare import compare_books
@@ -229,6 +241,7 @@ def add_pdf_command(subparsers) -> None:
     parser = subparsers.add_parser("pdf", help="生成 PDF 报告（A4 横向，含全部指标、图表和导入问题）")
     parser.add_argument("--out", required=True, metavar="FILE.pdf", help="输出的 PDF 文件")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="报告语言（默认 zh）")
+    parser.add_argument("--compare", metavar="SNAPSHOT", help="在总览页列出与这个快照（编号或名称）相比的变化")
     add_period_arguments(parser)
     parser.set_defaults(handler=run_pdf)
 
@@ -252,7 +265,7 @@ def run_pdf(args: argparse.Namespace) -> int:
     frames, report, sources = source_frames(args)
     try:
         data = build_pdf_from_frames(frames, report, year=args.year, as_of=as_of, sources=sources,
-                                     lang=args.lang)
+                                     lang=args.lang, compare=pdf_compare(args))
     except (ReportUnavailable, ReportError) as exc:
         print(str(exc), file=sys.stderr)
         return 1

@@ -179,8 +179,10 @@ def build_html(metrics: Sequence[MetricResult], *, year: int, as_of: dt.date, fi
                evidence_counts: Mapping[str, int] | None = None,
                sources: Sequence[tuple[str, object]] = (), community: str = "",
                lang: str = "zh", action_items: Iterable[Mapping[str, Any]] | None = None,
-               generated_at: dt.datetime | None = None) -> str:
-    """The whole report as one HTML document; ``figures`` maps metric id → plotly figure."""
+               generated_at: dt.datetime | None = None, changes: Sequence[tuple[str, str, str]] = (),
+               changes_caption: str = "") -> str:
+    """The whole report as one HTML document; ``figures`` maps metric id → plotly figure;
+    ``changes`` (id, name, change) what moved since the snapshot ``changes_caption`` names."""
     generated_at = generated_at or dt.datetime.now()
     figs: list[dict[str, Any]] = []
     themes = [_theme(th, [m for m in metrics if m.theme == th], figures, lang, evidence_counts, figs)
@@ -197,7 +199,8 @@ def build_html(metrics: Sequence[MetricResult], *, year: int, as_of: dt.date, fi
                  sources=sources, metrics=metrics, lang=lang),
         counts=counts, summary_rows=[_metric_row(m, lang, evidence_counts) for m in metrics],
         themes=themes, ledgers=_ledgers(report), problems=problems, problems_left=problems_left,
-        actions=_actions(action_items), figs=figs)
+        actions=_actions(action_items), figs=figs, changes=[[scrub(v) for v in row] for row in changes],
+        changes_caption=changes_caption)
 
 
 def figure_count(html: str) -> int:

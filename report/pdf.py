@@ -189,6 +189,7 @@ def build_pdf(results: Results, *, report: Mapping[str, Any] | None = None,
               lang: str = "zh", action_items: Iterable[Mapping[str, Any]] | None = None,
               figures: Mapping[str, go.Figure] | None = None,
               figure_builder: Callable[[MetricResult, pd.DataFrame | None, str], go.Figure] | None = None,
+              changes: Sequence[tuple[str, str, str]] = (), changes_caption: str = "",
               generated_at: dt.datetime | None = None) -> bytes:
     """The PDF snapshot of ``results`` (a ``metrics.engine.Results``) as bytes.
 
@@ -214,7 +215,7 @@ def build_pdf(results: Results, *, report: Mapping[str, Any] | None = None,
     html = build_html(results.metrics, year=results.year, as_of=results.as_of, figures=drawn,
                       plotlyjs=_plotlyjs(), report=report, evidence_counts=evidence_counts,
                       sources=sources, community=community, lang=lang, action_items=action_items,
-                      generated_at=generated_at)
+                      generated_at=generated_at, changes=changes, changes_caption=changes_caption)
     left = scrub(f"{community} · {t('report.title', lang, year=results.year)}")
     return html_to_pdf(html, lang=lang, footer_left=left)
 
@@ -233,10 +234,12 @@ def build_pdf_from_frames(frames: Frames, report: Mapping[str, Any] | None = Non
                           targets: Targets | None = None,
                           sources: Sequence[tuple[str, object]] = (), lang: str = "zh",
                           community: str | None = None,
-                          action_items: Iterable[Mapping[str, Any]] | None = None) -> bytes:
+                          action_items: Iterable[Mapping[str, Any]] | None = None,
+                          compare: tuple[str, Mapping[str, Any]] | None = None) -> bytes:
     """Compute every metric and its history from reader ``frames``, then ``build_pdf``.
 
-    The one call the pages and ``cli.py pdf`` share, so both print the same numbers.
+    The one call the pages and ``cli.py pdf`` share, so both print the same numbers. ``compare``:
+    (caption, an earlier book's frames): the summary page lists what changed since then.
     """
     missing = check_prerequisites()
     if missing:  # fail before the (slower) metric computation
@@ -255,5 +258,14 @@ def build_pdf_from_frames(frames: Frames, report: Mapping[str, Any] | None = Non
     # A zero metric's chart is a timeline of its events: the evidence rows, only where there are any.
     events = {m.id: evidence(frames, m.id, results.year, results.as_of)
               for m in results.metrics if Kind(m.kind).rules.timeline and m.value}
+    changes: list[tuple[str, str, str]] = []
+    if compare is not None:
+        from charts.figures import metric_name
+        from metrics.compare import compare_books
+
+        comparison = compare_books(dict(compare[1]), {}, year=results.year, as_of=results.as_of,
+                                   targets=targets, after_results=results)
+        changes = [(c.id, metric_name(c.after, lang), c.text(lang)) for c in comparison.changed]
     return build_pdf(results, report=report, history=hist, prev_history=prev, events=events,
-                     sources=sources, community=community, lang=lang, action_items=action_items)
+                     sources=sources, community=community, lang=lang, action_items=action_items,
+                     changes=changes, changes_caption=compare[0] if compare else "")

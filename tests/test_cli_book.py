@@ -74,3 +74,25 @@ def test_metrics_read_the_book_a_snapshot_and_compare(folder: Path, capsys: pyte
     assert cli.main(["metrics", "--snapshot", "没有这个"]) == 2
     assert cli.main(["metrics", str(sample), "--format", "table"]) == 0  # files as always
     assert "调解台账" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_pdf_of_the_book_lists_the_change_since_a_snapshot(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import subprocess
+
+    from report.pdf import check_prerequisites
+
+    if check_prerequisites() or not Path("/usr/bin/pdftotext").exists():
+        pytest.skip("needs Chromium, a CJK font and pdftotext")
+    cli.main(["import", str(write(folder, "sample", [(p.name, p.read_bytes()) for p in data.sample_files()])),
+              "--accept"])
+    Store().take_snapshot("十一月例会")
+    cli.main(["import", str(write(folder, "more", [mediation_plus(5)])), "--accept"])
+    out = folder / "book.pdf"
+    assert cli.main(["pdf", "--out", str(out), "--compare", "十一月例会"]) == 0
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    section = text[text.index("较上次快照的变化"):]
+    assert "与快照 #1" in section
+    changed = [line for line in section.splitlines()[:8] if "▲" in line or "▼" in line]
+    assert len(changed) == 1 and changed[0].split()[0] == "B08"

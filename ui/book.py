@@ -159,3 +159,12 @@ def comparison(view: Any) -> tuple[Any, Any] | None:
 
 def compared_caption(base: Any, lang: str) -> str:
     return t("book.compare.since", lang, id=base.id, time=f"{base.created_at:%Y-%m-%d %H:%M}")
+
+
+def pdf_compare(view: Any) -> tuple[str, dict[str, Any]] | None:
+    """For the PDF: (the caption naming the snapshot, its frames), as the overview compares."""
+    found = comparison(view)
+    if found is None:
+        return None
+    frames = st.session_state.get("_baseline_cache", {}).get(state.get_store().snapshot_content_id(found[0]))
+    return None if frames is None else (compared_caption(found[0], view.lang), frames)

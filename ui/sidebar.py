@@ -252,7 +252,9 @@ def build_pdf(view: state.View) -> bytes:
     """The PDF of what the screen shows, through the one path the CLI takes too
     (report.pdf.build_pdf_from_frames): same numbers, same charts, last year's lines, zero-event timelines."""
     from report.pdf import build_pdf_from_frames
+    from ui import book
 
     return build_pdf_from_frames(view.dataset.frames, view.dataset.report, year=view.year, as_of=view.as_of,
                                  targets=view.targets, sources=view.dataset.sources, lang=view.lang,
-                                 community=view.community, action_items=meeting.pdf_action_items(view.lang))
+                                 community=view.community, action_items=meeting.pdf_action_items(view.lang),
+                                 compare=book.pdf_compare(view))
