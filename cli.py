@@ -165,6 +165,7 @@ def add_metrics_command(subparsers) -> None:
     add_period_arguments(parser)
     parser.add_argument("--format", choices=("json", "table"), default="json", help="输出格式（默认 json）")
     parser.add_argument("--compare", metavar="SNAPSHOT", help="与这个快照（编号或名称）比较：每项指标的变化")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="表格的语言（默认 zh）")
     parser.set_defaults(handler=run_metrics)
 
 
@@ -172,7 +173,7 @@ def run_metrics(args: argparse.Namespace) -> int:
     results, report = compute_from_args(args)
     comparison = compare_with(args.compare, results) if args.compare else None
     if args.format == "table":
-        print(format_table(results, report, comparison))
+        print(format_table(results, report, comparison, lang=args.lang))
         return 0
     out = results.to_dict(report)
     if comparison is not None:
@@ -211,28 +212,32 @@ def pad(text: str, width: int) -> str:
     return text + " " * (width - display_width(text))
 
 
-def format_table(results, report: dict | None = None, comparison=None) -> str:
+def format_table(results, report: dict | None = None, comparison=None, lang: str = "zh") -> str:
+    """The metrics as an aligned text table, worded as on the screen, the slides and the PDF."""
+    from i18n import t
     from metrics import wording
     from metrics.compare import change_cells
     from metrics.vocab import Status
 
-    header: tuple[str, ...] = ("编号", "指标", "数值", "目标", "状态", "差距", "来源")
+    header: tuple[str, ...] = tuple(t(f"metrics.column.{c}", lang)
+                                    for c in ("id", "name", "value", "target", "status", "gap", "source"))
     body: list[tuple[str, ...]] = [
-        (m.id, m.name, wording.value(m), wording.target(m), Status(m.status).word("zh"), wording.gap(m), m.source)
-        for m in results.metrics]
+        (m.id, m.name_en if lang == "en" else m.name, wording.value(m, lang), wording.target(m, lang),
+         Status(m.status).word(lang), wording.gap(m, lang), m.source) for m in results.metrics]
     if comparison is not None:
-        changes = change_cells(comparison, "zh")
-        header += ("较快照",)
+        changes = change_cells(comparison, lang)
+        header += (t("book.compare.column", lang),)
         body = [(*row, changes.get(row[0], "")) for row in body]
     widths = [max(display_width(row[i]) for row in (header, *body)) for i in range(len(header))]
     lines = ["  ".join(pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in (header, *body)]
     counts = results.status_counts()
     lines.append("")
-    lines.append(f"{results.year} 年，截至 {results.as_of.isoformat()}：" +
-                 "，".join(f"{s.word('zh')} {n}" for s, n in counts.items()))
+    sep = "，" if lang == "zh" else ", "
+    lines.append(t("metrics.cli.period", lang, year=results.year, as_of=results.as_of.isoformat(),
+                   counts=sep.join(f"{s.word(lang)} {n}" for s, n in counts.items())))
     problems = (report or {}).get("problems", [])
     if problems:
-        lines.append(f"导入问题 {len(problems)} 条（用 --format json 查看详情）")
+        lines.append(t("metrics.cli.problems", lang, count=len(problems)))
     return "\n".join(lines)
 
 

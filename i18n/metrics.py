@@ -16,19 +16,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "metrics.column.value": ("数值", "Value"),
     "metrics.column.target": ("目标", "Target"),
     "metrics.column.status": ("状态", "Status"),
+    "metrics.column.gap": ("差距", "Gap"),
     "metrics.column.source": ("来源", "Source"),
-    "metrics.cli.description": ("社区创建看板命令行", "Community dashboard command line"),
-    "metrics.cli.metrics_help": ("计算全部指标并输出 JSON 或表格", "compute every metric and print JSON or a table"),
-    "metrics.cli.no_files": ("没有找到可读取的台账文件（.xlsx/.xlsm/.xls/.csv）：{paths}",
-                             "no ledger files (.xlsx/.xlsm/.xls/.csv) found: {paths}"),
-    "metrics.cli.bad_date": ("日期格式不对：{value}，请写成 YYYY-MM-DD，例如 2026-11-20",
-                             "bad date {value}: write YYYY-MM-DD, e.g. 2026-11-20"),
-    "metrics.cli.bad_year": ("年份不对：{value}", "bad year: {value}"),
-    "metrics.cli.usage": ("用法错误：{detail}", "usage error: {detail}"),
-    "metrics.cli.summary": ("{year} 年，截至 {as_of}：达标 {met}，按进度 {on_track}，需关注 {at_risk}，未达标 {behind}，无数据 {no_data}",
-                            "{year}, as of {as_of}: met {met}, on track {on_track}, at risk {at_risk}, behind {behind}, "
-                            "no data {no_data}"),
-    "metrics.cli.problems": ("导入问题 {count} 条", "{count} import problems"),
+    # the CLI table's closing lines; the status words are Status.word's
+    "metrics.cli.period": ("{year} 年，截至 {as_of}：{counts}", "{year}, as of {as_of}: {counts}"),
+    "metrics.cli.problems": ("导入问题 {count} 条（用 --format json 查看详情）",
+                             "{count} import problems (see --format json for details)"),
 }
 
 # The one wording of values, targets, gaps and changes (metrics/wording.py), every surface alike.
