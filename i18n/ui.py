@@ -65,6 +65,10 @@ MESSAGES.update({
     "ui.snapshot.delete_failed": ("删除失败：{error}。快照没有改变。",
                                   "Deleting failed: {error}. The snapshot is unchanged."),
     # the office password (the rest are store.auth.*)
+    "ui.auth.slow_down": ("错误次数较多，请 {seconds} 秒后再试（在此之前输入的密码不会被检查）",
+                          "After several wrong tries, wait {seconds} s (a password typed before then is not checked)"),
+    "ui.auth.locked_out": ("错误次数过多，已锁定 {minutes} 分钟，请向办公室确认密码",
+                           "Too many wrong tries: locked for {minutes} min; ask the office for the password"),
     "ui.auth.locked": ("已锁定：上传台账、修改目标、删除快照需要管理密码",
                        "Locked: uploading, changing targets and deleting snapshots need the office password"),
     "ui.auth.enter": ("进入看板", "Open the dashboard"),

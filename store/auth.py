@@ -7,8 +7,10 @@ The password comes from the settings (settings.py reads ``st.secrets`` for the a
 from __future__ import annotations
 
 import hmac
+import threading
+import time
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,3 +74,67 @@ class AccessPolicy:
         password given now."""
         return not self.required(action) or unlocked or check_password(given, self.password)
 
+
+
+# ---------------------------------------------------------------- guessing, slowed down
+
+
+@dataclass
+class _Record:
+    failures: int = 0
+    last: float = 0.0
+    next_try: float = 0.0  # the clock reading before which no try is checked
+
+
+@dataclass
+class Throttle:
+    """Slows password guessing per client: ``free`` failures cost nothing, each further one doubles
+    the wait before the next try (from ``base`` up to ``max_delay`` seconds), and ``lockout_after``
+    failures lock that client out for ``lockout`` seconds. A try during the wait is refused without
+    being checked. Records are forgotten ``lockout`` seconds after the last failure or at a success.
+    One object serves every session (Streamlit runs them on threads), hence the lock."""
+
+    free: int = 3
+    base: float = 2.0
+    max_delay: float = 60.0
+    lockout_after: int = 10
+    lockout: float = 900.0
+    clock: Callable[[], float] = time.monotonic
+    _records: dict[str, _Record] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def wait(self, who: str) -> float:
+        """Seconds until ``who`` may try again (0: now)."""
+        with self._lock:
+            record = self._current(who)
+            return max(0.0, record.next_try - self.clock()) if record else 0.0
+
+    def failed(self, who: str) -> tuple[int, float]:
+        """Count a wrong password; returns (failures so far, seconds before the next try)."""
+        with self._lock:
+            now = self.clock()
+            record = self._current(who) or self._records.setdefault(who, _Record())
+            record.failures += 1
+            record.last = now
+            over = record.failures - self.free
+            delay = 0.0 if over <= 0 else min(self.max_delay, self.base * 2 ** (over - 1))
+            if record.failures >= self.lockout_after:
+                delay = self.lockout
+            record.next_try = now + delay
+            return record.failures, delay
+
+    def succeeded(self, who: str) -> None:
+        with self._lock:
+            self._records.pop(who, None)
+
+    def locked_out(self, who: str) -> bool:
+        with self._lock:
+            record = self._current(who)
+            return record is not None and record.failures >= self.lockout_after and record.next_try > self.clock()
+
+    def _current(self, who: str) -> _Record | None:
+        record = self._records.get(who)
+        if record is not None and self.clock() - record.last >= self.lockout and record.next_try <= self.clock():
+            del self._records[who]  # quiet long enough: start afresh
+            return None
+        return record

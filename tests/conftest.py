@@ -32,3 +32,16 @@ def plan_text() -> str:
 def spec_catalogue() -> list[CatalogueRow]:
     """The catalogue table of shared/spec/metrics.md, in the spec's order."""
     return catalogue(_read_shared("spec", "metrics.md"))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_password_throttle():
+    """The app's password throttle is one per process: each test starts with no failure counted."""
+    yield
+    import sys
+
+    from store.auth import Throttle
+
+    auth = sys.modules.get("ui.auth")  # only where a test loaded the app; streamlit not imported for the rest
+    if auth is not None:
+        auth.THROTTLE = Throttle()  # type: ignore[attr-defined]

@@ -10,16 +10,21 @@ of it remains anywhere but the flag.
 
 from __future__ import annotations
 
+import logging
+import math
 from typing import Any
 
 import streamlit as st
 
 from i18n import t
+from store.auth import Throttle
 from ui import keys
 
 UNLOCKED = keys.UNLOCKED
 _WRONG = keys.AUTH_WRONG
 FORM_WIDTH = 420  # px
+_LOG = logging.getLogger("dashboard.auth")
+THROTTLE = Throttle()  # one for the process: a new tab or session does not start the count afresh
 
 
 def policy() -> Any:
@@ -61,20 +66,55 @@ def unlock_form(action: str, lang: str, where: str, *, note: str | None = None, 
         st.text_input(t("store.auth.password", lang), type="password", key=pw_key, autocomplete="current-password")
         st.form_submit_button(t(button or "store.auth.unlock", lang), icon=":material/lock_open:",
                               on_click=_try_unlock, args=(action, pw_key, where))
-    if st.session_state.get(_WRONG) == where:
+    wrong = st.session_state.get(_WRONG)
+    if wrong is not None and wrong[0] == where:
         st.session_state.pop(_WRONG, None)
-        st.error(t("store.auth.wrong", lang), icon=":material/error:")
+        _, wait, locked, checked = wrong
+        st.error(_wrong_text(wait, locked, checked, lang), icon=":material/error:")
+
+
+def _wrong_text(wait: float, locked: bool, checked: bool, lang: str) -> str:
+    """'密码不正确' when the try was checked, then how long to wait when the client must."""
+    parts = [t("store.auth.wrong", lang)] if checked else []
+    if locked:
+        parts.append(t("ui.auth.locked_out", lang, minutes=max(1, math.ceil(wait / 60))))
+    elif wait > 0:
+        parts.append(t("ui.auth.slow_down", lang, seconds=math.ceil(wait)))
+    return ("。" if lang == "zh" else ". ").join(parts)
 
 
 def _try_unlock(action: str, pw_key: str, where: str) -> None:
-    """The form's callback (runs before the rerun): check, set the flag, forget what was typed."""
+    """The form's callback (runs before the rerun): check, set the flag, forget what was typed.
+    While the client must wait (THROTTLE), a try is refused unchecked. Failures are logged with the
+    client and the count, never with what was typed."""
     given = st.session_state.get(pw_key) or ""
     st.session_state[pw_key] = ""  # the password is never kept in session_state
+    who = client()
+    wait = THROTTLE.wait(who)
+    if wait > 0:
+        _LOG.warning("password: a try from %s refused unchecked, %.0f s before the next is checked", who, wait)
+        st.session_state[_WRONG] = (where, wait, THROTTLE.locked_out(who), False)
+        return
     if policy().allows(action, given):
+        THROTTLE.succeeded(who)
         st.session_state[UNLOCKED] = True
         st.session_state.pop(_WRONG, None)
-    else:
-        st.session_state[_WRONG] = where
+        return
+    failures, wait = THROTTLE.failed(who)
+    locked = THROTTLE.locked_out(who)
+    _LOG.warning("password: wrong password from %s on the %s form, %d in a row; next try checked in %.0f s%s",
+                 who, where, failures, wait, " (locked out)" if locked else "")
+    st.session_state[_WRONG] = (where, wait, locked, True)
+
+
+def client() -> str:
+    """Who is guessing, as far as the server can tell: the browser's address (one for a whole office
+    behind one router; AppTest has none)."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # no request context
+        address = None
+    return address if isinstance(address, str) and address else "local"
 
 
 def lock() -> None:

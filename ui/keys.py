@@ -34,7 +34,7 @@ MEETING_ERROR = "_meeting_error"  # an action item that could not be saved, show
 
 # the password
 UNLOCKED = "auth_unlocked"  # the office password was given this session
-AUTH_WRONG = "_auth_wrong"  # the form (its ``where``) whose last try was wrong, shown once
+AUTH_WRONG = "_auth_wrong"  # (form, wait s, locked out) of the last wrong or refused try, shown once
 
 
 def password_field(where: str) -> str:
