@@ -8,6 +8,7 @@ reader needs is printed on the figure (values, targets, status words) because th
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable, Sequence
 from types import SimpleNamespace
 from typing import Any, Protocol
@@ -85,12 +86,17 @@ def _title(result: Charted, lang: str, subtitle: str | None = None) -> dict[str,
     kept in the title so it never collides with the plot's own labels. The status colour is the title
     font's colour (the id and name are ink), so a surface can recolour it through the layout."""
     style = STATUS_STYLE[result.status]
-    text = (f"<span style='color:{INK}'>{result.id} {metric_name(result, lang)}</span>    "
+    # value and status on a line of their own: a narrow chart wraps nothing, so on one line the
+    # status word was what got cut (「3 次 ▲需关」)
+    text = (f"<span style='color:{INK}'>{result.id} {metric_name(result, lang)}</span><br>"
             f"<b>{_value_status(result, lang)}</b>")
     title: dict[str, Any] = {"text": text, "font": {"color": style.text_color}}
     if subtitle:
         title["subtitle"] = {"text": subtitle, "font": {"size": 15, "color": MUTED}}
     return title
+
+
+TITLE_LINE = 26  # px a title's second line (value and status) takes
 
 
 def _value_status(result: Charted, lang: str) -> str:
@@ -124,7 +130,9 @@ def metric_figure(
     if result.value is None and not (result.items or result.missing):
         return _no_data(result, lang)
     build = BUILDERS[_chart(result)]
-    return build(result, lang, hist=hist, prev_hist=prev_hist, events=events, results=results)
+    fig = build(result, lang, hist=hist, prev_hist=prev_hist, events=events, results=results)
+    fig.update_layout(margin={"t": (fig.layout.margin.t or 48) + TITLE_LINE})  # the title's second line
+    return fig
 
 
 def _chart(result: Charted) -> str:
@@ -349,18 +357,24 @@ def paced_count_figure(result: Charted, hist: pd.DataFrame | None, lang: str = "
     expected = result.expected
     subtitle = t("ui.chart.stretch_target", lang, target=format_target(result, lang))
     if expected is not None:
+        # events are whole: the subtitle says how many are due by now (rounded up), the hover the exact pace
+        date = f"{as_of.month}/{as_of.day}"
         fig.add_scatter(name="expected", x=[as_of], y=[expected], mode="markers", showlegend=False,
-                        marker={"symbol": "line-ew-open", "size": 22, "color": TARGET, "line": {"width": 3}})
-        subtitle += " · " + t("ui.chart.expected", lang, date=f"{as_of.month}/{as_of.day}",
-                              value=_num(round(expected, 1)))
+                        marker={"symbol": "line-ew-open", "size": 22, "color": TARGET, "line": {"width": 3}},
+                        hovertemplate=t("ui.chart.expected_exact", lang, date=date, value=f"{expected:.1f}",
+                                        unit=wording.unit_label(result.unit, lang, expected)) + "<extra></extra>")
+        due = math.ceil(expected - 1e-9)
+        subtitle += " · " + t("ui.chart.expected", lang, date=date, value=wording.amount(result, due, lang))
     # legend under the plot: the title and its subtitle take the top
     fig.update_layout(title=_title(result, lang, subtitle), margin={"t": 96, "b": 24},
                       legend={"y": -0.14, "yanchor": "top", "x": 0.0, "xanchor": "left"})
     top = max(target, float(result.value or 0), *ys, *prev["value"]) * 1.15 or 1
-    fig.update_yaxes(range=[0, top], rangemode="tozero")
-    # a week of room before 1 January keeps the "1月" tick clear of the y axis's "0"
-    fig.update_xaxes(range=[start - pd.Timedelta(days=8), end], dtick="M1",
-                     tickformat="%-m月" if lang == "zh" else "%b")
+    # counts are whole: integer ticks only, never 0.5 次
+    fig.update_yaxes(range=[0, top], rangemode="tozero", tickformat=",d", dtick=max(1, math.ceil(top / 5)))
+    # a week of room before 1 January keeps the "1" tick clear of the y axis's "0"; months as 1–12,
+    # level (「1J」 was a rotated "1月" at 1366 px), the axis title saying they are months
+    fig.update_xaxes(range=[start - pd.Timedelta(days=8), end], dtick="M1", tickformat="%-m", tickangle=0,
+                     title={"text": t("ui.chart.month_axis", lang), "standoff": 4})
     return apply(fig, height=380)
 
 

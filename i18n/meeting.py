@@ -54,6 +54,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "meeting.shortfall.missing": ("缺少的项目（{n} 项）", "Missing items ({n})"),
     "meeting.shortfall.item": ("项目", "Item"),
     "meeting.shortfall.more": ("另有 {n} 条，见主题页明细", "{n} more on the theme page"),
+    "meeting.shortfall.page": ("第 {first}–{last} 条 / 共 {n} 条", "Rows {first}–{last} of {n}"),
+    "meeting.shortfall.prev_page": ("上 8 条", "Previous 8"),
+    "meeting.shortfall.next_page": ("下 8 条", "Next 8"),
     "meeting.shortfall.yes": ("是", "yes"),
     "meeting.shortfall.no": ("否", "no"),
     # action items

@@ -57,6 +57,9 @@ class MetricSpec:
     window_years: int = 0  # a zero metric counted over (D − n years, D] instead of the year Y
     still_open: bool = False  # a zero metric counting problems still open at D (found in any year)
     event_columns: tuple[str, str] | None = None  # (date, label) of the events on a zero timeline
+    # the ledger columns that explain a shortfall, in the order a meeting reads them (the rows behind
+    # the number on a slide and in the PDF); empty: the ledger's first columns that hold anything
+    shortfall_columns: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         ledgers = (self.ledgers,) if isinstance(self.ledgers, str) else tuple(self.ledgers)
@@ -112,6 +115,7 @@ _count = rules.count_in_year
 METRICS: tuple[MetricSpec, ...] = (
     MetricSpec(
         id="B01", name_zh="治安制度运行率", name_en="Security routines in operation", theme=Theme.SAFETY,
+        shortfall_columns=("日期", "工作类型", "内容", "参加人数"),
         plan_item="一.1", plan_text="治安制度规范有效,定期例会制度,安全检查制度,宣传教育制度,治安巡逻制度,情况积累制度", kind=Kind.RATIO, unit="%",
         default_target=1.0, target_source="default", ledgers="security_log", compute=rules.security_systems,
         formula_zh="五项治安制度（例会、安全检查、宣传教育、治安巡逻、情况积累）× 当年截至统计日已开始的季度：有至少一条记录的（制度, 季度）组合占比",
@@ -120,6 +124,7 @@ METRICS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         id="B02", name_zh="近三年重大火灾", name_en="Major fires in the last three years", theme=Theme.SAFETY,
+        shortfall_columns=("发生日期", "事件类别", "等级", "处理结果"),
         plan_item="一.2", plan_text="切实落实防火、防灾等安全检查制度和措施。连续3年无重大火灾事故", kind=Kind.ZERO, unit="起",
         default_target=0, target_source="plan", ledgers=INC, compute=rules.major_fires_within(FIRE_YEARS),
         formula_zh="事件台账中事件类别为火灾、等级为重大、发生日期在（统计日前推3年, 统计日]内的起数",
@@ -151,6 +156,7 @@ METRICS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         id="B05b", name_zh="封建迷信活动", name_en="Superstitious activities", theme=Theme.CULTURE,
+        shortfall_columns=("发生日期", "事件类别", "等级", "处理结果"),
         plan_item="一.5", plan_text="无封建迷信活动", kind=Kind.ZERO, unit="起", default_target=0,
         target_source="plan", ledgers=INC, compute=_count(INC, "发生日期", "事件类别", ("封建迷信",)),
         formula_zh="事件台账中当年截至统计日事件类别为封建迷信的起数",
@@ -159,6 +165,7 @@ METRICS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         id="B05c", name_zh="计划外生育", name_en="Births outside the family plan", theme=Theme.SERVICE,
+        shortfall_columns=("发生日期", "事件类别", "等级", "处理结果"),
         plan_item="一.5", plan_text="宣传计划生育政策,无计划外生育", kind=Kind.ZERO, unit="起", default_target=0,
         target_source="plan", ledgers=INC, compute=_count(INC, "发生日期", "事件类别", ("计划外生育",)),
         formula_zh="事件台账中当年截至统计日事件类别为计划外生育的起数",
@@ -167,6 +174,7 @@ METRICS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         id="B06", name_zh="黄赌毒案件", name_en="Pornography, gambling and drug cases", theme=Theme.SAFETY,
+        shortfall_columns=("发生日期", "事件类别", "等级", "处理结果"),
         plan_item="一.6", plan_text="协助派出所积极开展“扫黄打非”活动,抵制和禁止色情、淫秽的文化制品,禁赌、禁毒成效显著", kind=Kind.ZERO, unit="起",
         default_target=0, target_source="default", ledgers=INC,
         compute=_count(INC, "发生日期", "事件类别", ("赌博", "毒品", "色情制品")),
@@ -176,6 +184,7 @@ METRICS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         id="B07a", name_zh="消防器材配备率", name_en="Fire equipment provision rate", theme=Theme.SAFETY,
+        shortfall_columns=("位置", "器材类型", "应配数量", "实配数量", "完好数量", "检查日期"),
         plan_item="一.7", plan_text="配备必要的防火设施器材,配备率90%", kind=Kind.RATIO, unit="%", default_target=0.9,
         target_source="plan", ledgers="fire_equipment", compute=rules.equipment_rate,
         formula_zh="每个（位置, 器材类型）取截至统计日最近一次检查：Σ min(完好数量, 应配数量) / Σ 应配数量（完好数量空缺时按实配数量）",
@@ -184,6 +193,7 @@ METRICS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         id="B07b", name_zh="消防知识普及率", name_en="Fire safety awareness rate", theme=Theme.SAFETY,
+        shortfall_columns=("楼号", "户号", "知晓消防知识", "调查日期"),
         plan_item="一.7", plan_text="普及消防知识,普及率90%", kind=Kind.RATIO, unit="%", default_target=0.9,
         target_source="plan", ledgers="households", compute=rules.household_share("知晓消防知识"),
         formula_zh="每户取截至统计日最近一次入户调查：知晓消防知识为是的户数 / 户数",
@@ -197,6 +207,7 @@ METRICS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         id="B08", name_zh="纠纷调解率", name_en="Dispute mediation rate", theme=Theme.SAFETY, plan_item="一.8",
+        shortfall_columns=("受理日期", "纠纷类型", "调解结果", "结案日期"),
         plan_text="调解组织网络健全,能及时调解民间纠纷,调解率90%", kind=Kind.RATIO, unit="%", default_target=0.9,
         target_source="plan", ledgers="mediation", compute=rules.mediation_rate,
         formula_zh="当年截至统计日受理的纠纷：调解成功数 / (受理数 − 调解中)；转交计为未调解成功",
@@ -219,6 +230,7 @@ METRICS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         id="B09c", name_zh="居民文化活动参与率", name_en="Households taking part in cultural life",
+        shortfall_columns=("楼号", "户号", "参加文化活动", "调查日期"),
         theme=Theme.CULTURE, plan_item="一.9", plan_text="居民户的文化活动参与率80%以上", kind=Kind.RATIO, unit="%",
         default_target=0.8, target_source="plan", ledgers="households",
         compute=rules.household_share("参加文化活动"), formula_zh="每户取截至统计日最近一次入户调查：参加文化活动为是的户数 / 户数",
@@ -227,6 +239,7 @@ METRICS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         id="B10", name_zh="主要弄口安全岗设置率", name_en="Security posts at main alley entrances", theme=Theme.SAFETY,
+        shortfall_columns=("弄口", "主要弄口", "设岗", "在岗人数", "设施完备"),
         plan_item="一.10", plan_text="主要弄口安全岗设置率达100%,安全设施完备,人员齐整", kind=Kind.RATIO, unit="%",
         default_target=1.0, target_source="plan", ledgers="alley_posts", compute=rules.alley_post_rate,
         formula_zh="主要弄口中设岗为是的弄口数 / 主要弄口数",
@@ -234,6 +247,7 @@ METRICS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         id="B11", name_zh="公共走道灯安装率", name_en="Corridor lighting rate", theme=Theme.ENVIRONMENT,
+        shortfall_columns=("楼号", "所属网格", "公共走道数", "已装走道灯数"),
         plan_item="一.11", plan_text="大楼公共走道灯安装率100%", kind=Kind.RATIO, unit="%", default_target=1.0,
         target_source="plan", ledgers="buildings", compute=rules.corridor_light_rate,
         formula_zh="楼栋台账：Σ min(已装走道灯数, 公共走道数) / Σ 公共走道数（每栋楼的灯数以其走道数为上限）",
@@ -241,6 +255,7 @@ METRICS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         id="B12", name_zh="未整改秩序问题", name_en="Open public-order problems", theme=Theme.ENVIRONMENT,
+        shortfall_columns=("巡查日期", "位置", "问题类别", "整改状态", "整改日期"),
         plan_item="一.12", plan_text="居民群众遵守“七不”规范,小区内无“六乱”现象;规范饲养,不养家禽、无证犬,小区内实行规范养鸽", kind=Kind.ZERO,
         unit="个", default_target=0, target_source="plan", ledgers="inspections",
         compute=rules.open_problems(("六乱", "违反七不", "饲养家禽", "无证犬", "违规养鸽")),
@@ -251,6 +266,7 @@ METRICS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         id="B13a", name_zh="卫生设施完好率", name_en="Sanitation facilities in good order", theme=Theme.ENVIRONMENT,
+        shortfall_columns=("设施名称", "设施类别", "位置", "状态", "检查日期"),
         plan_item="一.13", plan_text="卫生设施齐全,完好率达95%以上", kind=Kind.RATIO, unit="%", default_target=0.95,
         target_source="plan", ledgers="facilities", compute=rules.sanitation_rate,
         formula_zh="公厕、垃圾箱房、垃圾箱按数量加权：状态正常的数量 / 状态不为停用的数量",
@@ -258,6 +274,7 @@ METRICS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         id="B13b", name_zh="未整改卫生问题", name_en="Open sanitation problems", theme=Theme.ENVIRONMENT,
+        shortfall_columns=("巡查日期", "位置", "问题类别", "整改状态", "整改日期"),
         plan_item="一.13", plan_text="无积存垃圾,无粪便冒溢,无蚊蝇孳生,无渣土垃圾堆积", kind=Kind.ZERO, unit="个", default_target=0,
         target_source="plan", ledgers="inspections",
         compute=rules.open_problems(("积存垃圾", "粪便冒溢", "蚊蝇孳生", "渣土堆积")),
@@ -268,6 +285,7 @@ METRICS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         id="B14", name_zh="工作人员挂牌培训率", name_en="Staff badged and trained", theme=Theme.SERVICE,
+        shortfall_columns=("岗位", "挂牌服务", "培训上岗"),
         plan_item="一.14", plan_text="工作人员挂牌服务,培训上岗,服务到位", kind=Kind.RATIO, unit="%", default_target=1.0,
         target_source="plan", ledgers="staff", compute=rules.staff_rate,
         formula_zh="挂牌服务且培训上岗的工作人员数 / 工作人员数",
@@ -283,6 +301,7 @@ METRICS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         id="B16", name_zh="未整改道路设施问题", name_en="Open road and fixture problems", theme=Theme.ENVIRONMENT,
+        shortfall_columns=("巡查日期", "位置", "问题类别", "整改状态", "整改日期"),
         plan_item="一.16", plan_text="小区内道路畅通,路面整洁,宣传标牌统一有序,美观大方,公共设施不随意改变用途,阳台封闭规范、整洁", kind=Kind.ZERO,
         unit="个", default_target=0, target_source="plan", ledgers="inspections",
         compute=rules.open_problems(("道路堵塞", "路面不洁", "标牌破损", "改变公共设施用途", "阳台不规范")),
@@ -310,12 +329,14 @@ METRICS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         id="T02a", name_zh="党小组覆盖率", name_en="Buildings with a Party group", theme=Theme.PARTY,
+        shortfall_columns=("楼号", "所属网格", "建立党小组"),
         plan_item="二.2", plan_text="构筑社区党建新格局,努力实现党建工作全覆盖", kind=Kind.RATIO, unit="%", default_target=1.0,
         target_source="plan", ledgers="buildings", compute=rules.party_group_rate,
         formula_zh="建立党小组为是的楼栋数 / 楼栋数", formula_en="Buildings with a Party group / buildings",
     ),
     MetricSpec(
         id="T02b", name_zh="网格化覆盖率", name_en="Buildings assigned to a grid", theme=Theme.PARTY,
+        shortfall_columns=("楼号", "所属网格", "户数"),
         plan_item="二.2", plan_text="进一步实践社区管理网格化", kind=Kind.RATIO, unit="%", default_target=1.0,
         target_source="plan", ledgers="buildings", compute=rules.grid_rate, formula_zh="填有所属网格的楼栋数 / 楼栋数",
         formula_en="Buildings assigned to a grid / buildings",
@@ -343,6 +364,7 @@ METRICS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         id="T06", name_zh="重大责任事故", name_en="Major liability accidents", theme=Theme.SAFETY, plan_item="二.6",
+        shortfall_columns=("发生日期", "事件类别", "等级", "处理结果"),
         plan_text="不发生影响地区稳定的重大责任事故", kind=Kind.ZERO, unit="起", default_target=0, target_source="plan",
         ledgers=INC, compute=_count(INC, "发生日期", "事件类别", ("责任事故",), extra=rules.major),
         formula_zh="事件台账中当年截至统计日事件类别为责任事故、等级为重大的起数",
@@ -351,6 +373,7 @@ METRICS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         id="T07", name_zh="垃圾分类参与率", name_en="Households sorting waste", theme=Theme.ENVIRONMENT,
+        shortfall_columns=("楼号", "户号", "参与垃圾分类", "调查日期"),
         plan_item="二.7", plan_text="继续发动居民实行垃圾分类,切实做好卫生状况的监督", kind=Kind.RATIO, unit="%", default_target=0.9,
         target_source="default", ledgers="households", compute=rules.household_share("参与垃圾分类"),
         formula_zh="每户取截至统计日最近一次入户调查：参与垃圾分类为是的户数 / 户数",
@@ -381,6 +404,7 @@ METRICS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         id="T10b", name_zh="社会保障率", name_en="Social insurance coverage", theme=Theme.SERVICE,
+        shortfall_columns=("人员类别", "登记日期", "安置日期", "安置单位", "参加社保"),
         plan_item="二.10", plan_text="建立社会救助网络、社会保障率达100%", kind=Kind.RATIO, unit="%", default_target=1.0,
         target_source="plan", ledgers="employment", compute=rules.social_security_rate,
         formula_zh="就业援助台账（登记日期不晚于统计日）：参加社保为是的人数 / 全部人数",
@@ -395,6 +419,7 @@ METRICS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         id="T11b", name_zh="外来人员登记率", name_en="Migrants registered", theme=Theme.SERVICE, plan_item="二.11",
+        shortfall_columns=("登记日期", "登记状态"),
         plan_text="积极做好外来人员登记工作", kind=Kind.RATIO, unit="%", default_target=1.0, target_source="default",
         ledgers="migrants", compute=rules.migrant_registration_rate,
         formula_zh="未离开的外来人员：已登记 / (已登记 + 待登记)（登记日期晚于统计日的不计）",
@@ -455,6 +480,7 @@ METRICS: tuple[MetricSpec, ...] = (
     ),
     MetricSpec(
         id="T15", name_zh="实事工程完成率", name_en="Practical projects completed", theme=Theme.PARTY,
+        shortfall_columns=("项目名称", "项目类型", "状态", "计划完成日期", "完成日期"),
         plan_item="二.15", plan_text="全面完成社区各项实事工程建设任务", kind=Kind.RATIO, unit="%", default_target=1.0,
         target_source="plan", ledgers="projects", compute=rules.practical_projects,
         formula_zh="计划完成日期不晚于统计日（任何年份）的实事工程：统计日前已完成的项目数 / 应完成项目数",

@@ -131,7 +131,14 @@ def test_paced_count_has_cumulative_line_pace_line_and_band() -> None:
     assert band.fill == "tonexty" and list(band.y) == [0, 4.0]
     (prev,) = traces(fig, "previous")
     assert all(pd.Timestamp(x).year == 2026 for x in prev.x[1:])  # shifted onto this year's axis
-    assert "应达 3.5" in fig.layout.title.subtitle.text
+    # 3.5 events are due by the pace: the subtitle says 4 (whole events, rounded up), the hover 3.5
+    assert "截至11/20 应达 4 次" in fig.layout.title.subtitle.text
+    (mark,) = traces(fig, "expected")
+    assert "按进度应达 3.5 次" in mark.hovertemplate
+    # counts are whole: integer ticks, months 1–12 level, value and status on the title's second line
+    assert fig.layout.yaxis.tickformat == ",d" and fig.layout.yaxis.dtick >= 1
+    assert fig.layout.xaxis.tickformat == "%-m" and fig.layout.xaxis.tickangle == 0
+    assert "<br>" in fig.layout.title.text and "4 次" not in fig.layout.title.text.split("<br>")[0]
 
 
 def test_zero_with_events_is_a_timeline() -> None:

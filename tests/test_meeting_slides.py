@@ -192,22 +192,53 @@ def _short_result(kind: str, **kw):
     return SimpleNamespace(**{**base, **kw})
 
 
-def test_shortfall_of_a_ratio_lists_the_rows_not_counted() -> None:
+def test_shortfall_of_a_ratio_lists_the_rows_not_counted_a_page_at_a_time() -> None:
     import pandas as pd
 
     from ui.meeting import SHORTFALL_ROWS, shortfall, shortfall_html
 
+    # a metric naming no columns: the ledger's own columns that hold anything, Excel order among equal dates
     rows = pd.DataFrame({"受理日期": pd.to_datetime(["2026-01-05"] * 12), "当事人": ["张*"] * 12,
                          "调解结果": ["未成功"] * 10 + ["成功"] * 2, "已回访": pd.array([True, False] * 6, "boolean"),
                          "_file": ["a.xlsx"] * 12, "_sheet": ["调解"] * 12, "_row": list(range(2, 14)),
                          "计入分子": [False] * 10 + [True] * 2})
-    short = shortfall(_short_result("ratio"), rows, "zh")
-    assert "10" in short.title and short.more == 10 - SHORTFALL_ROWS
+    short = shortfall(_short_result("ratio", id="X08"), rows, "zh")
+    assert "10" in short.title and short.total == 10 and short.pages == 2
     assert list(short.table.columns)[0] == "行" and "计入分子" not in short.table.columns
-    assert list(short.table["行"]) == [str(r) for r in range(2, 2 + SHORTFALL_ROWS)]
+    first, caption = short.page(1)
+    assert list(first["行"]) == [str(r) for r in range(2, 2 + SHORTFALL_ROWS)] and caption == "第 1–8 条 / 共 10 条"
+    second, caption = short.page(5)  # clamped to the last page
+    assert list(second["行"]) == ["10", "11"] and caption == "第 9–10 条 / 共 10 条"
     assert set(short.table["已回访"]) == {"是", "否"} and set(short.table["受理日期"]) == {"2026-01-05"}
     html = shortfall_html(short, "zh")
-    assert "另有 2 条" in html and "张*" in html and "成功</td>" not in html.replace("未成功", "")
+    assert "第 1–8 条 / 共 10 条" in html and "张*" in html and "成功</td>" not in html.replace("未成功", "")
+
+
+def test_shortfall_rows_in_the_metrics_own_columns_newest_first_with_units() -> None:
+    import pandas as pd
+
+    from ui.meeting import shortfall
+
+    # B07a names 位置, 器材类型, 应配数量, 实配数量, 完好数量, 检查日期; 应配/实配 carry no unit, so a
+    # ledger number reads as a number with separators
+    rows = pd.DataFrame({"位置": ["1号楼", "2号楼", "3号楼"], "器材类型": ["灭火器"] * 3,
+                         "应配数量": [1200.0, 4.0, 2.0], "实配数量": [1100.0, 3.0, 1.0], "完好数量": [None, 3.0, 1.0],
+                         "检查日期": pd.to_datetime(["2025-03-01", "2026-10-23", None]), "备注": ["x"] * 3,
+                         "_row": [5, 9, 7], "计入分子": [False] * 3})
+    short = shortfall(_short_result("ratio", id="B07a"), rows, "zh")
+    assert list(short.table.columns) == ["行", "位置", "器材类型", "应配数量", "实配数量", "完好数量", "检查日期"]
+    assert list(short.table["行"]) == ["9", "5", "7"]  # 2026 before 2025, undated last
+    assert list(short.table.iloc[1]) == ["5", "1号楼", "灭火器", "1,200", "1,100", "", "2025-03-01"]
+
+
+def test_shortfall_numbers_carry_the_columns_unit() -> None:
+    import pandas as pd
+
+    from ui.meeting import shortfall
+
+    rows = pd.DataFrame({"设施名称": ["车棚"], "面积": [1234.5], "_row": [3], "计入分子": [False]})
+    short = shortfall(_short_result("ratio", id="B17"), rows, "zh")  # B17 reads the facilities ledger
+    assert list(short.table.iloc[0]) == ["3", "车棚", "1,234.5 ㎡"]
 
 
 def test_shortfall_of_zero_checklist_and_counts() -> None:
@@ -216,8 +247,8 @@ def test_shortfall_of_zero_checklist_and_counts() -> None:
     from ui.meeting import shortfall
 
     events = pd.DataFrame({"巡查日期": pd.to_datetime(["2026-10-02"]), "问题类别": ["积存垃圾"], "_row": [7]})
-    short = shortfall(_short_result("zero"), events, "zh")
-    assert short.more == 0 and list(short.table.iloc[0]) == ["7", "2026-10-02", "积存垃圾"]
+    short = shortfall(_short_result("zero", id="B13b"), events, "zh")
+    assert short.total == 1 and list(short.table.iloc[0]) == ["7", "2026-10-02", "积存垃圾"]
     check = shortfall(_short_result("checklist", missing=["卫生小区"]), None, "zh")
     assert list(check.table.iloc[:, 0]) == ["卫生小区"] and "缺少" in check.title
     assert shortfall(_short_result("count", paced=True), events, "zh") is None

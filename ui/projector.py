@@ -61,33 +61,43 @@ DECK_CSS = f"""
   padding: 4px 12px; white-space: nowrap; }}
 .deck td {{ font-size: {BODY_PX}px; padding: 6px 12px; border-bottom: 1px solid {RULE}; color: {INK};
   vertical-align: middle; }}
-.deck table.rows th, .deck table.rows td {{ font-size: {ROWS_PX}px; padding: 3px 10px; }}
+.deck table.rows th, .deck table.rows td {{ font-size: {ROWS_PX}px; padding: 3px 8px; }}
+.deck table.rows th {{ white-space: normal; vertical-align: bottom; }}
+.deck table.rows td {{ overflow-wrap: anywhere; }}
 .deck td.num {{ font-weight: 800; white-space: nowrap; }}
 .deck td.nowrap {{ white-space: nowrap; }}
 .deck .fresh {{ display: grid; grid-template-columns: repeat(2, 1fr); gap: 6px 24px; }}
 .deck .fresh div {{ font-size: {BODY_PX}px; padding: 2px 0; border-bottom: 1px solid {RULE}; }}
 .deck .fresh .date {{ font-weight: 800; white-space: nowrap; float: right; }}
-.deck .flag {{ display: inline-block; font-weight: 800; white-space: nowrap; color: {OVERDUE};
+.deck .flag {{ display: inline-block; font-size: 24px; font-weight: 800; white-space: nowrap; color: {OVERDUE};
   border: 3px solid {STATUS_STYLE["behind"].color}; border-radius: 0.4em; padding: 0 0.35em; margin-left: 0.3em;
   background: {PAPER}; }}
 .deck .flag.stale {{ color: {STATUS_TEXT["at_risk"]}; border-color: {STATUS_STYLE["at_risk"].color}; }}
-.deck .tag {{ display: inline-block; font-weight: 700; white-space: nowrap; color: {MUTED};
+.deck .tag {{ display: inline-block; font-size: 24px; font-weight: 700; white-space: nowrap; color: {MUTED};
   border: 2px solid {RULE}; border-radius: 0.4em; padding: 0 0.35em; margin-left: 0.3em; }}
 .deck .item {{ font-size: {BODY_PX}px; padding: 4px 0; }}
 .deck .item.done {{ color: {MUTED}; text-decoration: line-through; }}
 .deck .big {{ font-size: 34px; font-weight: 800; }}
 .deck .huge {{ font-size: 44px; font-weight: 800; color: {STATUS_TEXT["met"]}; margin: 0.6em 0 0.2em 0; }}
 /* a long list scrolls inside its box rather than pushing the slide below the fold */
-.deck .scroll {{ overflow-y: auto; max-height: 56vh; }}
-.deck .scroll.items {{ max-height: 24vh; }}
+.deck .scroll {{ overflow-y: auto; max-height: calc(100vh - 260px); }}
+/* slide 1 shares the screen below the header: the problems table, then the overdue items */
+.deck .scroll.problems {{ max-height: calc(58vh - 130px); }}
+.deck .scroll.items {{ max-height: calc(42vh - 180px); }}
 .deck .scroll thead th {{ position: sticky; top: 0; background: {PAPER}; }}
 .deck td.better {{ color: {STATUS_TEXT["met"]}; font-weight: 800; }}
 .deck td.worse {{ color: {STATUS_TEXT["behind"]}; font-weight: 800; }}
 /* next / previous: big enough to hit from a laptop at arm's length (>= 64 px tall) */
 .st-key-meeting_prev button, .st-key-meeting_next button, .st-key-meeting_exit button,
-.st-key-meeting_enter button {{ min-height: 72px; width: 100%; }}
+.st-key-meeting_enter button {{ min-height: 64px; white-space: nowrap; }}
 .st-key-meeting_prev button p, .st-key-meeting_next button p, .st-key-meeting_exit button p,
-.st-key-meeting_enter button p {{ font-size: 28px; font-weight: 800; }}
+.st-key-meeting_enter button p {{ font-size: 24px; font-weight: 800; white-space: nowrap; }}
+/* the title gives way (wraps) before the buttons do; the buttons wrap to a row of their own last */
+.st-key-meeting_head > div:first-child {{ flex: 1 1 22em; min-width: 0; }}
+.st-key-meeting_nav {{ flex: 0 0 auto; }}
+/* a metric slide's two sides each scroll within the screen below the header */
+.st-key-meeting_main, .st-key-meeting_side {{ max-height: calc(100vh - 250px); overflow-y: auto;
+  overflow-x: hidden; }}
 .st-key-meeting_next button {{ background: #0B3D91; border-color: #0B3D91; }}
 .st-key-meeting_next button p {{ color: #FFFFFF; }}
 [class*="st-key-meeting_done"] button, [class*="st-key-meeting_reopen"] button {{ min-height: 52px; }}

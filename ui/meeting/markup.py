@@ -114,6 +114,8 @@ def all_met_html(n: int, lang: str) -> str:
     return render("slides/all_met.html", n=n, lang=lang)
 
 
-def shortfall_html(short: Shortfall, lang: str) -> str:
-    return render("slides/shortfall.html", title=short.title, columns=list(short.table.columns),
-                  rows=list(short.table.itertuples(index=False)), more=short.more, lang=lang)
+def shortfall_html(short: Shortfall, lang: str, page: int = 1) -> str:
+    """One page of the rows behind a shortfall, with 「第 1–8 条 / 共 24 条」 when there is more than one."""
+    rows, caption = short.page(page)
+    return render("slides/shortfall.html", title=short.title, columns=list(rows.columns),
+                  rows=list(rows.itertuples(index=False)), caption=caption if short.pages > 1 else "", lang=lang)

@@ -64,6 +64,27 @@ def _go(k: int) -> None:
     st.query_params[SLIDE_PARAM] = str(k)
 
 
+def _header(view: Any, title: str, k: int, n: int, *, projector: bool) -> None:
+    """Title on the left, then previous · counter · next · mode, each as wide as its words: one row
+    when they fit, the buttons on a row of their own when they do not, never on top of the counter."""
+    lang = view.lang
+    with st.container(horizontal=True, vertical_alignment="center", gap="medium", key="meeting_head"):
+        caption = t("meeting.caption", lang, community=view.community, year=view.year,
+                    as_of=view.as_of.isoformat())
+        st.html(markup.title_html(title, caption), width="stretch")
+        with st.container(horizontal=True, vertical_alignment="center", width="content", gap="small",
+                          key="meeting_nav"):
+            st.button("◀ " + t("meeting.prev", lang), key="meeting_prev", on_click=_go, args=(k - 1,),
+                      disabled=k <= 1)
+            st.html(markup.position_html(t("meeting.position", lang, k=k, n=n)), width="content")
+            st.button(t("meeting.next", lang) + " ▶", key="meeting_next", on_click=_go, args=(k + 1,),
+                      disabled=k >= n, type="primary")
+            if projector:
+                st.button("✕ " + t("meeting.exit", lang), key="meeting_exit", on_click=_set_mode, args=(False,))
+            else:
+                st.button("▶ " + t("meeting.enter", lang), key="meeting_enter", on_click=_set_mode, args=(True,))
+
+
 def deck(view: Any, *, projector: bool) -> None:
     """The meeting's slides with next / previous; the slide number lives in the URL."""
     lang = view.lang
@@ -78,22 +99,7 @@ def deck(view: Any, *, projector: bool) -> None:
     if st.query_params.get(SLIDE_PARAM) != str(k):
         st.query_params[SLIDE_PARAM] = str(k)
     slide = deck_slides[k - 1]
-    title, prev, pos, nxt, mode = st.columns([6, 1.6, 1.3, 1.6, 1.8], vertical_alignment="center")
-    with title:
-        caption = t("meeting.caption", lang, community=view.community, year=view.year,
-                    as_of=view.as_of.isoformat())
-        st.html(markup.title_html(screens.slide_title(slide, view, lang), caption))
-    prev.button("◀ " + t("meeting.prev", lang), key="meeting_prev", on_click=_go, args=(k - 1,),
-                disabled=k <= 1, width="stretch")
-    pos.html(markup.position_html(t("meeting.position", lang, k=k, n=n)))
-    nxt.button(t("meeting.next", lang) + " ▶", key="meeting_next", on_click=_go, args=(k + 1,),
-               disabled=k >= n, width="stretch", type="primary")
-    if projector:
-        mode.button("✕ " + t("meeting.exit", lang), key="meeting_exit", on_click=_set_mode, args=(False,),
-                    width="stretch")
-    else:
-        mode.button("▶ " + t("meeting.enter", lang), key="meeting_enter", on_click=_set_mode, args=(True,),
-                    width="stretch")
+    _header(view, screens.slide_title(slide, view, lang), k, n, projector=projector)
     if slide.kind is SlideKind.SUMMARY:
         screens.summary_slide(view, slide)
     elif slide.kind is SlideKind.IMPROVED:

@@ -15,7 +15,7 @@ from ui.meeting.assembly import Slide, SlideKind, freshness
 from ui.meeting.changes import improvements, last_meeting_values, problem_rows
 from ui.meeting.figure import projector_figure
 from ui.meeting.items import order_items
-from ui.meeting.rows import shortfall
+from ui.meeting.rows import Shortfall, shortfall
 
 
 def slide_title(slide: Slide, view: Any, lang: str) -> str:
@@ -76,6 +76,8 @@ def theme_slide(view: Any, slide: Slide) -> None:
 
 
 def metric_slide(view: Any, result: Any) -> None:
+    """One problem metric: its chart and 督办事项 on the left, the rows behind it (a page at a time) on
+    the right; each side scrolls within the screen rather than running below it."""
     from charts.figures import metric_figure
     from ui import render
 
@@ -83,18 +85,39 @@ def metric_slide(view: Any, result: Any) -> None:
         return
     lang = view.lang
     st.html(markup.metric_head_html(result, lang))
-    chart, side = st.columns([1.5, 1], gap="large")
-    with chart:
+    rules = Kind(result.kind).rules
+    rows = view.evidence(result.id) if rules.shortfall in ("rows", "events") else None
+    short = shortfall(result, rows, lang)
+    main, side = st.columns([0.8, 1.4] if short else [1.5, 1], gap="medium")
+    with main.container(key="meeting_main"):
         hist = view.history().get(result.id)
-        rules = Kind(result.kind).rules
-        rows = view.evidence(result.id) if rules.shortfall in ("rows", "events") else None
-        short = shortfall(result, rows, lang)
         events = rows if rules.timeline else None
         fig = metric_figure(result, hist, lang, events=events, results=view.results.metrics, as_of=view.as_of)
-        # with rows to show below it, the chart gives up height so both fit on one screen
-        render.chart(projector_figure(fig, height=440 if short else 620, status=result.status), key=f"meeting-fig-{result.id}")
+        render.chart(projector_figure(fig, height=400 if short else 560, status=result.status),
+                     key=f"meeting-fig-{result.id}")
         if short is not None:
-            st.html(markup.shortfall_html(short, lang))
-    with side:
-        st.html(markup.heading_html(t("meeting.metric.items", lang)))
-        forms.action_panel(view, result, where="slide")
+            st.html(markup.heading_html(t("meeting.metric.items", lang)))
+            forms.action_panel(view, result, where="slide")
+    with side.container(key="meeting_side"):
+        if short is not None:
+            _rows_pages(short, result.id, lang)
+        else:
+            st.html(markup.heading_html(t("meeting.metric.items", lang)))
+            forms.action_panel(view, result, where="slide")
+
+
+def _turn(key: str, k: int) -> None:
+    st.session_state[key] = k
+
+
+def _rows_pages(short: Shortfall, metric_id: str, lang: str) -> None:
+    """The rows behind a shortfall, SHORTFALL_ROWS at a time, with previous / next page buttons."""
+    key = f"meeting_rows_page_{metric_id}"
+    k = min(max(int(st.session_state.get(key, 1)), 1), short.pages)
+    st.html(markup.shortfall_html(short, lang, k))
+    if short.pages > 1:
+        with st.container(horizontal=True, gap="small"):
+            st.button("◀ " + t("meeting.shortfall.prev_page", lang), key=f"meeting_rows_prev_{metric_id}",
+                      on_click=_turn, args=(key, k - 1), disabled=k <= 1)
+            st.button(t("meeting.shortfall.next_page", lang) + " ▶", key=f"meeting_rows_next_{metric_id}",
+                      on_click=_turn, args=(key, k + 1), disabled=k >= short.pages)
