@@ -119,7 +119,7 @@ def slide_table(result: Any, rows: pd.DataFrame, lang: str) -> pd.DataFrame:
             return yes if v else no
         if isinstance(v, numbers.Real):
             if unit is None:  # the Excel row number: a name, not a quantity
-                return str(int(v)) if float(v).is_integer() else str(v)
+                return f"{float(v):.0f}" if float(v).is_integer() else str(v)
             return f"{wording.num(float(v))} {wording.unit_label(unit, lang, float(v))}".strip()
         return str(v)
 
