@@ -1,6 +1,7 @@
 """Command line: `python cli.py metrics [--year Y] [--as-of YYYY-MM-DD] [--format json|table]
 [--compare SNAPSHOT] [--snapshot NAME] [PATH...]`, `python cli.py pdf [...] --out FILE.pdf [PATH...]` and
-`python cli.py import PATH... [--accept [--confirm]]`. Without PATH, metrics and pdf read the ledger
+`python cli.py import PATH... [--accept [--confirm]]`; `python cli.py binder --out FILE.pdf [--zip FILE.zip]
+[--assess-date YYYY-MM-DD] [PATH...]` (the 迎检材料 binder). Without PATH, metrics and pdf read the ledger
 book of $DASHBOARD_DATA_DIR (as the app), or the snapshot --snapshot names; with PATHs, those files.
 
 Each subcommand is one `add_<name>_command(subparsers)` function that registers its parser and its
@@ -324,8 +325,80 @@ def run_import(args: argparse.Namespace) -> int:
     return 1 if held else 0
 
 
+# ---------------------------------------------------------------- binder
+def add_binder_command(subparsers) -> None:
+    parser = subparsers.add_parser("binder", help="生成迎检材料册 PDF（按创建项目 B01–T15）和原件压缩包")
+    parser.add_argument("--out", required=True, metavar="FILE.pdf", help="输出的材料册 PDF")
+    parser.add_argument("--zip", dest="zip", metavar="FILE.zip", help="同时输出按项目命名的原件压缩包")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="语言（默认 zh）")
+    parser.add_argument("--assess-date", dest="assess_date",
+                        help="迎检日期 YYYY-MM-DD（默认：数据截止日）；时段为其前一个月往前推 12 个月")
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="台账文件或文件夹，旁边的 evidence/ 文件夹为材料（不写：用已保存的台账和材料）")
+    parser.set_defaults(handler=run_binder)
+
+
+def _binder_sources(args: argparse.Namespace, tmp: Path):
+    """(frames, evidence store, refusals): the stored book and evidence, or the PATHs and their evidence/."""
+    from evidence.folder import ingest
+    from store.evidence import EvidenceStore
+
+    if not args.paths:
+        store = open_store()
+        return store.load_book()[0], EvidenceStore(store.data_dir), []
+    files = collect_files(args.paths)
+    frames, _ = load_ledgers(files)
+    evidence = EvidenceStore(tmp)
+    refused: list[str] = []
+    for folder in dict.fromkeys((Path(p) if Path(p).is_dir() else Path(p).parent) / "evidence" for p in args.paths):
+        if folder.is_dir():
+            refused += ingest(folder, evidence, frames)
+    return frames, evidence, refused
+
+
+def run_binder(args: argparse.Namespace) -> int:
+    """Same pipeline as the page: evidence.binder.gather, build_binder, build_zip."""
+    import tempfile
+
+    from evidence.binder import build_binder, build_zip, gather
+    from evidence.checks import Window
+    from i18n import t
+    from report.pdf import ReportError, ReportUnavailable, check_prerequisites
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".pdf":
+        raise UsageError(t("report.cli.bad_out", "zh", path=args.out))
+    if not out.parent.is_dir():
+        raise UsageError(t("report.cli.no_out_dir", "zh", path=out.parent))
+    assess = parse_as_of(args.assess_date)
+    if missing := check_prerequisites():
+        print(str(ReportUnavailable(missing, args.lang)), file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory(prefix="binder-") as tmp:
+        frames, evidence, refused = _binder_sources(args, Path(tmp))
+        for message in refused:
+            print(t("binder.cli.skipped", args.lang, message=message), file=sys.stderr)
+        data = gather(evidence, frames, window=Window.before(assess) if assess else None)
+        try:
+            pdf = build_binder(data, lang=args.lang)
+        except (ReportUnavailable, ReportError) as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+        out.write_bytes(pdf)
+        import io
+
+        from pypdf import PdfReader
+
+        pages = len(PdfReader(io.BytesIO(pdf)).pages)
+        print(t("binder.cli.written", args.lang, path=out, pages=pages, size=len(pdf) // 1024))
+        if args.zip:
+            Path(args.zip).write_bytes(build_zip(data.files, evidence.read))
+            print(t("binder.cli.zip_written", args.lang, path=args.zip, n=len(data.files)))
+    return 0
+
+
 # ---------------------------------------------------------------- entry point
-COMMANDS = (add_metrics_command, add_pdf_command, add_import_command)  # a new subcommand: write add_<name>_command and list it here
+COMMANDS = (add_metrics_command, add_pdf_command, add_import_command, add_binder_command)  # a new subcommand: write add_<name>_command and list it here
 
 
 def build_parser() -> argparse.ArgumentParser:

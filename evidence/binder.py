@@ -281,8 +281,8 @@ def zip_name(f: EvidenceFile, index: int) -> str:
     from evidence.items import BY_ITEM
 
     stem = re.sub(r'[\\/:*?"<>|\s]+', "_", f.label).strip("_.") or "file"
-    day = f.taken.isoformat() if f.taken else f.added_at[:10]
-    return f"{BY_ITEM[f.item].folder}/{day}_{stem}_{index}{f.suffix}"
+    day = f"{f.taken.isoformat()}_" if f.taken else ""
+    return f"{BY_ITEM[f.item].folder}/{day}{stem}_{index}{f.suffix}"
 
 
 def build_zip(files: Sequence[EvidenceFile], read: Any) -> bytes:
@@ -292,7 +292,8 @@ def build_zip(files: Sequence[EvidenceFile], read: Any) -> bytes:
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for f in files:
             counts[f.item] = counts.get(f.item, 0) + 1
-            info = zipfile.ZipInfo(zip_name(f, counts[f.item]), date_time=(2026, 1, 1, 0, 0, 0))
+            day = f.taken or dt.date.fromisoformat(f.added_at[:10])
+            info = zipfile.ZipInfo(zip_name(f, counts[f.item]), date_time=(day.year, day.month, day.day, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             zf.writestr(info, read(f))
     return out.getvalue()

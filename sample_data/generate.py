@@ -774,3 +774,8 @@ if __name__ == "__main__":
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE
     for p in generate(target):
         print(p)
+    sys.path.insert(0, str(HERE))
+    import evidence_gen  # type: ignore[import-not-found]  # the sibling generator of evidence/ (photos, a rules PDF) for the binder
+
+    for p in evidence_gen.generate(target):
+        print(p)
