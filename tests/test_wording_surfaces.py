@@ -5,7 +5,8 @@ The expected strings are written out by hand from the sample's intended values (
 and metrics/wording.py's rules: shares with one decimal, targets with their operator and without a
 spurious ``.0``, checklists as items, the gap in the metric's own unit. Each surface is read through
 the code path it really uses: ``ui.overview.rows`` (the dashboard's rows), ``ui.meeting.markup``'s
-theme tables (the slides), ``report.html.build_html`` (the HTML the PDF prints), ``cli.format_table``.
+theme tables and slide 1's problems table (the slides), ``report.html.build_html`` (the HTML the PDF prints),
+``cli.format_table``. Every row naming a metric on a surface must carry all its words.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from ledgers.reader import load_files
 from metrics import wording
 from metrics.engine import Results, compute_all
 from metrics.registry import METRICS
-from metrics.vocab import Theme
+from metrics.vocab import Status, Theme
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 
@@ -82,12 +83,13 @@ _TAG = re.compile(r"<[^>]+>")
 
 def _rows_by_id(markup: str) -> dict[str, list[str]]:
     """Each table row of the HTML as its cells' plain text joined by " | ", under the metric id its
-    first cell starts with."""
+    first cell names (after a status badge, if any)."""
     out: dict[str, list[str]] = {}
     for row in re.findall(r"<tr[^>]*>(.*?)</tr>", markup, re.S):
         cells = [" ".join(html.unescape(_TAG.sub(" ", c)).split()) for c in _CELL.findall(row)]
-        if cells and cells[0]:
-            out.setdefault(cells[0].split()[0], []).append(" | ".join(cells))
+        metric_id = next((word for word in (cells[0].split() if cells else []) if word in EXPECTED), None)
+        if metric_id is not None:
+            out.setdefault(metric_id, []).append(" | ".join(cells))
     return out
 
 
@@ -98,10 +100,13 @@ def _screen(results: Results, lang: str) -> dict[str, list[str]]:
 
 
 def _slides(results: Results, lang: str) -> dict[str, list[str]]:
-    from ui.meeting import markup
+    """The theme slides' tables and slide 1's table of problems (behind and at risk)."""
+    from ui.meeting import markup, problem_rows
 
     tables = "".join(markup.theme_table_html([m for m in results.metrics if m.theme == th], set(), lang)
                      for th in Theme)
+    problems = [m for m in results.metrics if m.status in (Status.BEHIND, Status.AT_RISK)]
+    tables += markup.problems_html(problem_rows(problems, {}, {}, lang), lang)
     return _rows_by_id(tables)
 
 
@@ -158,7 +163,7 @@ def test_every_surface_shows_the_same_words(rendered: dict[tuple[str, str], dict
     words = [w for w in EXPECTED[metric_id][0 if lang == "zh" else 1] if w]
     rows = rendered[surface, lang].get(metric_id)
     assert rows, f"{metric_id} is not on the {surface} ({lang})"
-    assert any(all(_has(row, w) for w in words) for row in rows), (surface, lang, metric_id, words, rows)
+    assert all(_has(row, w) for row in rows for w in words), (surface, lang, metric_id, words, rows)
 
 
 def _has(row: str, words: str) -> bool:
