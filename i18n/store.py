@@ -68,6 +68,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "store.error.no_files": ("没有收到文件", "No files were received"),
     "store.error.no_rows": ("没有识别出任何台账，未保存；原有数据保持不变。",
                             "No ledger was recognised, so nothing was saved; the stored data is unchanged."),
+    "store.key_beside_data": ("人员信息的密钥文件 secret.key 放在数据文件夹里：拷走这个文件夹就能还原打码的电话和身份证号。"
+                              "请把它移到 {folder}（或设置 DASHBOARD_SECRET），并与数据分开备份。",
+                              "The PII key secret.key sits in the data folder: a copy of the folder can reverse masked "
+                              "phones and IDs. Move it to {folder} (or set DASHBOARD_SECRET) and back it up separately."),
     "store.error.bad_secret": ("密钥文件 {path} 已损坏。请从备份恢复；若删除它，新导入的人员将无法与旧快照对应。",
                                "The key file {path} is damaged. Restore it from a backup; deleting it "
                                "means people in new uploads no longer match those in old snapshots."),

@@ -17,6 +17,7 @@ st.title(t("ui.data.title", lang))
 st.caption(t("ui.data.caption", lang))
 
 auth.open_notice(lang)
+upload.key_warning(lang)
 # with a password set and not yet given: the unlock form stands where the uploader would be
 if auth.require("upload", lang, "upload", note="ui.data.locked"):
     files = st.file_uploader(t("ui.data.uploader", lang), type=list(data.UPLOAD_TYPES),

@@ -54,3 +54,25 @@ def test_a_key_left_in_the_data_folder_is_still_used_with_a_warning(tmp_path: Pa
 def test_readme_says_to_back_up_the_key_apart_from_the_data() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert "DASHBOARD_KEY_DIR" in readme and "分开备份" in readme
+
+
+def test_the_data_page_warns_when_the_key_sits_in_the_data_folder(tmp_path: Path, monkeypatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from store.db import SECRET_NAME
+
+    def app() -> None:
+        from ui import upload
+
+        upload.key_warning("zh")
+
+    monkeypatch.delenv("DASHBOARD_SECRET", raising=False)
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DASHBOARD_KEY_DIR", str(tmp_path / "config"))
+    at = AppTest.from_function(app, default_timeout=60).run()
+    assert not at.exception and not at.warning  # a fresh install: the key is made outside
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / SECRET_NAME).write_text("cd" * 32 + "\n")
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "old"))
+    at = AppTest.from_function(app, default_timeout=60).run()
+    assert "密钥文件 secret.key 放在数据文件夹里" in at.warning[0].value and str(tmp_path / "config") in at.warning[0].value

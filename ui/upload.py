@@ -16,6 +16,16 @@ DIGEST = keys.UPLOAD_DIGEST
 NONCE = keys.UPLOADER_NONCE
 
 
+def key_warning(lang: str) -> None:
+    """The PII key found inside the data folder (an older install): a copy of the folder could
+    reverse masked phones, so the office is told to move it (#18 item 5)."""
+    store = state.get_store()
+    if getattr(store, "key_beside_data", False):
+        from store.db import default_key_dir
+
+        st.warning(t("store.key_beside_data", lang, folder=str(default_key_dir())), icon=":material/key:")
+
+
 MAX_TOTAL_MB = 100  # all files of one upload together, beside the 50 MB per file (.streamlit/config.toml)
 
 
