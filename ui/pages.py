@@ -15,6 +15,7 @@ DASHBOARD = "pages/dashboard.py"  # the overview
 DATA = "pages/data.py"
 TARGETS = "pages/targets.py"
 MEETING = "pages/meeting.py"
+BINDER = "pages/binder.py"  # 迎检材料
 THEME_ICONS = {th: th.icon for th in Theme}  # Material icons, defined on metrics.vocab.Theme
 
 
@@ -43,5 +44,6 @@ def navigation(root: Path, lang: str) -> Navigation:
                       for th in THEMES]
     board += [st.Page(root / MEETING, title=t("meeting.nav", lang), icon=":material/co_present:"), alias]
     manage = [st.Page(root / DATA, title=t("ui.nav.data", lang), icon=":material/upload_file:"),
-              st.Page(root / TARGETS, title=t("ui.nav.targets", lang), icon=":material/tune:")]
+              st.Page(root / TARGETS, title=t("ui.nav.targets", lang), icon=":material/tune:"),
+              st.Page(root / BINDER, title=t("binder.nav", lang), icon=":material/folder_special:")]
     return Navigation({t("ui.nav.section.board", lang): board, t("ui.nav.section.manage", lang): manage}, home, alias)
