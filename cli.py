@@ -308,6 +308,7 @@ def run_import(args: argparse.Namespace) -> int:
     for v in verdicts:
         print(f"  {v.outcome.icon} {v.line('zh')}")
     proposal = outcome.proposal
+    assert proposal is not None  # handle_upload was given the store
     print(t("book.cli.preview", "zh") if proposal.diffs else t("book.preview.nothing", "zh"))
     for row in preview_rows(proposal, "zh"):
         print("  " + " · ".join(str(v) for v in row.values()))

@@ -52,7 +52,7 @@ for theme in pages.THEMES:
                           strict=True):
         col.caption(label)
     for m, row in zip(members, overview.rows(members, lang), strict=True):
-        name, value, target, status, trend, *change = st.columns(WIDTHS, vertical_alignment="center")
+        name, value, target, badge, trend, *change = st.columns(WIDTHS, vertical_alignment="center")
         if change:
             change[0].markdown(f"<span class='change'>{html.escape(changes.get(m.id, ''))}</span>",
                                unsafe_allow_html=True)
@@ -63,7 +63,7 @@ for theme in pages.THEMES:
         value.markdown(row.value_html(), unsafe_allow_html=True)
         target.markdown(f"{html.escape(row.target)} {render.target_tag(row.target_source, lang)}",
                         unsafe_allow_html=True)
-        status.markdown(render.badge(row.status, lang) + row.gap_html(), unsafe_allow_html=True)
+        badge.markdown(render.badge(row.status, lang) + row.gap_html(), unsafe_allow_html=True)
         with trend:
             render.chart(sparklines.get(m.id) or sparkline(None, m.kind), key=f"spark-{m.id}", static=True)
 

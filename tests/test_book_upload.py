@@ -35,6 +35,7 @@ def test_the_eight_files_change_only_the_activity_ledger(sample_book: Store) -> 
     before_versions = {v.ledger: v.id for v in store.book()}
     before = compute_all(store.load_book()[0], year=2026, as_of=None)
     outcome = data.handle_upload(eight_files(), store)
+    assert outcome.proposal is not None
     assert list(outcome.proposal.diffs) == ["activities"]  # headers only, missing column: nothing proposed
     assert {v.ledger: v.id for v in store.book()} == before_versions  # nothing before accepting
     diff = outcome.proposal.diffs["activities"]
@@ -99,5 +100,5 @@ def test_a_re_upload_of_the_same_files_is_recognised(tmp_path: Path, monkeypatch
     files = [("活动台账.xlsx", good_activities(8))]
     data.accept_upload(data.handle_upload(files, store), store)
     again = data.handle_upload(files, store)
-    assert again.proposal.acceptable == [] and not again.pending
+    assert again.proposal is not None and again.proposal.acceptable == [] and not again.pending
     assert len(store.history("activities")) == 1

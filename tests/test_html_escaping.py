@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
-from types import SimpleNamespace
 
 import plotly.graph_objects as go
 import pytest
@@ -16,6 +14,7 @@ from i18n import t
 from metrics.engine import MetricResult
 from metrics.vocab import Kind, Operator, Status, Theme
 from report.html import build_html, footer_html
+from store.models import ActionItem
 from tests.support.frames import frame
 from ui import meeting
 from ui.meeting import markup
@@ -109,22 +108,11 @@ def test_figure_json_cannot_close_its_script_element() -> None:
     assert spec["data"][0]["x"] == ["</script><b>x</b>"] and spec["data"][0]["name"] == "<!-- a & b -->"
 
 
-@dataclass
-class Item:
-    id: int
-    metric_id: str
-    what: str
-    who: str
-    due: dt.date
-    meeting_date: dt.date
-    status: str
-    overdue: bool
-
-
 def _slide_html(place: str, raw: str) -> str:
     if place in ("action", "owner"):
         what, who = (raw, "物业") if place == "action" else ("回访", raw)
-        item = Item(1, "B08", what, who, dt.date(2026, 11, 10), dt.date(2026, 10, 28), "open", True)
+        item = ActionItem(1, "B08", what, who, dt.date(2026, 11, 10), dt.date(2026, 10, 28), "open",
+                          dt.datetime(2026, 10, 28, 10, 0), None, overdue=True)
         return markup.item_html(item, AS_OF, "zh", metric="B08")
     if place == "community":
         caption = t("meeting.caption", "zh", community=raw, year=2026, as_of=AS_OF.isoformat())
@@ -137,7 +125,7 @@ def _slide_html(place: str, raw: str) -> str:
     else:  # file and sheet names are not shown on a slide: they must not leak in raw either
         rows["_file"], rows["_sheet"] = raw, raw
     # a metric naming no columns of its own: the ledger's columns, a hostile header among them, are shown
-    short = meeting.shortfall(SimpleNamespace(id="X08", kind="ratio", missing=[], items=[]), rows, "zh")
+    short = meeting.shortfall(_metric("X08", "safety", "behind"), rows, "zh")
     assert short is not None
     return markup.shortfall_html(short, "zh")
 

@@ -12,12 +12,17 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from i18n import t
 from ledgers.report import Problem, Severity, count_by_severity, flatten
+
+if TYPE_CHECKING:
+    from metrics.engine import MetricResult, Results
+    from store.book import Proposal
+    from store.db import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = ROOT / "sample_data"
@@ -46,7 +51,7 @@ class UploadOutcome:
     files: list[tuple[str, bytes]]  # session memory only, for the column mapper
     report: dict[str, Any]
     unknown_sheets: list[Any]
-    proposal: Any = None  # store.book.Proposal: the ledgers that loaded, compared with the book
+    proposal: Proposal | None = None  # the ledgers that loaded, compared with the book
     error: str | None = None  # a message for the user when the files could not be read at all
     done: str | None = None  # set once accepted or discarded: the preview is closed
 
@@ -100,7 +105,7 @@ def load_sample(secret: bytes | None, mappings: dict | None = None) -> Dataset:
                    unknown_of(result.report), sources=[(p.name, None) for p in paths])
 
 
-def handle_upload(files: Sequence[tuple[str, bytes]], store: Any, lang: str = "zh") -> UploadOutcome:
+def handle_upload(files: Sequence[tuple[str, bytes]], store: Store | None, lang: str = "zh") -> UploadOutcome:
     """Read uploaded files with the remembered mappings and compare what loaded with the book, ledger
     by ledger. Nothing is written: the book changes only in :func:`accept_upload`."""
     from ledgers.privacy import mask_file_name
@@ -119,26 +124,28 @@ def handle_upload(files: Sequence[tuple[str, bytes]], store: Any, lang: str = "z
     return UploadOutcome(files, rep, unknown, proposal)
 
 
-def accept_upload(outcome: UploadOutcome, store: Any, ledgers: Sequence[str] | None = None, *,
+def accept_upload(outcome: UploadOutcome, store: Store, ledgers: Sequence[str] | None = None, *,
                   confirm: Iterable[str] = (), by: str = "app") -> list[Any]:
     """Make the chosen ledgers of the preview current (one transaction); the versions now current.
     Raises StoreError (e.g. an unconfirmed big shrink) with nothing written."""
+    if outcome.proposal is None:
+        raise ValueError("nothing to accept: the upload was read without a store or not at all")
     versions = store.accept(outcome.proposal, ledgers, by=by, confirm=list(confirm))
     outcome.done = "accepted"
     return versions
 
 
-def book_dataset(store: Any) -> Dataset | None:
+def book_dataset(store: Store) -> Dataset | None:
     """The community's current ledgers (the book), or None while nothing was ever accepted."""
     versions = store.book()
     if not versions:
         return None
     frames, rep = store.load_book()
-    sources = list(dict.fromkeys((f.name, v.accepted_at) for v in versions for f in v.files))
+    sources: list[tuple[str, object]] = list(dict.fromkeys((f.name, v.accepted_at) for v in versions for f in v.files))
     return Dataset(f"book:{store.book_id()}", "book", dict(frames), dict(rep), sources=sources)
 
 
-def load_snapshot(store: Any, snapshot_id: int) -> Dataset:
+def load_snapshot(store: Store, snapshot_id: int) -> Dataset:
     frames, rep = store.load_snapshot(snapshot_id)
     info = store.snapshot(snapshot_id)
     return Dataset(f"snapshot:{snapshot_id}", "snapshot", dict(frames), dict(rep or {}),
@@ -169,7 +176,7 @@ def stale_ledgers(frames: Mapping[str, pd.DataFrame], as_of: dt.date) -> set[str
     return {key for key, newest in ledger_newest(frames).items() if newest < limit}
 
 
-def is_stale(result: Any, stale: set[str]) -> bool:
+def is_stale(result: MetricResult, stale: set[str]) -> bool:
     from metrics.registry import BY_ID, LEDGER_NAMES
 
     spec = BY_ID.get(result.id)
@@ -254,7 +261,7 @@ class Coverage:
         return t("ui.data.coverage", lang, n=len(self.present), rest=len(self.absent))
 
 
-def coverage(report: Mapping[str, Any], results: Any) -> Coverage | None:
+def coverage(report: Mapping[str, Any], results: Results) -> Coverage | None:
     """None when the upload held every ledger (or nothing); else what it left out."""
     from ledgers.registry import LEDGERS
     from metrics.registry import BY_ID
@@ -340,11 +347,13 @@ def targets_workbook(rows: Sequence[tuple[str, str, float | None, bool, str]]) -
     """
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     from metrics.vocab import Kind
 
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.title = "指标目标"
     ws.append(["指标", "指标名称", "目标值", "启用"])
     for cell in ws[1]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import TYPE_CHECKING
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -11,6 +11,9 @@ import streamlit as st
 from charts.figures import status_label
 from charts.palette import CJK_FONT_STACK, STALE_ICON, STATUS_STYLE
 from i18n import t
+
+if TYPE_CHECKING:
+    from metrics.engine import MetricResult
 
 # Generous type for the projector; the CJK stack so Chinese never falls back to tofu.
 PAGE_CSS = f"""
@@ -89,6 +92,6 @@ def chart(fig: go.Figure, key: str | None = None, *, static: bool = False) -> No
     st.plotly_chart(fig, width="stretch", config=config, key=key, theme=None)
 
 
-def metric_label(result: Any, lang: str) -> str:
+def metric_label(result: MetricResult, lang: str) -> str:
     name = result.name_en if lang == "en" and result.name_en else result.name
     return f"{result.id} {name}"

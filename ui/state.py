@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
@@ -17,6 +17,9 @@ from ui import data, keys
 
 # the keys other modules read as state.X (defined in ui/keys.py)
 from ui.keys import ATTEMPT, LANG, PENDING_SOURCE, SNAPSHOT, SOURCE, UPLOAD, VIEW  # noqa: F401
+
+if TYPE_CHECKING:
+    from metrics.engine import Results
 
 
 @dataclass
@@ -30,7 +33,7 @@ class View:
     community: str
     targets: dict[str, Any]
     targets_key: tuple
-    results: Any  # metrics.engine.Results
+    results: Results
     stale: set[str]
 
     def history(self) -> dict[str, pd.DataFrame]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -13,6 +13,10 @@ from metrics import wording
 from metrics.engine import target_in_unit
 from metrics.vocab import Kind
 from ui import data, state
+
+if TYPE_CHECKING:
+    from store.db import Store
+    from ui.state import View
 
 
 @dataclass
@@ -75,7 +79,7 @@ class TargetRow:
         return 1.0
 
 
-def target_rows(view: Any, records: dict[str, Any]) -> list[TargetRow]:
+def target_rows(view: View, records: dict[str, Any]) -> list[TargetRow]:
     """Every metric of the catalogue, switched off ones too, in catalogue order."""
     from metrics.registry import METRICS
 
@@ -110,7 +114,7 @@ def table(rows: list[TargetRow], lang: str) -> pd.DataFrame:
         columns=cols)
 
 
-def save(store: Any, row: TargetRow, typed: float, enabled: bool) -> None:
+def save(store: Store, row: TargetRow, typed: float, enabled: bool) -> None:
     """Store what was typed (percent for ratios) as the engine's unit; an unchanged value keeps the plan."""
     value = row.to_engine(typed)
     same_as_plan = abs(value - row.plan) < 1e-9
@@ -124,7 +128,7 @@ def workbook(rows: list[TargetRow]) -> bytes:
     return data.targets_workbook([(r.id, r.name_zh, r.current, r.enabled, r.kind) for r in rows])
 
 
-def editor(store: Any, rows: list[TargetRow], lang: str) -> None:
+def editor(store: Store, rows: list[TargetRow], lang: str) -> None:
     """Change one metric's target, switch it on or off, or restore the plan value (the page calls this
     only once the password, if any, was given)."""
     import streamlit as st

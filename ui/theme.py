@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
 from charts.figures import has_year_on_year, metric_figure, year_on_year
 from i18n import t
 from metrics import wording
-from metrics.vocab import Kind
+from metrics.vocab import Kind, Theme
 from ui import data, meeting, pages, render, state
 from ui.tables import show_table
 
+if TYPE_CHECKING:
+    from metrics.engine import MetricResult
 
-def theme_page(view: state.View, theme: str) -> None:
+
+def theme_page(view: state.View, name: Theme | str) -> None:
+    theme = Theme(name)
     lang = view.lang
     st.title(f"{pages.THEME_ICONS[theme]} {t(f'theme.{theme}', lang)}")
     st.caption(t("ui.theme.caption", lang, community=view.community, year=view.year,
@@ -32,7 +36,7 @@ def theme_page(view: state.View, theme: str) -> None:
                 metric_block(view, result, hist.get(result.id), prev.get(result.id))
 
 
-def metric_block(view: state.View, result: Any, hist: Any, prev: Any) -> None:
+def metric_block(view: state.View, result: MetricResult, hist: Any, prev: Any) -> None:
     """Chart, year on year where the data reaches back, and the expander answering "which ones?"."""
     lang = view.lang
     rules = Kind(result.kind).rules
@@ -52,7 +56,7 @@ def metric_block(view: state.View, result: Any, hist: Any, prev: Any) -> None:
         details(view, result)
 
 
-def details(view: state.View, result: Any) -> None:
+def details(view: state.View, result: MetricResult) -> None:
     from metrics.registry import BY_ID
 
     lang = view.lang

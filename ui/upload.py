@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
@@ -11,6 +11,9 @@ from i18n import t
 from ui import auth, data, keys, state
 from ui.render import markdown
 from ui.tables import show_table
+
+if TYPE_CHECKING:
+    from metrics.engine import Results
 
 DIGEST = keys.UPLOAD_DIGEST
 NONCE = keys.UPLOADER_NONCE
@@ -115,7 +118,7 @@ def _accept(ledgers: list[str], confirmed: list[str], lang: str) -> None:
     from ui.verdict import accepted_line, ledger_label
 
     outcome = attempt()
-    if outcome is None or not outcome.pending or not auth.allowed("upload"):
+    if outcome is None or outcome.proposal is None or not outcome.pending or not auth.allowed("upload"):
         return
     missing = [k for k in ledgers if outcome.proposal.diffs[k].needs_confirmation and k not in confirmed]
     if missing:
@@ -200,7 +203,7 @@ def show_problems(report: dict[str, Any], lang: str) -> None:
                 markdown(f"<div class='problem-head'>{_e(group.title(lang))}</div>{data.lines_html(group.notes)}")
 
 
-def show_coverage(report: dict[str, Any], results: Any, lang: str) -> None:
+def show_coverage(report: dict[str, Any], results: Results, lang: str) -> None:
     """After an upload of some ledgers only: which are missing and which metrics show 无数据 for it."""
     from ledgers.registry import LEDGERS
 

@@ -7,9 +7,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from i18n import t
+
+if TYPE_CHECKING:
+    from store.book import Proposal
 
 NOTES_MAX_HEADERS = 1  # a sheet whose "header" is one cell of text holds notes or a title, not a ledger
 
@@ -137,7 +140,7 @@ def _span(dates: tuple[Any, Any]) -> str:
     return "—" if first is None else f"{first:%Y-%m-%d} ~ {last:%Y-%m-%d}"
 
 
-def preview_rows(proposal: Any, lang: str = "zh") -> list[dict[str, str]]:
+def preview_rows(proposal: Proposal, lang: str = "zh") -> list[dict[str, str]]:
     """One row per proposed ledger: rows before → after, added/removed/changed, dates, warnings."""
     cols = {k: t(f"book.preview.{k}", lang) for k in ("ledger", "rows", "changes", "dates", "status")}
     out = []

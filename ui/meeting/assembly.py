@@ -9,9 +9,12 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from metrics.vocab import Kind, Operator, Status, Theme
+
+if TYPE_CHECKING:
+    from metrics.engine import MetricResult, Results
 
 THEMES = tuple(Theme)  # appendix order: the vocabulary's
 ATTENTION = (Status.BEHIND, Status.AT_RISK)  # metrics that get a slide of their own, worst first
@@ -36,7 +39,7 @@ class Slide:
     metric_ids: tuple[str, ...] = ()
 
 
-def shortfall_share(m: Any) -> float:
+def shortfall_share(m: MetricResult) -> float:
     """How far a metric is from its target relative to the target (0 when met or unknown): the
     order of the problem slides within a status."""
     v, goal = getattr(m, "value", None), getattr(m, "target", None)
@@ -47,7 +50,7 @@ def shortfall_share(m: Any) -> float:
     return max(short, 0.0) / max(abs(goal), 1.0 if at_most else 1e-9)
 
 
-def problems(results: Any) -> list[Any]:
+def problems(results: Results) -> list[Any]:
     """The 未达标 and 需关注 metrics, most severe first: behind before at risk, then the larger share
     short of its target, then catalogue order."""
     metrics = list(results.metrics)
@@ -56,7 +59,7 @@ def problems(results: Any) -> list[Any]:
     return [m for *_, m in sorted(found, key=lambda x: x[:3])]
 
 
-def slides(results: Any) -> list[Slide]:
+def slides(results: Results) -> list[Slide]:
     """Problems first (one summary slide, then one slide per problem metric, most severe first), then
     what improved since the last meeting, then one slide per theme (the appendix)."""
     metrics = list(results.metrics)

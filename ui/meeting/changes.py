@@ -3,17 +3,20 @@ problems table's rows (name, value, target, gap, change, open 督办事项) buil
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from charts.figures import metric_name
 from metrics import wording
 from metrics.vocab import Status
 
+if TYPE_CHECKING:
+    from metrics.engine import MetricResult
+    from ui.state import View
 
-def last_meeting_values(view: Any) -> dict[str, float | None]:
+
+def last_meeting_values(view: View) -> dict[str, float | None]:
     """Each metric's value at the last snapshot that differs from the data on screen (the previous
     meeting's freeze), by metric id (ui.book.comparison → metrics.compare); {} when there is none."""
     from ui.book import comparison
@@ -22,22 +25,16 @@ def last_meeting_values(view: Any) -> dict[str, float | None]:
     return {} if found is None else found[1].values_before()
 
 
-def target_text(m: Any, lang: str) -> str:
+def target_text(m: MetricResult, lang: str) -> str:
     """The target as every meeting surface shows it; an office-set one names the plan's value too:
     ``≥ 80%（居委会调整；计划 90%）``."""
     from i18n import t
 
     text = wording.target(m, lang)
-    if getattr(m, "target_source", "plan") != "office":
+    if m.target_source != "office":
         return text
-    plan = wording.target(_with_target(m, getattr(m, "plan_target", None)), lang)
+    plan = wording.target(m, lang, goal=m.plan_target)
     return t("meeting.target.office", lang, target=text, plan=plan)
-
-
-def _with_target(m: Any, goal: float | None) -> Any:
-    plan = copy.copy(m)
-    plan.target = goal
-    return plan
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
@@ -11,6 +11,11 @@ from i18n import t
 from ui import keys, state
 from ui.meeting.items import order_items, pdf_items, today
 from ui.meeting.markup import item_html
+
+if TYPE_CHECKING:
+    from metrics.engine import MetricResult
+    from store.models import ActionItem
+    from ui.state import View
 
 
 def pdf_action_items(lang: str) -> list[dict[str, Any]]:
@@ -49,7 +54,7 @@ def _set_status(item_id: int, status: str) -> None:
     state.forget_pdf()  # the PDF lists the items: ask for a fresh one
 
 
-def item_row(item: Any, meeting: dt.date, lang: str, editable: bool, *, where: str,
+def item_row(item: ActionItem, meeting: dt.date, lang: str, editable: bool, *, where: str,
               metric: str | None = None) -> None:
     text, button = st.columns([5, 1.3], vertical_alignment="center")
     text.html(item_html(item, meeting, lang, metric=metric))
@@ -63,7 +68,7 @@ def item_row(item: Any, meeting: dt.date, lang: str, editable: bool, *, where: s
                       on_click=_set_status, args=(item.id, "open"), width="stretch")
 
 
-def action_panel(view: Any, result: Any, *, where: str = "theme") -> None:
+def action_panel(view: View, result: MetricResult, *, where: str = "theme") -> None:
     """A metric's 督办事项: the list (open first, overdue marked), mark done, and a small form to add
     one. The theme page calls this inside the metric's expander; the metric slide beside its chart."""
     lang = view.lang

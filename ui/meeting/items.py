@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from i18n import t
+
+if TYPE_CHECKING:
+    from store.models import ActionItem
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -27,7 +30,7 @@ def metric_label(metric_id: str, lang: str) -> str:
     return f"{metric_id} {spec.name_en if lang == 'en' else spec.name_zh}"
 
 
-def days_overdue(item: Any, as_of: dt.date) -> int:
+def days_overdue(item: ActionItem, as_of: dt.date) -> int:
     """Whole days an open item is past its due date on the as-of date (0 when not overdue)."""
     return max((as_of - item.due).days, 0) if item.status == "open" else 0
 
@@ -35,7 +38,7 @@ def days_overdue(item: Any, as_of: dt.date) -> int:
 def order_items(items: Iterable[Any], meeting: dt.date) -> list[Any]:
     """Open items first — those from earlier meetings before today's, overdue before the rest, then by
     due date — and done items after them."""
-    def key(it: Any) -> tuple:
+    def key(it: ActionItem) -> tuple:
         is_open = it.status == "open"
         return (not is_open, not (is_open and it.meeting_date < meeting), not (is_open and it.overdue),
                 it.due, it.id)
@@ -43,7 +46,7 @@ def order_items(items: Iterable[Any], meeting: dt.date) -> list[Any]:
     return sorted(items, key=key)
 
 
-def item_status(item: Any, lang: str) -> str:
+def item_status(item: ActionItem, lang: str) -> str:
     """Open / done in words, with the overdue flag: the text the PDF prints."""
     word = t(f"meeting.item.status.{item.status}", lang)
     return f"{word} · ⚠ {t('meeting.item.overdue', lang)}" if item.overdue else word

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from charts.figures import metric_name
 from charts.palette import STALE_ICON
@@ -20,6 +20,10 @@ from ui.meeting.assembly import Freshness
 from ui.meeting.changes import ProblemRow
 from ui.meeting.items import days_overdue, metric_label
 from ui.meeting.rows import Shortfall
+
+if TYPE_CHECKING:
+    from metrics.engine import MetricResult, Results
+    from store.models import ActionItem
 
 
 def _stale(lang: str) -> dict[str, str]:
@@ -47,12 +51,12 @@ def note_html(text: str) -> str:
     return render("slides/note.html", text=text)
 
 
-def counts_html(results: Any, lang: str) -> str:
+def counts_html(results: Results, lang: str) -> str:
     counts = count_statuses(results.metrics)
     return render("slides/counts.html", cards=[{"status": s, "n": counts[s]} for s in Status], lang=lang)
 
 
-def _item(item: Any, meeting: dt.date, lang: str, metric: str | None) -> dict[str, Any]:
+def _item(item: ActionItem, meeting: dt.date, lang: str, metric: str | None) -> dict[str, Any]:
     key = "meeting.item.line" if (item.who or "").strip() else "meeting.item.line_nobody"
     flags = []
     late = days_overdue(item, meeting)
@@ -67,7 +71,7 @@ def _item(item: Any, meeting: dt.date, lang: str, metric: str | None) -> dict[st
             "line": t(key, lang, what=item.what, who=item.who, due=item.due.isoformat())}
 
 
-def item_html(item: Any, meeting: dt.date, lang: str, *, metric: str | None = None) -> str:
+def item_html(item: ActionItem, meeting: dt.date, lang: str, *, metric: str | None = None) -> str:
     """One action item: (metric,) what — who · due, then 「逾期 N 天」 judged against the meeting's
     as-of date, the meeting that raised it, or done with its date. No owner: no dash for the name."""
     return render("slides/item.html", it=_item(item, meeting, lang, metric))
@@ -92,7 +96,7 @@ def theme_table_html(members: Sequence[Any], stale_ids: set[str], lang: str) -> 
     return render("slides/theme_table.html", rows=rows, stale=_stale(lang), lang=lang)
 
 
-def metric_head_html(result: Any, lang: str) -> str:
+def metric_head_html(result: MetricResult, lang: str) -> str:
     """A metric slide's first line: status badge, value and target, evidence rows."""
     value = t("meeting.metric.value", lang, value=wording.value(result, lang), target=wording.target(result, lang))
     if gap := wording.gap(result, lang):

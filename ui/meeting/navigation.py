@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -13,6 +13,9 @@ from ui import keys
 from ui import projector as look
 from ui.meeting import markup, screens
 from ui.meeting.assembly import SlideKind, clamp_slide, slides
+
+if TYPE_CHECKING:
+    from ui.state import View
 
 MODE_PARAM, SLIDE_PARAM, PROJECTOR = "mode", "slide", "projector"
 TOGGLE_KEY = keys.PROJECTOR
@@ -64,7 +67,7 @@ def _go(k: int) -> None:
     st.query_params[SLIDE_PARAM] = str(k)
 
 
-def _header(view: Any, title: str, k: int, n: int, *, projector: bool) -> None:
+def _header(view: View, title: str, k: int, n: int, *, projector: bool) -> None:
     """Title on the left, then previous · counter · next · mode, each as wide as its words: one row
     when they fit, the buttons on a row of their own when they do not, never on top of the counter."""
     lang = view.lang
@@ -85,7 +88,7 @@ def _header(view: Any, title: str, k: int, n: int, *, projector: bool) -> None:
                 st.button("▶ " + t("meeting.enter", lang), key="meeting_enter", on_click=_set_mode, args=(True,))
 
 
-def deck(view: Any, *, projector: bool) -> None:
+def deck(view: View, *, projector: bool) -> None:
     """The meeting's slides with next / previous; the slide number lives in the URL."""
     lang = view.lang
     from ui.book import meeting_snapshot

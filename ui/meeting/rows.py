@@ -7,13 +7,16 @@ from __future__ import annotations
 import math
 import numbers
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from i18n import t
 from metrics import wording
 from metrics.vocab import Kind
+
+if TYPE_CHECKING:
+    from metrics.engine import MetricResult
 
 SHORTFALL_ROWS = 8  # evidence rows on one page of a metric slide: what a projector shows at >= 24 px
 SHORTFALL_COLUMNS = 6  # ledger columns when the metric names none (the Excel row number comes on top)
@@ -46,7 +49,7 @@ class Shortfall:
     lang: str = "zh"
 
 
-def shortfall(result: Any, rows: pd.DataFrame | None, lang: str) -> Shortfall | None:
+def shortfall(result: MetricResult, rows: pd.DataFrame | None, lang: str) -> Shortfall | None:
     """What answers "which ones?": for a ratio the rows not counted in its numerator (``计入分子``
     False; all its rows when it has no such column), for a zero metric its events, for a checklist the
     missing items; for counts and sums the number itself is the answer (None). ``rows`` is
@@ -96,7 +99,7 @@ def newest_first(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return rows.sort_values(dated[0], ascending=False, na_position="last", kind="stable")
 
 
-def slide_table(result: Any, rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+def slide_table(result: MetricResult, rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The Excel row first, then the metric's own columns (or the ledger's first columns that hold
     anything); dates as dates, yes/no in words, numbers with separators and their unit."""
     from ui import data

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -17,8 +17,12 @@ from ui.meeting.figure import projector_figure
 from ui.meeting.items import order_items
 from ui.meeting.rows import Shortfall, shortfall
 
+if TYPE_CHECKING:
+    from metrics.engine import MetricResult
+    from ui.state import View
 
-def slide_title(slide: Slide, view: Any, lang: str) -> str:
+
+def slide_title(slide: Slide, view: View, lang: str) -> str:
     if slide.kind is SlideKind.SUMMARY:
         return t("meeting.summary.title", lang, n=len(slide.metric_ids))
     if slide.kind is SlideKind.IMPROVED:
@@ -29,7 +33,7 @@ def slide_title(slide: Slide, view: Any, lang: str) -> str:
     return t("meeting.metric.title", lang, id=slide.key, name=metric_name(m, lang) if m else "")
 
 
-def summary_slide(view: Any, slide: Slide) -> None:
+def summary_slide(view: View, slide: Slide) -> None:
     """Slide 1: every problem metric as one row (or, in a month with none, that said once), then the
     overdue 督办事项 judged against the as-of date."""
     lang = view.lang
@@ -48,7 +52,7 @@ def summary_slide(view: Any, slide: Slide) -> None:
         st.html(markup.note_html(t("meeting.summary.no_overdue", lang)))
 
 
-def improved_slide(view: Any) -> None:
+def improved_slide(view: View) -> None:
     """What moved towards its target since the last meeting; beside it, how fresh each ledger is."""
     from ui import data
 
@@ -63,7 +67,7 @@ def improved_slide(view: Any) -> None:
         st.html(markup.freshness_html(rows, lang))
 
 
-def theme_slide(view: Any, slide: Slide) -> None:
+def theme_slide(view: View, slide: Slide) -> None:
     from ui import data
 
     lang = view.lang
@@ -75,7 +79,7 @@ def theme_slide(view: Any, slide: Slide) -> None:
     st.html(markup.theme_table_html(members, stale_ids, lang))
 
 
-def metric_slide(view: Any, result: Any) -> None:
+def metric_slide(view: View, result: MetricResult | None) -> None:
     """One problem metric: its chart and 督办事项 on the left, the rows behind it (a page at a time) on
     the right; each side scrolls within the screen rather than running below it."""
     from charts.figures import metric_figure
