@@ -278,6 +278,12 @@ def _content_id(pairs: Iterable[tuple[str, str]]) -> str:
     return hashlib.sha256(json.dumps(rows).encode()).hexdigest()[:16]
 
 
+def _files_of(files: Iterable[FileInfo], part: Mapping[str, Any]) -> list[FileInfo]:
+    """The files one ledger was read from (its report part's sheets), else all the upload's files."""
+    names = {s.get("file") for s in part.get("sheets") or []}
+    return [f for f in files if f.name in names] or list(files)
+
+
 def _unique_files(lists: Iterable[list[list[Any]]]) -> list[FileInfo]:
     seen: dict[str, FileInfo] = {}
     for entries in lists:
@@ -597,7 +603,7 @@ class Store:
             for k in chosen:
                 blob, _, rows, part = proposal.encoded[k]
                 d = proposal.diffs[k]
-                ids.append(add_version(conn, k, blob, rows, proposal.files, part, at, d.dates_after))
+                ids.append(add_version(conn, k, blob, rows, _files_of(proposal.files, part), part, at, d.dates_after))
             _fault("after_versions")
             for n, (k, vid) in enumerate(zip(chosen, ids, strict=True)):
                 previous = set_current(conn, k, vid, at, by, "accept")

@@ -102,3 +102,9 @@ def test_a_re_upload_of_the_same_files_is_recognised(tmp_path: Path, monkeypatch
     again = data.handle_upload(files, store)
     assert again.proposal is not None and again.proposal.acceptable == [] and not again.pending
     assert len(store.history("activities")) == 1
+
+
+def test_each_version_names_the_files_it_was_read_from(sample_book: Store) -> None:
+    files = {v.ledger: [f.name for f in v.files] for v in sample_book.book()}
+    assert files["mediation"] == ["调解台账.csv"]
+    assert files["incidents"] == ["治安消防台账.xlsx"]

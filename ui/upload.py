@@ -134,6 +134,7 @@ def _accept(ledgers: list[str], confirmed: list[str], lang: str) -> None:
         return
     st.session_state[DONE] = ("success", accepted_line(versions, lang))
     st.session_state[state.PENDING_SOURCE] = "book"
+    forget()  # an empty uploader for the next upload: the accepted files are not sent again with it
     state.forget_pdf()
 
 
@@ -142,6 +143,7 @@ def _discard(lang: str) -> None:
     if outcome is not None:
         outcome.done = "discarded"
     st.session_state[DONE] = ("info", t("book.discarded", lang))
+    forget()
 
 
 def show_done() -> None:
@@ -159,8 +161,8 @@ def uploader_key() -> str:
 
 
 def forget() -> None:
-    """After the upload's snapshot is deleted: empty the uploader and forget its files, so the same
-    files can be uploaded again and the deleted snapshot is not silently re-created."""
+    """After an upload was accepted or discarded: empty the uploader and forget its files, so the
+    next upload holds only what is picked next and the same files can be picked again."""
     st.session_state[NONCE] = st.session_state.get(NONCE, 0) + 1
     st.session_state.pop(DIGEST, None)
 

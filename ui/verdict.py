@@ -52,7 +52,7 @@ class FileVerdict:
         """「活动台账.xlsx：已导入（活动台账 6 行）」 / 「调解台账.xlsx：未导入 — 缺少必填列…」"""
         head = f"{self.file}：{self.outcome.word(lang)}" if lang == "zh" else f"{self.file}: {self.outcome.word(lang)}"
         if self.ledgers:
-            head += t("book.verdict.read", lang, ledgers="、".join(self.ledgers), rows=self.rows)
+            head += t("book.verdict.read", lang, ledgers="、".join(dict.fromkeys(self.ledgers)), rows=self.rows)
         if self.skipped:
             head += t("book.verdict.skipped", lang, n=self.skipped)
         if self.reasons:
