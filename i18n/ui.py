@@ -65,6 +65,17 @@ MESSAGES.update({
                                     "No snapshots are left; now showing the sample data."),
     "ui.snapshot.delete_failed": ("删除失败：{error}。快照没有改变。",
                                   "Deleting failed: {error}. The snapshot is unchanged."),
+    # who may reach the board at all (ui/entry.py network_gate)
+    "ui.net.refused": ("看板拒绝了这次访问", "The board refused this request"),
+    "ui.net.exposed": ("看板在网络地址 {address} 上运行，却没有设置管理密码：居民的台账不能无密码地对整个网络开放。"
+                       "请在 .streamlit/secrets.toml 中设置 password，或只在本机运行（server.address = \"127.0.0.1\"）。",
+                       "The board listens on the network address {address} without an office password: residents' "
+                       "ledgers must not be open to the whole network. Set password in .streamlit/secrets.toml, "
+                       "or run on this computer only (server.address = \"127.0.0.1\")."),
+    "ui.net.host": ("本看板不接受以这个网址访问。若这是办公室为看板设的地址，请把它加入 .streamlit/secrets.toml 的 "
+                    "allowed_hosts。",
+                    "The board does not answer to this address. If the office set it up for the board, add it to "
+                    "allowed_hosts in .streamlit/secrets.toml."),
     # the office password (the rest are store.auth.*)
     "ui.auth.slow_down": ("错误次数较多，请 {seconds} 秒后再试（在此之前输入的密码不会被检查）",
                           "After several wrong tries, wait {seconds} s (a password typed before then is not checked)"),

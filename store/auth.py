@@ -7,6 +7,7 @@ The password comes from the settings (settings.py reads ``st.secrets`` for the a
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import threading
 import time
 import unicodedata
@@ -138,3 +139,40 @@ class Throttle:
             del self._records[who]  # quiet long enough: start afresh
             return None
         return record
+
+
+# ---------------------------------------------------------------- who may reach the board at all
+
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def is_loopback(address: str | None) -> bool:
+    """Whether a listening address reaches this computer only: 127.0.0.0/8, ::1 or localhost. None or
+    "" is Streamlit's "every interface", the opposite."""
+    name = (address or "").strip().strip("[]").lower().rstrip(".")
+    if name in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def host_name(header: str) -> str:
+    """The name in a Host header: without port or IPv6 brackets, lower case, no trailing dot."""
+    text = header.strip().lower()
+    if text.startswith("["):  # [::1]:8501
+        return text[1:].split("]", 1)[0]
+    if text.count(":") == 1:  # name:port (a bare IPv6 address has more colons)
+        text = text.split(":", 1)[0]
+    return text.rstrip(".")
+
+
+def host_allowed(header: str | None, allowed: tuple[str, ...] = ()) -> bool:
+    """Whether a request's Host names this board: a loopback name or one the office configured
+    (``allowed_hosts``). Any other name is how DNS rebinding reaches a loopback board from a web page.
+    ``None`` is no HTTP request at all (AppTest); an empty header is refused."""
+    if header is None:
+        return True
+    name = host_name(header)
+    return bool(name) and (is_loopback(name) or name in allowed)

@@ -21,7 +21,8 @@ from typing import Literal, NoReturn, cast
 import streamlit as st
 
 from i18n import t
-from settings import SettingsError
+from settings import Settings, SettingsError
+from store.auth import host_allowed, is_loopback
 from ui import auth, meeting, sidebar, state
 from ui import pages as nav
 from ui.render import inject_css
@@ -39,9 +40,10 @@ def run() -> None:
     st.set_page_config(page_title=t("app.title", lang), page_icon=":material/holiday_village:", layout="wide",
                        initial_sidebar_state=cast(_SidebarState, meeting.sidebar_state()))
     try:
-        state.settings()
+        config = state.settings()
     except SettingsError as exc:  # fail closed: nothing of the board until the setting is corrected
         settings_stop(exc, lang)
+    network_gate(config, lang)
     may_view = auth.allowed("view")  # protect_viewing: nothing but the password form until unlocked
     pages = nav.navigation(ROOT, lang)
     page = st.navigation(pages.sections, position="sidebar" if may_view and not meeting.projector_on() else "hidden")
@@ -62,6 +64,42 @@ def run() -> None:
             page.run()
     finally:
         _RUN.view = None
+
+
+def request_host() -> str | None:
+    """The Host header of this session's request ("" when missing); None when there is no request
+    at all (AppTest runs the script without a server)."""
+    headers = st.context.headers
+    if not headers:
+        return None
+    host = headers.get("host")
+    return host if isinstance(host, str) else ""
+
+
+def listening_address() -> str | None:
+    """Where the server listens (config.toml, --server.address); None or "": every interface."""
+    address = st.get_option("server.address")
+    return address if isinstance(address, str) else None
+
+
+def network_gate(config: Settings, lang: str) -> None:
+    """Before anything is drawn: a server listening beyond this computer needs a password, and the
+    request must name this board (loopback or ``allowed_hosts``): another name is DNS rebinding."""
+    host = request_host()
+    if host is None:
+        return
+    address = listening_address()
+    if not is_loopback(address) and config.password is None:
+        refuse(lang, t("ui.net.exposed", lang, address=address or "0.0.0.0"), f"listening on {address!r}")
+    if not host_allowed(host, config.allowed_hosts):
+        refuse(lang, t("ui.net.host", lang), "a request whose Host is not this board's")
+
+
+def refuse(lang: str, message: str, why: str) -> NoReturn:
+    logging.getLogger(__name__).error("refused to serve: %s", why)
+    st.title(t("ui.net.refused", lang))
+    st.error(message, icon=":material/block:")
+    st.stop()
 
 
 def settings_stop(error: SettingsError, lang: str) -> NoReturn:
