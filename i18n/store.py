@@ -94,5 +94,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "store.error.bad_mapping": ("列对应关系缺少表头签名或台账", "The mapping needs a header signature and a ledger"),
     "store.error.bad_action": ("督办事项需要填写相关指标和事项内容", "An action item needs a metric and what to do"),
     "store.error.bad_status": ("状态无效：{status}", "Invalid status: {status}"),
+    "store.error.bad_check_in": ("例会记录需要填写指标和内容", "A check-in needs a metric and a note"),
     "store.error.bad_date": ("日期无效（{field}）：{value}", "Invalid date ({field}): {value}"),
 }

@@ -29,6 +29,8 @@ from ledgers.registry import SheetMapping
 from store import migrate
 from store.book import Confirm, Proposal, VersionInfo, diff_ledger, ledger_order, merge_reports, report_part
 from store.frames import FORMAT, decode_frame, encode_frame
+from store.meeting import SCHEMA as MEETING_SCHEMA
+from store.meeting import MeetingRecords
 from store.models import (
     ACTION_STATUSES,
     SHANGHAI,
@@ -137,7 +139,7 @@ CREATE TABLE IF NOT EXISTS action_items (
     done_at      TEXT
 );
 CREATE INDEX IF NOT EXISTS action_items_metric ON action_items(metric_id);
-"""
+""" + MEETING_SCHEMA
 
 
 def _sql(statement: str) -> str:
@@ -321,7 +323,7 @@ def _date(value: date | str, field: str) -> date:
         raise StoreError("store.error.bad_date", field=field, value=value) from None
 
 
-class Store:
+class Store(MeetingRecords):
     """The dashboard's database in ``data_dir``; cheap to create, safe to share between threads."""
 
     def __init__(self, data_dir: Path | str | None = None, *, secret: bytes | str | None = None) -> None:

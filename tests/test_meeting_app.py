@@ -109,7 +109,9 @@ def test_out_of_range_slide_is_clamped() -> None:
     assert f"第 {n} / {n} 页" in slide_html(at)
 
 
-def test_action_item_added_on_a_metric_slide_survives_a_fresh_run() -> None:
+def test_action_item_added_edited_closed_on_a_date_and_deleted() -> None:
+    import datetime as dt
+
     at = app(mode="projector", slide="2")  # the first problem slide: the most severe metric
     ok(at)
     metric_id = title(at).split("<h1>")[1].split()[0]
@@ -123,11 +125,24 @@ def test_action_item_added_on_a_metric_slide_survives_a_fresh_run() -> None:
     ok(fresh)
     html = slide_html(fresh)
     assert "补充调解员并每周回访" in html and "调解委员会" in html
-    done = [b for b in fresh.button if b.key and b.key.startswith("meeting_done_slide_")]
-    assert len(done) == 1
-    done[0].click().run()
+    (key,) = [b.key[:-len("_done")] for b in fresh.button if b.key and b.key.endswith("_done")
+              and b.key.startswith("meeting_item_slide_")]
+    fresh.text_input(key=f"{key}_what").input("补充两名调解员并每周回访")
+    fresh.text_input(key=f"{key}_who").input("")
+    fresh.button(key=f"{key}_save").click().run()
     ok(fresh)
-    assert "已完成" in slide_html(app(mode="projector", slide="2"))
+    html = slide_html(fresh)
+    assert "补充两名调解员并每周回访 · 期限" in html and "调解委员会" not in html  # no owner, no dash
+    fresh.date_input(key=f"{key}_done_on").set_value(dt.date(2026, 11, 19)).run()
+    fresh.button(key=f"{key}_done").click().run()
+    ok(fresh)
+    assert "✔ 已完成 2026-11-19" in slide_html(app(mode="projector", slide="2"))
+    again = app(mode="projector", slide="2")
+    assert again.button(key=f"{key}_delete").disabled  # not before the confirmation is ticked
+    again.checkbox(key=f"{key}_sure").check().run()
+    again.button(key=f"{key}_delete").click().run()
+    ok(again)
+    assert "补充两名调解员" not in slide_html(again)
 
 
 def test_theme_page_expander_has_the_action_form() -> None:

@@ -46,26 +46,48 @@ def may_edit(lang: str, *, quiet: bool = False, where: str = "") -> bool:
     return auth.require("actions", lang, f"meeting_{where}", note="meeting.item.locked")
 
 
-def _set_status(item_id: int, status: str) -> None:
+def _act(do: Any, *args: Any, **kwargs: Any) -> None:
+    """Run one store change from a button's callback; a failure is shown on the next run."""
     try:
-        _store().set_action_status(item_id, status)
+        do(*args, **kwargs)
     except Exception as exc:  # shown on the next run
         st.session_state[keys.MEETING_ERROR] = str(exc)
     state.forget_pdf()  # the PDF lists the items: ask for a fresh one
 
 
+def _save_edit(item_id: int, key: str) -> None:
+    typed = st.session_state
+    _act(_store().update_action_item, item_id, what=typed.get(f"{key}_what", ""), who=typed.get(f"{key}_who", ""),
+         due=typed.get(f"{key}_due"))
+
+
 def item_row(item: ActionItem, meeting: dt.date, lang: str, editable: bool, *, where: str,
-              metric: str | None = None) -> None:
-    text, button = st.columns([5, 1.3], vertical_alignment="center")
-    text.html(item_html(item, meeting, lang, metric=metric))
-    if not editable:
-        return
+             metric: str | None = None) -> None:
+    """One 督办事项 and, when it may be changed, a popover to edit it, close it on a date, reopen or
+    delete it (deleting asks to be confirmed)."""
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        st.html(item_html(item, meeting, lang, metric=metric), width="stretch")
+        if editable:
+            with st.popover("✎ " + t("meeting.item.manage", lang), key=f"meeting_manage_{where}_{item.id}"):
+                _manage(item, lang, f"meeting_item_{where}_{item.id}")
+
+
+def _manage(item: ActionItem, lang: str, key: str) -> None:
+    st.text_input(t("meeting.item.what", lang), value=item.what, key=f"{key}_what")
+    who, due = st.columns(2)
+    who.text_input(t("meeting.item.who", lang), value=item.who, key=f"{key}_who")
+    due.date_input(t("meeting.item.due", lang), value=item.due, key=f"{key}_due", format="YYYY-MM-DD")
+    st.button(t("meeting.item.save", lang), key=f"{key}_save", on_click=_save_edit, args=(item.id, key))
     if item.status == "open":
-        button.button("✔ " + t("meeting.item.done", lang), key=f"meeting_done_{where}_{item.id}",
-                      on_click=_set_status, args=(item.id, "done"), width="stretch")
+        on = st.date_input(t("meeting.item.done_on", lang), value=today(), key=f"{key}_done_on", format="YYYY-MM-DD")
+        st.button("✔ " + t("meeting.item.done", lang), key=f"{key}_done", type="primary",
+                  on_click=_act, args=(_store().mark_action_done, item.id, on))
     else:
-        button.button(t("meeting.item.reopen", lang), key=f"meeting_reopen_{where}_{item.id}",
-                      on_click=_set_status, args=(item.id, "open"), width="stretch")
+        st.button(t("meeting.item.reopen", lang), key=f"{key}_reopen",
+                  on_click=_act, args=(_store().set_action_status, item.id, "open"))
+    sure = st.checkbox(t("meeting.item.confirm_delete", lang), key=f"{key}_sure")
+    st.button("🗑 " + t("meeting.item.delete", lang), key=f"{key}_delete", disabled=not sure,
+              on_click=_act, args=(_store().delete_action_item, item.id))
 
 
 def action_panel(view: View, result: MetricResult, *, where: str = "theme") -> None:
