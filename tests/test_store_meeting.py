@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,7 @@ def test_edit_and_close_an_action_item(store: Store) -> None:
     assert store.mark_action_done(item.id, date(2026, 11, 18))
     (got,) = Store(store.data_dir).action_items()  # a fresh store reads the same
     assert got.status == "done" and got.done_at is not None and got.done_at.date() == date(2026, 11, 18)
-    assert got.done_at.utcoffset().total_seconds() == 8 * 3600  # Shanghai time
+    assert got.done_at.utcoffset() == timedelta(hours=8)  # Shanghai time
     assert not store.update_action_item(999, what="x", who="", due="2026-12-01")
     with pytest.raises(StoreError):
         store.update_action_item(item.id, what="  ", who="", due="2026-12-01")
@@ -53,4 +53,4 @@ def test_target_changes_are_logged_in_order(store: Store) -> None:
     log = Store(store.data_dir).target_log()
     assert [(c.metric_id, c.old_value, c.new_value, c.old_enabled, c.new_enabled, c.reason) for c in log] == [
         ("B08", None, 0.8, True, True, "街道同意下调"), ("B08", 0.8, 0.8, True, False, "")]
-    assert log[0].at.utcoffset().total_seconds() == 8 * 3600  # Shanghai time
+    assert log[0].at.utcoffset() == timedelta(hours=8)  # Shanghai time
