@@ -4,7 +4,7 @@ uploads and files, and the export. The work is in evidence/ and store/evidence.p
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -21,6 +21,9 @@ from store.evidence import EvidenceStore
 from ui import auth, state
 from ui.tables import show_table
 
+if TYPE_CHECKING:
+    from ui.state import View
+
 PDF_KEY = "binder_pdf"
 NOTICE_KEY = "binder_notice"
 
@@ -35,7 +38,7 @@ def evidence_store() -> EvidenceStore:
     return _evidence_store(str(state.data_dir().resolve()))
 
 
-def window(view: Any, lang: str) -> Window:
+def window(view: View, lang: str) -> Window:
     """The assessment window: the date picked (default: the data's as-of date), the 12 months ending one
     month before it, each end adjustable."""
     with st.expander(t("binder.window", lang), expanded=False, icon=":material/date_range:"):
@@ -48,7 +51,7 @@ def window(view: Any, lang: str) -> Window:
     return Window(start, end)
 
 
-def gather(view: Any, store: EvidenceStore, win: Window) -> BinderInput:
+def gather(view: View, store: EvidenceStore, win: Window) -> BinderInput:
     """The page's inputs for the binder: the view's results and evidence rows (cached), the store."""
     rows = {m.id: view.evidence(m.id) for m in view.results.metrics} if view.dataset.frames else {}
     return BinderInput(view.results if view.dataset.frames else None, rows, store.files(), store.notes(), win,
@@ -116,7 +119,7 @@ def files_table(item: PlanItem, data: BinderInput, lang: str) -> None:
         or t("binder.check.ok", lang)} for f in mine]), hide_index=True, width="stretch")
 
 
-def _activity_rows(view: Any, item: PlanItem) -> dict[str, str]:
+def _activity_rows(view: View, item: PlanItem) -> dict[str, str]:
     """Activity ledger rows of the item's metrics, key → label (the stable key: date and name)."""
     acts = view.dataset.frames.get("activities")
     if acts is None or "activities" not in {k for m in item.metrics for k in m.ledgers}:
@@ -128,7 +131,7 @@ def _activity_rows(view: Any, item: PlanItem) -> dict[str, str]:
     return out
 
 
-def uploads(item: PlanItem, view: Any, store: EvidenceStore, lang: str) -> None:
+def uploads(item: PlanItem, view: View, store: EvidenceStore, lang: str) -> None:
     rows = _activity_rows(view, item)
     with st.form(f"binder_upload_{item.id}", clear_on_submit=True):
         photos = st.file_uploader(t("binder.upload.photos", lang), accept_multiple_files=True,
@@ -182,7 +185,7 @@ def export(data: BinderInput, store: EvidenceStore, lang: str) -> None:
                             icon=":material/folder_zip:", disabled=not data.files)
 
 
-def page(view: Any) -> None:
+def page(view: View) -> None:
     lang = view.lang
     store = evidence_store()
     st.title(t("binder.title", lang))

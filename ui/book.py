@@ -4,7 +4,7 @@ history with undo (password-gated like uploads), and the automatic snapshot of a
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
@@ -13,6 +13,11 @@ from i18n import t
 from ui import auth, keys, state
 from ui.tables import show_table
 from ui.verdict import ledger_label
+
+if TYPE_CHECKING:
+    from metrics.compare import Comparison
+    from store.models import SnapshotInfo
+    from ui.state import View
 
 SNAPSHOT_NOTICE = keys.BOOK_SNAPSHOT_NOTICE
 
@@ -129,7 +134,7 @@ def meeting_snapshot(lang: str) -> None:
 # ---------------------------------------------------------------- what changed since the last snapshot
 
 
-def comparison(view: Any) -> tuple[Any, Any] | None:
+def comparison(view: View) -> tuple[SnapshotInfo, Comparison] | None:
     """(the snapshot compared with, metrics.compare.Comparison) for the data on screen: the book
     against the newest snapshot that differs from it, a snapshot against the one before it; None
     for the sample or when there is no earlier snapshot."""
@@ -157,11 +162,11 @@ def comparison(view: Any) -> tuple[Any, Any] | None:
     return base, result
 
 
-def compared_caption(base: Any, lang: str) -> str:
+def compared_caption(base: SnapshotInfo, lang: str) -> str:
     return t("book.compare.since", lang, id=base.id, time=f"{base.created_at:%Y-%m-%d %H:%M}")
 
 
-def pdf_compare(view: Any) -> tuple[str, dict[str, Any]] | None:
+def pdf_compare(view: View) -> tuple[str, dict[str, Any]] | None:
     """For the PDF: (the caption naming the snapshot, its frames), as the overview compares."""
     found = comparison(view)
     if found is None:

@@ -20,6 +20,7 @@ from i18n import t
 from ledgers.report import Problem, Severity, count_by_severity, flatten
 
 if TYPE_CHECKING:
+    from ledgers.report import ImportReport, UnknownSheet
     from metrics.engine import MetricResult, Results
     from store.book import Proposal
     from store.db import Store
@@ -82,17 +83,18 @@ def files_digest(files: Iterable[tuple[str, bytes]]) -> str:
     return h.hexdigest()[:16]
 
 
-def report_dict(report: Any) -> dict[str, Any]:
-    return report.to_dict() if hasattr(report, "to_dict") else dict(report or {})
+def report_dict(report: ImportReport | Mapping[str, Any] | None) -> dict[str, Any]:
+    if report is None or isinstance(report, Mapping):
+        return dict(report or {})
+    return report.to_dict()
 
 
-def unknown_of(report: Any) -> list[Any]:
+def unknown_of(report: ImportReport) -> list[UnknownSheet]:
     """Sheets to offer the column mapper: unknown ones, less notes/title sheets beside a data sheet."""
     from ui.verdict import notes_sheets
 
-    unknown = list(getattr(report, "unknown_sheets", None) or [])
     notes = notes_sheets(report_dict(report))
-    return [u for u in unknown if (getattr(u, "file", None), getattr(u, "sheet", None)) not in notes]
+    return [u for u in report.unknown_sheets if (u.file, u.sheet) not in notes]
 
 
 def load_sample(secret: bytes | None, mappings: dict | None = None) -> Dataset:

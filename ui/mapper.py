@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
@@ -11,11 +12,18 @@ from i18n import t
 from ui import auth, state, upload
 from ui.escape import md
 
+if TYPE_CHECKING:
+    from ledgers.registry import LedgerSpec
+    from ledgers.report import UnknownSheet
+
+    # an unknown sheet as the reader reports it, or as its dict in a stored report
+    Sheet = UnknownSheet | Mapping[str, Any]
+
 IGNORE = ""
 MAX_FORMS = 10  # 3,000 unknown sheets once drew 3,000 forms and crashed the browser tab
 
 
-def sheet_mappers(unknown: list[Any], files: list[tuple[str, bytes]], lang: str) -> None:
+def sheet_mappers(unknown: Sequence[Sheet], files: list[tuple[str, bytes]], lang: str) -> None:
     """A mapping form for each of the first ``MAX_FORMS`` unknown sheets; the rest listed by name."""
     for sheet in unknown[:MAX_FORMS]:
         sheet_mapper(sheet, files, lang)
@@ -31,7 +39,7 @@ def _norm(text: str) -> str:
     return re.sub(r"[\s（）()]", "", str(text or "")).lower()
 
 
-def guess_column(header: str, ledger: Any) -> str:
+def guess_column(header: str, ledger: LedgerSpec) -> str:
     """The ledger column a header names (canonical name or synonym), else ignore."""
     wanted = _norm(header)
     for col in ledger.columns:
@@ -40,11 +48,11 @@ def guess_column(header: str, ledger: Any) -> str:
     return IGNORE
 
 
-def _field(sheet: Any, name: str) -> Any:
-    return sheet.get(name) if isinstance(sheet, dict) else getattr(sheet, name, None)
+def _field(sheet: Sheet, name: str) -> Any:
+    return sheet.get(name) if isinstance(sheet, Mapping) else getattr(sheet, name, None)
 
 
-def sheet_mapper(sheet: Any, files: list[tuple[str, bytes]], lang: str) -> None:
+def sheet_mapper(sheet: Sheet, files: list[tuple[str, bytes]], lang: str) -> None:
     """One unknown sheet: pick its ledger, map each header, save; the upload is then read again."""
     from ledgers.registry import LEDGERS
 

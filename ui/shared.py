@@ -9,11 +9,14 @@ must not change the frames (pandas' copy-on-write keeps a derived frame from wri
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
 from ui import data
+
+if TYPE_CHECKING:
+    from store.db import Store
 
 SHARED_ENTRIES = 3  # the book, the snapshot being compared and one more
 
@@ -26,13 +29,13 @@ def _dataset(data_dir: str, key: str, _store: Any) -> data.Dataset | None:
     return data.book_dataset(_store)
 
 
-def snapshot(store: Any, snapshot_id: int) -> data.Dataset:
+def snapshot(store: Store, snapshot_id: int) -> data.Dataset:
     dataset = _dataset(str(store.data_dir), f"snapshot:{int(snapshot_id)}", store)
     assert dataset is not None
     return dataset
 
 
-def book(store: Any, book_id: Any) -> data.Dataset | None:
+def book(store: Store, book_id: str) -> data.Dataset | None:
     return _dataset(str(store.data_dir), f"book:{book_id}", store)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -11,6 +11,10 @@ from i18n import t
 from ui import auth, data, keys, meeting, shared, state
 from ui.escape import md
 from ui.render import markdown
+
+if TYPE_CHECKING:
+    from store.db import Store
+    from store.models import SnapshotInfo
 
 LANG_OPTIONS = ("zh", "en")
 LANG_LABELS = {"zh": "中文", "en": "English"}
@@ -60,7 +64,7 @@ def choose_dataset(lang: str) -> data.Dataset:
     return state.sample()
 
 
-def _book(store: Any) -> data.Dataset | None:
+def _book(store: Store) -> data.Dataset | None:
     """The book, read from SQLite once per book state for every session (its id changes when it does)."""
     try:
         book_id = store.book_id() if store.book() else None
@@ -71,14 +75,14 @@ def _book(store: Any) -> data.Dataset | None:
     return shared.book(store, book_id)  # one copy for every session (#18 item 9)
 
 
-def _snapshots(store: Any) -> list[Any]:
+def _snapshots(store: Store) -> list[SnapshotInfo]:
     try:
         return list(store.snapshots())
     except Exception:
         return []
 
 
-def snapshot_label(info: Any, latest: bool, lang: str) -> str:
+def snapshot_label(info: SnapshotInfo, latest: bool, lang: str) -> str:
     """'#3 2026-05-12 14:03 · 最新 · 2 个文件 · 五月例会': what the history picker lists, the words that
     tell snapshots apart first (the closed picker shows only the start in a narrow sidebar)."""
     parts = [f"#{info.id} {info.created_at:%Y-%m-%d %H:%M}"]
@@ -90,7 +94,7 @@ def snapshot_label(info: Any, latest: bool, lang: str) -> str:
     return " · ".join(parts)
 
 
-def snapshot_details(info: Any, lang: str, *, names: int = 3) -> str:
+def snapshot_details(info: SnapshotInfo, lang: str, *, names: int = 3) -> str:
     """Under the picker: the open snapshot's label and files by name (the first few)."""
     files = [f.name for f in info.files]
     shown = "、".join(files[:names]) + (" …" if len(files) > names else "")
@@ -104,7 +108,7 @@ CONFIRM = keys.SNAPSHOT_CONFIRM
 DELETED = keys.SNAPSHOT_DELETED
 
 
-def delete_control(info: Any, lang: str) -> None:
+def delete_control(info: SnapshotInfo, lang: str) -> None:
     """Delete the open snapshot: a button, then a confirmation naming it (and the password when one
     is set); the confirmed callback deletes that one snapshot and nothing else."""
     if st.session_state.get(CONFIRM) != info.id:
@@ -156,7 +160,7 @@ def _deleted_notice(lang: str) -> None:
     st.success(f"{t('store.snapshot.deleted', lang, id=deleted)}  \n{then}", icon=":material/check_circle:")
 
 
-def _snapshot(store: Any, sid: int) -> data.Dataset:
+def _snapshot(store: Store, sid: int) -> data.Dataset:
     return shared.snapshot(store, sid)  # read from SQLite once for every session (#18 item 9)
 
 

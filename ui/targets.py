@@ -15,6 +15,7 @@ from metrics.vocab import Kind
 from ui import data, state
 
 if TYPE_CHECKING:
+    from metrics.registry import MetricSpec
     from store.db import Store
     from ui.state import View
 
@@ -101,7 +102,7 @@ def target_rows(view: View, records: dict[str, Any]) -> list[TargetRow]:
     return rows
 
 
-def _fraction(spec: Any, value: float) -> float:
+def _fraction(spec: MetricSpec, value: float) -> float:
     return float(target_in_unit(spec, float(value)))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -14,6 +14,8 @@ from ui import data, meeting, pages, render, state
 from ui.tables import show_table
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from metrics.engine import MetricResult
 
 
@@ -36,7 +38,8 @@ def theme_page(view: state.View, name: Theme | str) -> None:
                 metric_block(view, result, hist.get(result.id), prev.get(result.id))
 
 
-def metric_block(view: state.View, result: MetricResult, hist: Any, prev: Any) -> None:
+def metric_block(view: state.View, result: MetricResult, hist: pd.DataFrame | None,
+                 prev: pd.DataFrame | None) -> None:
     """Chart, year on year where the data reaches back, and the expander answering "which ones?"."""
     lang = view.lang
     rules = Kind(result.kind).rules

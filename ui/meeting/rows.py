@@ -17,6 +17,7 @@ from metrics.vocab import Kind
 
 if TYPE_CHECKING:
     from metrics.engine import MetricResult
+    from metrics.registry import MetricSpec
 
 SHORTFALL_ROWS = 8  # evidence rows on one page of a metric slide: what a projector shows at >= 24 px
 SHORTFALL_COLUMNS = 6  # ledger columns when the metric names none (the Excel row number comes on top)
@@ -73,17 +74,17 @@ def shortfall(result: MetricResult, rows: pd.DataFrame | None, lang: str) -> Sho
     return Shortfall(t(key, lang, n=len(rows)), slide_table(result, rows, lang), lang)
 
 
-def _spec(metric_id: str) -> Any:
+def _spec(metric_id: str) -> MetricSpec | None:
     from metrics.registry import BY_ID
 
     return BY_ID.get(metric_id)
 
 
-def _units(spec: Any) -> dict[str, str]:
+def _units(spec: MetricSpec | None) -> dict[str, str]:
     from ledgers.registry import LEDGERS
 
     units: dict[str, str] = {}
-    for key in getattr(spec, "ledgers", ()) or ():
+    for key in spec.ledgers if spec is not None else ():
         ledger = LEDGERS.get(key)
         units.update({c.name: c.unit for c in (ledger.columns if ledger else ()) if c.unit})
     return units
@@ -105,7 +106,7 @@ def slide_table(result: MetricResult, rows: pd.DataFrame, lang: str) -> pd.DataF
     from ui import data
 
     spec = _spec(result.id)
-    wanted = [c for c in (getattr(spec, "shortfall_columns", ()) or ()) if c in rows.columns]
+    wanted = [c for c in (spec.shortfall_columns if spec is not None else ()) if c in rows.columns]
     rows = newest_first(rows.drop(columns=["计入分子"], errors="ignore"), wanted)
     frame = data.evidence_for_display(rows, lang)
     row_col, file_col, sheet_col = (t(f"ui.report.{c}", lang) for c in ("row", "file", "sheet"))
