@@ -225,3 +225,22 @@ def test_language_in_the_url_opens_the_deck_in_it(lang, want) -> None:
     ok(at)
     assert want in title(at)
     assert at.segmented_control(key="lang").value == ("en" if lang == "en" else "zh")
+
+
+def test_check_in_saved_now_is_shown_next_meeting_with_its_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from ui.meeting import forms
+
+    at = app(mode="projector", slide="6")  # B08
+    ok(at)
+    assert "B08" in title(at) and "此前例会没有记录" in slide_html(at)
+    monkeypatch.setattr(forms, "today", lambda: dt.date(2026, 10, 28))
+    at.text_area(key="meeting_checkin_note_slide_B08").input("调解员已到位，下周回访")
+    at.text_input(key="meeting_checkin_owner_slide_B08").input("李委员")
+    submit(at, "meeting_checkin_slide_B08").click().run()
+    ok(at)
+    monkeypatch.setattr(forms, "today", lambda: dt.date(2026, 11, 28))  # the next meeting
+    nxt = app(mode="projector", slide="6")
+    ok(nxt)
+    assert "上次例会（2026-10-28）：调解员已到位，下周回访 — 分管委员 李委员" in slide_html(nxt)

@@ -17,7 +17,14 @@ from ui.meeting.assembly import (
                                  problems,
                                  slides,
 )
-from ui.meeting.changes import ProblemRow, improvements, last_meeting_values, problem_rows, target_text
+from ui.meeting.changes import (
+                                 ProblemRow,
+                                 behind_streak,
+                                 improvements,
+                                 last_meeting_values,
+                                 problem_rows,
+                                 target_text,
+)
 from ui.meeting.figure import projector_figure
 from ui.meeting.forms import action_panel, pdf_action_items
 from ui.meeting.items import days_overdue, item_status, metric_label, order_items, pdf_items, today
@@ -37,7 +44,7 @@ from ui.meeting.screens import improved_slide, metric_slide, summary_slide, them
 
 __all__ = [
     "ATTENTION", "SHORTFALL_ROWS", "THEMES", "Freshness", "ProblemRow", "Shortfall", "Slide", "SlideKind",
-    "action_panel", "badge", "days_overdue", "improved_slide", "improvements", "items_html", "last_meeting_values",
+    "action_panel", "badge", "behind_streak", "days_overdue", "improved_slide", "improvements", "items_html", "last_meeting_values",
     "metric_label", "problem_rows", "problems", "problems_html", "target_text",
     "clamp_slide", "counts_html", "deck", "freshness", "freshness_html", "item_html", "item_status",
     "metric_slide", "order_items", "pdf_action_items", "pdf_items", "projector_figure", "projector_on",

@@ -1,8 +1,10 @@
-"""Change since the last meeting: each metric's value at the previous meeting snapshot, and the
-problems table's rows (name, value, target, gap, change, open 督办事项) built from it. Pure."""
+"""Change since the last meeting: each metric's value at the previous snapshot (the book's compare),
+the problems table's rows (name, value, target, gap, change, open 督办事项) built from it, and how many
+meetings in a row a metric has been behind. Pure apart from ``last_meeting_values``."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -17,11 +19,12 @@ if TYPE_CHECKING:
 
 
 def last_meeting_values(view: View) -> dict[str, float | None]:
-    """Each metric's value at the last snapshot that differs from the data on screen (the previous
-    meeting's freeze), by metric id (ui.book.comparison → metrics.compare); {} when there is none."""
-    from ui.book import comparison
+    """Each metric's value at the previous snapshot (the book's compare, metrics.compare, against the
+    newest snapshot that differs from the data on screen — a meeting's own snapshot once it has one),
+    by metric id; empty for the sample or when there is nothing earlier (then every change reads "—")."""
+    from ui import book
 
-    found = comparison(view)
+    found = book.comparison(view)
     return {} if found is None else found[1].values_before()
 
 
@@ -50,15 +53,18 @@ class ProblemRow:
     change: str
     improved: bool | None
     open_items: int
+    streak: int = 0  # meetings in a row behind, this one included (flagged from STREAK on)
 
 
 def problem_rows(problems: Iterable[Any], before: Mapping[str, float | None], open_items: Mapping[str, int],
-                 lang: str) -> list[ProblemRow]:
+                 lang: str, streaks: Mapping[str, int] | None = None) -> list[ProblemRow]:
     """The problems (already in severity order) as table rows; ``before`` holds each metric's value at
-    the last meeting (missing: "—"), ``open_items`` its open 督办事项 count."""
+    the last meeting (missing: "—"), ``open_items`` its open 督办事项 count, ``streaks`` how many
+    meetings in a row it has been behind."""
     return [ProblemRow(m.id, metric_name(m, lang), Status(m.status), wording.value(m, lang), target_text(m, lang),
                        wording.gap(m, lang), wording.change(m, before.get(m.id), m.value, lang),
-                       wording.improved(m, before.get(m.id), m.value), int(open_items.get(m.id, 0)))
+                       wording.improved(m, before.get(m.id), m.value), int(open_items.get(m.id, 0)),
+                       int((streaks or {}).get(m.id, 0)))
             for m in problems]
 
 
@@ -66,3 +72,20 @@ def improvements(metrics: Iterable[Any], before: Mapping[str, float | None], lan
     """The metrics that moved towards their target since the last meeting, with the change."""
     moved = [m for m in metrics if wording.improved(m, before.get(m.id), m.value)]
     return problem_rows(moved, before, {}, lang)
+
+
+STREAK = 3  # 「连续 3 次例会未达标」: this meeting and the two before it
+
+
+def behind_streak(status: str, check_ins: Iterable[Any], meeting: dt.date) -> int:
+    """How many meetings in a row, this one included, the metric has been 未达标: this meeting's
+    status, then the statuses its check-ins recorded at earlier meetings, newest first, until one
+    was not behind."""
+    if status != Status.BEHIND:
+        return 0
+    n = 1
+    for c in sorted((c for c in check_ins if c.meeting_date < meeting), key=lambda c: c.meeting_date, reverse=True):
+        if c.status != Status.BEHIND:
+            break
+        n += 1
+    return n

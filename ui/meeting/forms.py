@@ -9,6 +9,8 @@ import streamlit as st
 
 from i18n import t
 from ui import keys, state
+from ui.meeting import markup
+from ui.meeting.changes import behind_streak
 from ui.meeting.items import order_items, pdf_items, today
 from ui.meeting.markup import item_html
 
@@ -132,3 +134,36 @@ def _add_form(metric_id: str, lang: str, *, where: str) -> None:
         return
     state.forget_pdf()
     st.toast(t("meeting.item.added", lang), icon=":material/push_pin:")
+
+
+def store_check_ins(metric_id: str | None) -> list[Any]:
+    try:
+        return list(_store().check_ins(metric_id))
+    except Exception:  # an unreadable store must not take the slide down
+        return []
+
+
+def check_in_panel(view: View, result: MetricResult, *, where: str = "slide") -> None:
+    """Per metric per meeting: the note (and owner) from the last meeting with its date, the
+    「连续 3 次例会未达标」 flag, and — with the office password — this meeting's note."""
+    lang, meeting = view.lang, today()
+    ins = store_check_ins(result.id)
+    earlier = [c for c in ins if c.meeting_date < meeting]
+    st.html(markup.heading_html(t("meeting.checkin.title", lang)))
+    st.html(markup.check_in_html(earlier[0] if earlier else None, behind_streak(result.status, ins, meeting), lang))
+    if not may_edit(lang, quiet=True):
+        return
+    now = next((c for c in ins if c.meeting_date == meeting), None)
+    with st.form(f"meeting_checkin_{where}_{result.id}"):
+        note = st.text_area(t("meeting.checkin.note", lang), value=now.note if now else "", height=80,
+                            key=f"meeting_checkin_note_{where}_{result.id}")
+        owner = st.text_input(t("meeting.checkin.owner", lang), value=now.owner if now else "",
+                              key=f"meeting_checkin_owner_{where}_{result.id}")
+        if not st.form_submit_button(t("meeting.checkin.save", lang)):
+            return
+    try:
+        _store().save_check_in(result.id, meeting, note, owner, str(result.status))
+    except Exception as exc:
+        st.error(t("meeting.item.failed", lang, error=exc))
+        return
+    st.toast(t("meeting.checkin.saved", lang), icon=":material/edit_note:")

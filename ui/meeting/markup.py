@@ -17,7 +17,7 @@ from metrics import wording
 from metrics.vocab import Status, count_statuses
 from templates import render
 from ui.meeting.assembly import Freshness
-from ui.meeting.changes import ProblemRow
+from ui.meeting.changes import STREAK, ProblemRow
 from ui.meeting.items import days_overdue, metric_label
 from ui.meeting.rows import Shortfall
 
@@ -107,7 +107,17 @@ def metric_head_html(result: MetricResult, lang: str) -> str:
 
 def problems_html(rows: Sequence[ProblemRow], lang: str) -> str:
     """Slide 1's table: every problem metric with value, target, gap, change and open 督办事项."""
-    return render("slides/problems.html", rows=rows, lang=lang)
+    return render("slides/problems.html", rows=rows, lang=lang, streak=STREAK)
+
+
+def check_in_html(last: Any, streak: int, lang: str) -> str:
+    """The last meeting's check-in (date, note, owner) and, from STREAK meetings on, the flag."""
+    line = ""
+    if last is not None:
+        key = "meeting.checkin.last_owner" if last.owner else "meeting.checkin.last"
+        line = t(key, lang, date=f"{last.meeting_date:%Y-%m-%d}", note=last.note, owner=last.owner)
+    flag = t("meeting.checkin.streak", lang, n=streak) if streak >= STREAK else ""
+    return render("slides/check_in.html", line=line, flag=flag, empty=t("meeting.checkin.none", lang))
 
 
 def improved_html(rows: Sequence[ProblemRow], note: str, lang: str) -> str:

@@ -12,9 +12,9 @@ from i18n import t
 from metrics.vocab import Kind
 from ui.meeting import forms, markup
 from ui.meeting.assembly import Slide, SlideKind, freshness
-from ui.meeting.changes import improvements, last_meeting_values, problem_rows
+from ui.meeting.changes import behind_streak, improvements, last_meeting_values, problem_rows
 from ui.meeting.figure import projector_figure
-from ui.meeting.items import order_items
+from ui.meeting.items import order_items, today
 from ui.meeting.rows import Shortfall, shortfall
 
 if TYPE_CHECKING:
@@ -40,8 +40,11 @@ def summary_slide(view: View, slide: Slide) -> None:
     open_items = forms.store_items(None, "open", as_of=view.as_of)
     if slide.metric_ids:
         counts = Counter(it.metric_id for it in open_items)
-        probs = [view.results.get(i) for i in slide.metric_ids]
-        st.html(markup.problems_html(problem_rows(probs, last_meeting_values(view), counts, lang), lang))
+        probs = [m for i in slide.metric_ids if (m := view.results.get(i)) is not None]
+        meeting, ins = today(), forms.store_check_ins(None)
+        streaks = {m.id: behind_streak(m.status, [c for c in ins if c.metric_id == m.id], meeting) for m in probs}
+        rows = problem_rows(probs, last_meeting_values(view), counts, lang, streaks)
+        st.html(markup.problems_html(rows, lang))
     else:
         st.html(markup.all_met_html(len(view.results.metrics), lang))
     overdue = [it for it in order_items(open_items, view.as_of) if it.overdue]
@@ -108,6 +111,7 @@ def metric_slide(view: View, result: MetricResult | None) -> None:
         else:
             st.html(markup.heading_html(t("meeting.metric.items", lang)))
             forms.action_panel(view, result, where="slide")
+        forms.check_in_panel(view, result)
 
 
 def _turn(key: str, k: int) -> None:
