@@ -10,7 +10,7 @@ from charts.figures import has_year_on_year, metric_figure, year_on_year
 from i18n import t
 from metrics import wording
 from metrics.vocab import Kind, Theme
-from ui import data, meeting, pages, render, state
+from ui import data, meeting, render, state
 from ui.tables import show_table
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 def theme_page(view: state.View, name: Theme | str) -> None:
     theme = Theme(name)
     lang = view.lang
-    st.title(f"{pages.THEME_ICONS[theme]} {t(f'theme.{theme}', lang)}")
+    st.title(f"{theme.icon} {theme.word(lang)}")
     st.caption(t("ui.theme.caption", lang, community=view.community, year=view.year,
                  as_of=view.as_of.isoformat()))
     members = [m for m in view.results.metrics if m.theme == theme]
