@@ -66,7 +66,11 @@ def completeness_table(rows: list[ItemCompleteness], lang: str) -> pd.DataFrame:
 def show_completeness(data: BinderInput, lang: str) -> list[ItemCompleteness]:
     st.subheader(t("binder.completeness", lang))
     rows = completeness(list(data.files), dict(data.notes), data.results, data.window)
-    show_table(completeness_table(rows, lang), hide_index=True, width="stretch", height=300)
+    photos = sum(f.form is Form.PHOTO for f in data.files)
+    st.caption(t("binder.summary", lang, gaps=sum(r.gaps for r in rows), done=sum(not r.gaps for r in rows),
+                 photos=photos, docs=len(data.files) - photos, start=data.window.start.isoformat(),
+                 end=data.window.end.isoformat()))
+    show_table(completeness_table(rows, lang), hide_index=True, width="stretch", height=420)
     return rows
 
 
