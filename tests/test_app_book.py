@@ -109,3 +109,22 @@ def test_the_overview_shows_what_changed_since_the_snapshot() -> None:
     cells = [m.value for m in at.markdown if "class='change'" in m.value]
     moved = [c for c in cells if "▲" in c or "▼" in c]
     assert len(cells) == 46 and len(moved) == 1 and "个百分点" in moved[0]
+
+
+def test_the_meeting_view_freezes_the_book_once_a_month_and_shows_the_change() -> None:
+    from store.models import SnapshotKind
+    from tests.support.uploads import mediation_plus
+
+    s = store()
+    data.accept_upload(data.handle_upload([(p.name, p.read_bytes()) for p in data.sample_files()], s), s)
+    s.take_snapshot("十月例会")
+    data.accept_upload(data.handle_upload([mediation_plus(5)], s), s)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/meeting.py").run()
+    ok(at)
+    kinds = [x.kind for x in store().snapshots()]
+    assert kinds == [SnapshotKind.MEETING, SnapshotKind.BOOK]
+    html = " ".join(h.proto.body for h in at.get("html"))
+    assert "B08" in html and "▲ 2.7 个百分点" in html  # against 十月例会, not the freeze just taken
+    at.switch_page("pages/meeting.py").run()
+    assert len(store().snapshots()) == 2
