@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
 from charts.figures import metric_figure
 from charts.palette import STATUSES
+from metrics.engine import MetricResult
+from tests.support.results import action_item, metric, results
 from ui import meeting
 from ui.projector import INK, MUTED, PAPER, STATUS_TEXT, contrast
 
@@ -17,12 +20,8 @@ D = dt.date(2026, 11, 20)
 MEETING = dt.date(2026, 11, 28)
 
 
-def m(id_: str, theme: str, status: str) -> SimpleNamespace:
-    return SimpleNamespace(id=id_, theme=theme, status=status)
-
-
-def results(*metrics: SimpleNamespace) -> SimpleNamespace:
-    return SimpleNamespace(metrics=list(metrics))
+def m(id_: str, theme: str, status: str) -> MetricResult:
+    return metric(id_, theme, status=status, value=None)
 
 
 THEME_SLIDES = [("theme", th) for th in meeting.THEMES]
@@ -46,8 +45,8 @@ def test_problems_first_then_improved_then_theme_appendix(metrics, attention) ->
         assert x.id in themes[x.theme]
 
 
-def mv(id_: str, status: str, kind: str, value: float, target: float, op: str = ">=") -> SimpleNamespace:
-    return SimpleNamespace(id=id_, theme="safety", status=status, kind=kind, value=value, target=target, op=op)
+def mv(id_: str, status: str, kind: str, value: float, target: float, op: str = ">=") -> MetricResult:
+    return metric(id_, "safety", kind, status, op=op, value=value, target=target)
 
 
 @pytest.mark.parametrize("metrics, want", [
@@ -70,25 +69,13 @@ def test_clamp_slide(raw, n, want) -> None:
     assert meeting.clamp_slide(raw, n) == want
 
 
-@dataclass
-class Item:
-    id: int
-    metric_id: str
-    what: str
-    who: str
-    due: dt.date
-    meeting_date: dt.date
-    status: str
-    overdue: bool
-
-
 def test_open_items_first_earlier_meetings_then_overdue_then_due() -> None:
     items = [
-        Item(1, "B08", "done long ago", "物业", dt.date(2026, 10, 1), dt.date(2026, 9, 28), "done", False),
-        Item(2, "B08", "today, due soon", "楼组长", dt.date(2026, 12, 1), MEETING, "open", False),
-        Item(3, "T15", "last month, not yet due", "物业", dt.date(2026, 12, 20), dt.date(2026, 10, 28), "open", False),
-        Item(4, "T15", "last month, overdue", "楼组长", dt.date(2026, 11, 10), dt.date(2026, 10, 28), "open", True),
-        Item(5, "B08", "today, overdue already", "居委", dt.date(2026, 11, 27), MEETING, "open", True),
+        action_item(1, "B08", "done long ago", "物业", dt.date(2026, 10, 1), dt.date(2026, 9, 28), "done", False),
+        action_item(2, "B08", "today, due soon", "楼组长", dt.date(2026, 12, 1), MEETING, "open", False),
+        action_item(3, "T15", "last month, not yet due", "物业", dt.date(2026, 12, 20), dt.date(2026, 10, 28), "open", False),
+        action_item(4, "T15", "last month, overdue", "楼组长", dt.date(2026, 11, 10), dt.date(2026, 10, 28), "open", True),
+        action_item(5, "B08", "today, overdue already", "居委", dt.date(2026, 11, 27), MEETING, "open", True),
     ]
     assert [i.id for i in meeting.order_items(items, MEETING)] == [4, 3, 5, 2, 1]
     rows = meeting.pdf_items(items, MEETING, "zh")
@@ -109,7 +96,7 @@ def test_open_items_first_earlier_meetings_then_overdue_then_due() -> None:
     ("物业", dt.date(2026, 11, 1), "done", "zh", ["✔ 已完成"], ["逾期", "例会提出"]),
 ])
 def test_item_line(who, due, status, lang, present, absent) -> None:
-    item = Item(9, "B08", "fix it", who, due, dt.date(2026, 10, 28), status, False)
+    item = action_item(9, "B08", "fix it", who, due, dt.date(2026, 10, 28), status, False)
     html = meeting.item_html(item, MEETING, lang)
     for text in present:
         assert text in html
@@ -161,10 +148,9 @@ def test_badges_carry_icon_and_word() -> None:
 
 
 def test_projector_figure_has_large_type() -> None:
-    r = SimpleNamespace(id="B08", name="纠纷调解率", name_en="Mediation rate", theme="safety", kind="ratio",
-                        unit="%", value=0.84, target=0.9, op=">=", status="behind", numerator=21, denominator=25,
-                        missing=[], items=[], expected=None, paced=False, target_source="plan", as_of=D)
-    fig = meeting.projector_figure(metric_figure(r, None, "zh"))
+    r = metric("B08", "safety", "ratio", "behind", name="纠纷调解率", name_en="Mediation rate", unit="%", value=0.84,
+               target=0.9, numerator=21, denominator=25)
+    fig = meeting.projector_figure(metric_figure(r, None, "zh", as_of=D))
     assert fig.layout.xaxis.tickfont.size >= 20 and fig.layout.yaxis.tickfont.size >= 20
     assert fig.layout.font.size >= 24
     assert all(a.font.size >= 20 for a in fig.layout.annotations)
@@ -185,11 +171,8 @@ def test_projector_form_fields_are_large() -> None:
         assert f".stMainBlockContainer {selector}," in rule[0] + ",", selector
 
 
-def _short_result(kind: str, **kw):
-    from types import SimpleNamespace
-
-    base = {"id": "B08", "kind": kind, "status": "behind", "missing": [], "items": []}
-    return SimpleNamespace(**{**base, **kw})
+def _short_result(kind: str, id: str = "B08", **kw: Any) -> MetricResult:
+    return metric(id, "safety", kind, "behind", **kw)
 
 
 def test_shortfall_of_a_ratio_lists_the_rows_not_counted_a_page_at_a_time() -> None:
@@ -210,6 +193,7 @@ def test_shortfall_of_a_ratio_lists_the_rows_not_counted_a_page_at_a_time() -> N
     second, caption = short.page(5)  # clamped to the last page
     assert list(second["行"]) == ["10", "11"] and caption == "第 9–10 条 / 共 10 条"
     assert set(short.table["已回访"]) == {"是", "否"} and set(short.table["受理日期"]) == {"2026-01-05"}
+    assert short is not None
     html = shortfall_html(short, "zh")
     assert "第 1–8 条 / 共 10 条" in html and "张*" in html and "成功</td>" not in html.replace("未成功", "")
 
@@ -223,7 +207,7 @@ def test_shortfall_rows_in_the_metrics_own_columns_newest_first_with_units() -> 
     # ledger number reads as a number with separators
     rows = pd.DataFrame({"位置": ["1号楼", "2号楼", "3号楼"], "器材类型": ["灭火器"] * 3,
                          "应配数量": [1200.0, 4.0, 2.0], "实配数量": [1100.0, 3.0, 1.0], "完好数量": [None, 3.0, 1.0],
-                         "检查日期": pd.to_datetime(["2025-03-01", "2026-10-23", None]), "备注": ["x"] * 3,
+                         "检查日期": pd.to_datetime(pd.Series(["2025-03-01", "2026-10-23", None])), "备注": ["x"] * 3,
                          "_row": [5, 9, 7], "计入分子": [False] * 3})
     short = shortfall(_short_result("ratio", id="B07a"), rows, "zh")
     assert list(short.table.columns) == ["行", "位置", "器材类型", "应配数量", "实配数量", "完好数量", "检查日期"]
@@ -264,10 +248,10 @@ def test_slide_rows_are_projector_size() -> None:
 
 
 def res(id_: str, status: str, kind: str, value: float, target: float, *, unit: str = "", op: str = ">=",
-        source: str = "plan", plan: float = 0.0, **kw) -> SimpleNamespace:
-    return SimpleNamespace(id=id_, name=id_ + "名", name_en=id_ + " name", theme="safety", status=status, kind=kind,
-                           unit=unit, value=value, target=target, op=op, target_source=source, plan_target=plan,
-                           numerator=kw.get("numerator"), denominator=kw.get("denominator"))
+        source: str = "plan", plan: float = 0.0, **kw: float) -> MetricResult:
+    return metric(id_, "safety", kind, status, op=op, name=id_ + "名", name_en=id_ + " name", unit=unit, value=value,
+                  target=target, target_source=source, plan_target=plan, numerator=kw.get("numerator"),
+                  denominator=kw.get("denominator"))
 
 
 @pytest.mark.parametrize("metric, before, items, want", [

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
+from typing import Any
 
 import plotly.graph_objects as go
 import pytest
 
+from metrics.engine import MetricResult, Results
 from report import pdf
 from report.format import format_target, format_value, scrub
 from report.html import build_html, figure_count
+from tests.support.results import metric
 
 
-def _metric(mid: str, theme: str, kind: str = "ratio", status: str = "met", **kw) -> SimpleNamespace:
-    base = dict(id=mid, name=f"指标{mid}", name_en=f"Metric {mid}", theme=theme, kind=kind, unit="",
-                value=0.93, target=0.9, op=">=", status=status, numerator=93, denominator=100,
-                missing=[], items=[], expected=None, paced=False, target_source="plan",
-                evidence_count=7)
-    base.update(kw)
-    return SimpleNamespace(**base)
+def _metric(mid: str, theme: str, kind: str = "ratio", status: str = "met", **kw: Any) -> MetricResult:
+    fields: dict[str, Any] = {"numerator": 93, "denominator": 100, "evidence_count": 7, **kw}
+    return metric(mid, theme, kind, status, **fields)
 
 
 METRICS = [
@@ -34,9 +32,9 @@ METRICS = [
 ]
 
 
-def _html(**kw) -> str:
+def _html(**kw: Any) -> str:
     figures = {m.id: go.Figure(go.Bar(x=[1], y=[2])).update_layout(height=220) for m in METRICS[:-1]}
-    args = dict(year=2026, as_of=dt.date(2026, 11, 20), figures=figures, plotlyjs="/*plotly*/",
+    args: dict[str, Any] = dict(year=2026, as_of=dt.date(2026, 11, 20), figures=figures, plotlyjs="/*plotly*/",
                 community="桃园社区", sources=[("台账 13812345678.xlsx", dt.datetime(2026, 11, 21, 9, 30))],
                 report={"ledgers": {"消防器材台账": {"rows": 120, "skipped": 1}},
                         "problems": [{"file": "a.xlsx", "sheet": "S", "row": 5, "column": "身份证号",
@@ -97,7 +95,7 @@ def test_missing_chromium_or_font_raises_a_chinese_install_hint(monkeypatch):
     monkeypatch.setenv("REPORT_CHROMIUM", "")
     monkeypatch.setenv("REPORT_CJK_FONT", "")
     assert {"chromium", "cjk_font"} <= set(pdf.check_prerequisites())
-    results = SimpleNamespace(year=2026, as_of=dt.date(2026, 11, 20), metrics=METRICS)
+    results = Results(2026, dt.date(2026, 11, 20), METRICS)
     with pytest.raises(pdf.ReportUnavailable) as err:
         pdf.build_pdf(results)
     message = str(err.value)

@@ -34,9 +34,10 @@ def test_floats_are_exact() -> None:
 
 
 def test_datetimes_keep_unit_and_nanoseconds() -> None:
-    ns = pd.Series(pd.to_datetime(["2026-03-05 00:00:00.000000001", None]), dtype="datetime64[ns]")
-    us = pd.Series(pd.to_datetime(["2026-03-05", None]), dtype="datetime64[us]")
-    tz = pd.Series(pd.to_datetime(["2026-03-05 08:00", None])).dt.tz_localize("Asia/Shanghai")
+    # a Series in, so that None is a missing value to pandas-stubs as it is to pandas
+    ns = pd.to_datetime(pd.Series(["2026-03-05 00:00:00.000000001", None])).astype("datetime64[ns]")
+    us = pd.to_datetime(pd.Series(["2026-03-05", None])).astype("datetime64[us]")
+    tz = pd.to_datetime(pd.Series(["2026-03-05 08:00", None])).dt.tz_localize("Asia/Shanghai")
     td = pd.Series(pd.to_timedelta(["1 day", None]))
     _round_trip(pd.DataFrame({"ns": ns, "us": us, "tz": tz, "td": td}))
 

@@ -7,6 +7,8 @@ and adds the provenance columns _file/_sheet/_row.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 D, N, Y, T = "date", "number", "yesno", "text"
@@ -40,7 +42,7 @@ def frame(key: str, rows: list[dict]) -> pd.DataFrame:
     columns = COLUMNS[key]
     data = {}
     for col, kind in columns.items():
-        values = [row.get(col) for row in rows]
+        values: list[Any] = [row.get(col) for row in rows]
         if kind == D:
             data[col] = pd.Series(pd.to_datetime(values), dtype="datetime64[ns]")
         elif kind == N:
