@@ -27,6 +27,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                   "{added} added, {removed} removed, {changed} changed (matched by {matched})"),
     "book.preview.new_rows": ("新增 {n} 行", "{n} rows added"),
     "book.preview.by_content": ("整行内容", "whole row"),
+    "book.preview.same": ("这些台账与当前台账完全相同，无需更新，也不会新增版本。",
+                          "These ledgers are exactly what the book holds: nothing to update, no new version."),
     "book.preview.nothing": ("这次上传没有可以更新的台账，台账保持不变。",
                              "Nothing in this upload can update the book; it stays as it is."),
     "book.change.new": ("新台账", "new ledger"),

@@ -128,3 +128,36 @@ def test_the_meeting_view_freezes_the_book_once_a_month_and_shows_the_change() -
     assert "B08" in html and "▲ 2.7 个百分点" in html  # against 十月例会, not the freeze just taken
     at.switch_page("pages/meeting.py").run()
     assert len(store().snapshots()) == 2
+
+
+def test_rolling_back_needs_the_password_like_uploads() -> None:
+    from tests.support.uploads import good_activities
+
+    s = store()
+    for rows in (8, 5):
+        data.accept_upload(data.handle_upload([("活动台账.xlsx", good_activities(rows))], s), s,
+                           confirm=["activities"])
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.secrets["password"] = "桃园-2026"
+    at.run()
+    at.switch_page("pages/data.py").run()
+    ok(at)
+    assert not [b for b in at.button if str(b.key).startswith("book-rollback-")]
+    at.text_input(key="auth_pw_rollback").input("桃园-2026")
+    next(b for b in at.button if b.form_id == "auth_unlock_rollback").click().run()
+    old = min(v.id for v in store().history("activities"))
+    at.button(key=f"book-rollback-{old}").click().run()
+    ok(at)
+    assert ledgers() == {"activities": 8}
+
+
+def test_a_re_upload_of_the_same_files_says_so_and_offers_nothing() -> None:
+    at = data_page()
+    mediation = next((p.name, p.read_bytes()) for p in data.sample_files() if p.suffix == ".csv")
+    upload(at, [mediation])
+    at.button(key="book-accept-all").click().run()
+    upload(at, [mediation])
+    ok(at)
+    assert any("完全相同" in i.value for i in at.info)
+    assert not [b for b in at.button if b.key == "book-accept-all"]
+    assert len(store().history("mediation")) == 1

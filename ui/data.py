@@ -33,10 +33,10 @@ STALE_DAYS = 45  # a ledger whose newest row is older than this before D is flag
 
 @dataclass
 class Dataset:
-    """One set of ledgers the dashboard can show: the sample, an upload, or a stored snapshot."""
+    """One set of ledgers the dashboard can show: the sample, the book (当前台账), or a snapshot."""
 
-    id: str  # cache key: "sample", "upload:<sha>", "snapshot:<n>"
-    kind: str  # "sample" | "upload" | "snapshot"
+    id: str  # cache key: "sample", "book:<content id>", "snapshot:<n>"
+    kind: str  # "sample" | "book" | "snapshot"
     frames: dict[str, pd.DataFrame]
     report: dict[str, Any]
     unknown_sheets: list[Any] = field(default_factory=list)

@@ -92,6 +92,8 @@ def show_preview(outcome: data.UploadOutcome, lang: str) -> None:
     st.subheader(t("book.preview.title", lang))
     st.caption(t("book.preview.caption", lang))
     show_table(pd.DataFrame(preview_rows(proposal, lang)), hide_index=True, width="stretch")
+    if not proposal.acceptable:  # a re-upload of what the book holds: recognised, nothing to accept
+        st.info(t("book.preview.same", lang), icon=":material/check_circle:")
     if not outcome.pending:
         return
     chosen, confirmed = [], []
