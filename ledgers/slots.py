@@ -19,6 +19,7 @@ class Slots:
         self.running = 0
         self.tickets = 0  # handed out in arrival order
         self.serving = 0  # the lowest ticket not yet admitted
+        self.holders: set[int] = set()  # threads holding a slot now
 
     def waiting(self) -> int:
         with self.cond:
@@ -26,6 +27,12 @@ class Slots:
 
     @contextlib.contextmanager
     def slot(self, on_wait: Callable[[int], object] | None = None) -> Iterator[None]:
+        """Wait for a slot and hold it; a thread already holding one holds it on (re-entrant), so an
+        outer step can queue a whole job whose inner step asks for the slot again."""
+        me = threading.get_ident()
+        if me in self.holders:
+            yield
+            return
         with self.cond:
             ticket = self.tickets
             self.tickets += 1
@@ -43,10 +50,12 @@ class Slots:
                 self.cond.wait(0.5)
             self.serving += 1
             self.running += 1
+            self.holders.add(me)
             self.cond.notify_all()
         try:
             yield
         finally:
             with self.cond:
+                self.holders.discard(me)
                 self.running -= 1
                 self.cond.notify_all()

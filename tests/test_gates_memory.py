@@ -117,3 +117,34 @@ def test_an_upload_over_the_total_cap_is_refused_before_it_is_read(sizes):
     assert not at.exception
     assert [e.value for e in at.error][0].startswith(f"这次上传的 {len(sizes)} 个文件共")
     assert "超过一次上传的上限 100 MB" in at.error[0].value
+
+
+def test_a_whole_pdf_job_waits_its_turn_and_its_inner_print_does_not_wait_on_itself(monkeypatch):
+    """Computing every metric of a big book for the PDF costs as much as printing it: the whole job
+    queues, and the print inside it (which asks for the same slot) goes straight on."""
+    from report import pdf
+
+    live, peak = [0], [0]
+    lock = threading.Lock()
+
+    def fake_build(frames, report, **kw) -> bytes:
+        with lock:
+            live[0] += 1
+            peak[0] = max(peak[0], live[0])
+        time.sleep(0.02)
+        out = pdf.html_to_pdf("<p>x</p>")  # the inner step takes the slot its job already holds
+        with lock:
+            live[0] -= 1
+        return out
+
+    monkeypatch.setattr(pdf, "_build_from_frames", fake_build)
+    monkeypatch.setattr(pdf, "_print", lambda html, *, chromium, footer: b"%PDF")
+    monkeypatch.setattr(pdf, "check_prerequisites", lambda: [])
+    monkeypatch.setattr(pdf, "find_chromium", lambda: "/usr/bin/chromium")
+    out: list[bytes] = []
+    threads = [threading.Thread(target=lambda: out.append(pdf.build_pdf_from_frames({}))) for _ in range(6)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(60)
+    assert peak[0] == 1 and out == [b"%PDF"] * 6 and pdf.PRINTS.running == 0
