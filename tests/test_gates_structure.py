@@ -16,6 +16,8 @@ import pytest
 
 from ledgers import guards
 from ledgers.reader import SourceFile, load_files
+from ledgers.report import LoadResult
+from tests.support.workbooks import first_sheet
 
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 HEAD = ("<row r='1'><c r='A1' t='inlineStr'><is><t>活动日期</t></is></c>"
@@ -25,8 +27,9 @@ HEAD = ("<row r='1'><c r='A1' t='inlineStr'><is><t>活动日期</t></is></c>"
 def _book_with_sheet(sheet_xml: str) -> bytes:
     """A real workbook (openpyxl) whose first worksheet part is replaced by ``sheet_xml``."""
     wb = openpyxl.Workbook()
-    wb.active.title = "活动台账"
-    wb.active["A1"] = "x"
+    ws = first_sheet(wb)
+    ws.title = "活动台账"
+    ws["A1"] = "x"
     buf = io.BytesIO()
     wb.save(buf)
     src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
@@ -129,7 +132,7 @@ def test_concurrent_uploads_wait_for_one_of_n_parser_children(tmp_path, monkeypa
     fifos = [tmp_path / f"活动{i}.csv" for i in range(4)]
     for f in fifos:
         os.mkfifo(f)  # a child reading one blocks until the test writes it: a parse that takes a while
-    results: dict[int, object] = {}
+    results: dict[int, LoadResult] = {}
     uploads = [threading.Thread(target=lambda i=i: results.__setitem__(i, load_files([fifos[i]], timeout=60)))
                for i in range(4)]
     for t in uploads:

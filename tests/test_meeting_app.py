@@ -104,7 +104,9 @@ def test_slide_one_lists_every_problem_metric_and_the_overdue_items() -> None:
 def test_out_of_range_slide_is_clamped() -> None:
     at = app(mode="projector", slide="999")
     ok(at)
-    n = int(param(at, "slide"))
+    slide = param(at, "slide")
+    assert slide is not None
+    n = int(slide)
     assert n > 6 and at.button(key="meeting_next").disabled
     assert f"第 {n} / {n} 页" in slide_html(at)
 

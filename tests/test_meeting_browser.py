@@ -127,7 +127,8 @@ def test_projector_slides_are_large_and_high_contrast(server: str) -> None:
                 assert contrast(_rgb(colour), paper) >= 7, colour
 
             nxt = page.locator(".st-key-meeting_next button")
-            assert nxt.bounding_box()["height"] >= 64
+            box = nxt.bounding_box()
+            assert box is not None and box["height"] >= 64
             nxt.click()
             _wait_slide(page, "B13b")
             page.wait_for_function("() => location.search.includes('slide=2')", timeout=30_000)
@@ -213,7 +214,9 @@ def test_every_slide_fits(server: str, width: int, height: int) -> None:
             page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(f"{server}/?mode=projector&slide=1", wait_until="domcontentloaded")
             page.wait_for_selector(".deck .pos:has-text('第 1 /')", timeout=90_000)
-            n = int(re.search(r"/ (\d+) 页", page.locator(".deck .pos").inner_text())[1])
+            pos = re.search(r"/ (\d+) 页", page.locator(".deck .pos").inner_text())
+            assert pos is not None
+            n = int(pos[1])
             assert n >= 15  # 1 + nine problems + improved + five themes
             for k in range(1, n + 1):
                 if k > 1:

@@ -19,6 +19,7 @@ from metrics.engine import (
     year_fraction,
 )
 from metrics.registry import BY_ID, METRICS
+from metrics.vocab import Status
 from tests.support.frames import frames
 
 D = "2026-06-30"
@@ -246,7 +247,7 @@ def test_no_data_is_never_zero_or_behind(metric_id, ledgers):
 
 
 def test_everything_absent_gives_no_data_for_all():
-    assert compute_all({}, 2026, D).status_counts()["no_data"] == len(METRICS)
+    assert compute_all({}, 2026, D).status_counts()[Status.NO_DATA] == len(METRICS)
 
 
 # ---------------------------------------------------------------- identity and matching

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import hmac
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pandas as pd
@@ -15,16 +16,16 @@ import xlsxwriter
 from ledgers.privacy import id_checksum_ok
 from ledgers.reader import SourceFile, load_files
 from ledgers.registry import LEDGERS
-from tests.support.workbooks import ACT, act_row
+from tests.support.workbooks import ACT, act_row, first_sheet
 
 SECRET = b"test-secret"
 
 
-def xlsx(path: Path, sheets: dict[str, list[list]], *, hidden: tuple[str, ...] = (),
+def xlsx(path: Path, sheets: dict[str, list[list[Any]]], *, hidden: tuple[str, ...] = (),
          merges: dict[str, list[str]] | None = None) -> Path:
     """A workbook written with openpyxl (formulas stay formulas without cached values)."""
     wb = openpyxl.Workbook()
-    wb.remove(wb.active)
+    wb.remove(first_sheet(wb))
     for name, rows in sheets.items():
         ws = wb.create_sheet(name)
         for row in rows:
@@ -220,7 +221,7 @@ def test_categories(tmp_path, ledger, header, value, expected, code, severity):
 # --- layout: titles, merged headers, totals, blanks, hidden, duplicates --------------------------
 
 def test_title_rows_and_merged_two_row_header(tmp_path):
-    rows = [
+    rows: list[list[Any]] = [
         ["桃园社区2026年文体活动台账"],
         [],
         ["单位：户"],
@@ -318,7 +319,7 @@ def test_id_numbers(tmp_path):
     bad_check = good[:-1] + str((int(good[-1]) + 1) % 10) if good[-1] != "X" else good[:-1] + "0"
     header = ["姓名", "身份证号", "登记日期", "参加社保"]
     d = dt.date(2026, 1, 1)
-    rows = [header, ["张三", good, d, "是"], ["李四", 310101199001011234, d, "是"], ["王五", bad_check, d, "否"],
+    rows: list[list[Any]] = [header, ["张三", good, d, "是"], ["李四", 310101199001011234, d, "是"], ["王五", bad_check, d, "否"],
             ["赵六", good_x.lower(), d, "是"], ["钱七", good[:17], d, "是"], ["孙八", good + "1", d, "是"],
             ["周九", "'" + good, d, "是"]]
     res = load(xlsx(tmp_path / "e.xlsx", {"就业援助台账": rows}))
@@ -337,7 +338,7 @@ def test_id_numbers(tmp_path):
 
 def test_phones_names_and_placeholders(tmp_path):
     header = ["姓名", "队伍", "状态", "联系电话"]
-    rows = [header, ["张三", "治安巡逻队", "在册", "138-1234-5678"], ["欧阳娜娜", "扶贫帮困", "在册", "13812345678"],
+    rows: list[list[Any]] = [header, ["张三", "治安巡逻队", "在册", "138-1234-5678"], ["欧阳娜娜", "扶贫帮困", "在册", "13812345678"],
             ["NA", "文明劝导", "在册", "021-6234 5678"], ["无", "文明劝导", "在册", "1381234567"],
             [None, "文明劝导", "在册", 13912345678], ["null", "文明劝导", "退出", None]]
     res = load(xlsx(tmp_path / "v.xlsx", {"志愿者名册": rows}))
@@ -355,7 +356,7 @@ def test_phones_names_and_placeholders(tmp_path):
 
 def test_formula_like_text_and_control_characters_stay_text(tmp_path):
     header = ["发生日期", "事件类别", "描述", "处理结果"]
-    rows = [header, [dt.date(2026, 1, 1), "其他", '=HYPERLINK("http://x.cn","点我")', "@SUM(A1:A2)"],
+    rows: list[list[Any]] = [header, [dt.date(2026, 1, 1), "其他", '=HYPERLINK("http://x.cn","点我")', "@SUM(A1:A2)"],
             [dt.date(2026, 1, 2), "火灾", "厨房\x07起火\x00，电话13812345678", "+cmd|' /C calc'!A0"]]
     res = load(xlsx_strings(tmp_path / "i.xlsx", {"事件台账": rows}))
     frame = res.frames["incidents"]
@@ -428,7 +429,7 @@ def test_same_ledger_in_several_files_is_combined(tmp_path):
 
 
 def test_unknown_sheet_then_mapping(tmp_path):
-    rows = [["统计时间", "小区面积", "绿地"], [dt.date(2026, 6, 30), "52,000㎡", "18,200"]]
+    rows: list[list[Any]] = [["统计时间", "小区面积", "绿地"], [dt.date(2026, 6, 30), "52,000㎡", "18,200"]]
     path = xlsx(tmp_path / "u.xlsx", {"Sheet1": rows, "活动台账": [ACT, act_row(1)]})
     res = load(path)
     (unknown,) = res.report.unknown_sheets

@@ -12,7 +12,7 @@ import pytest
 
 from ledgers import guards
 from ledgers.reader import SourceFile, load_files
-from tests.support.workbooks import ACT, act_row
+from tests.support.workbooks import ACT, act_row, first_sheet
 
 GOOD_NAME = "好文件.xlsx"
 
@@ -68,7 +68,7 @@ def _zip_raw(members: list[tuple[str, bytes, int, int]]) -> bytes:
     return out.getvalue()
 
 
-def _deflate(body: bytes) -> tuple[str, bytes, int, int]:
+def _deflate(body: bytes) -> tuple[bytes, int, int]:
     comp = zlib.compressobj(9, zlib.DEFLATED, -15)
     return comp.compress(body) + comp.flush(), zlib.crc32(body), len(body)
 
@@ -116,7 +116,7 @@ def _with_prolog(prolog: bytes):
 
 def _sparse() -> bytes:
     wb = openpyxl.Workbook()
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = "活动台账"
     ws["A1"] = "活动日期"
     ws["XFD1048576"] = "x"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pandas as pd
@@ -39,7 +40,9 @@ def merged_problems(res) -> list:
     return [p for p in res.report.problems if p.code == "merged_cells_filled"]
 
 
-CASES = {
+# name: (sheet, rows, merges, ledger, column, expected values, expected messages)
+Case = tuple[str, list[list[Any]], list[str], str, str, list[Any], list[str]]
+CASES: dict[str, Case] = {
     # name: (sheet, rows, merges, ledger, column, expected values, expected messages (zh fragments))
     "text_required": (
         "消防器材台账",
@@ -86,7 +89,7 @@ def test_vertical_merge_fills_rows(tmp_path, case):
 
 
 def test_horizontal_merge_in_data_row_unchanged(tmp_path):
-    rows = [ACTS, [D, "广场舞", "文体", 30], [D, "科普讲座", None, 20]]
+    rows: list[list[Any]] = [ACTS, [D, "广场舞", "文体", 30], [D, "科普讲座", None, 20]]
     res = load(xlsx(tmp_path / "h.xlsx", "活动台账", rows, ["B3:C3"]))
     frame = res.frames["activities"]
     assert frame["活动名称"].tolist() == ["广场舞"]  # 活动类别 of row 3 is not made 科普讲座
@@ -95,7 +98,7 @@ def test_horizontal_merge_in_data_row_unchanged(tmp_path):
 
 
 def test_merged_title_above_header_unchanged(tmp_path):
-    rows = [["桃园社区2026年消防器材台账", None, None, None, None], FIRE,
+    rows: list[list[Any]] = [["桃园社区2026年消防器材台账", None, None, None, None], FIRE,
             ["1号楼", "灭火器", 4, 4, D], [None, "烟感", 6, 5, D]]
     res = load(xlsx(tmp_path / "t.xlsx", "消防器材台账", rows, ["A1:E1", "A3:A4"]))
     assert res.frames["fire_equipment"]["位置"].tolist() == ["1号楼", "1号楼"]
@@ -106,7 +109,7 @@ def test_merged_title_above_header_unchanged(tmp_path):
 
 
 def test_totals_row_merged_with_data_rows_still_dropped(tmp_path):
-    rows = [FIRE, ["1号楼", "灭火器", 4, 4, D], [None, "烟感", 6, 5, D], [None, "合计", 10, 9, None],
+    rows: list[list[Any]] = [FIRE, ["1号楼", "灭火器", 4, 4, D], [None, "烟感", 6, 5, D], [None, "合计", 10, 9, None],
             [None, None, None, None, None], ["2号楼", "灭火器", 4, 3, D]]
     res = load(xlsx(tmp_path / "s.xlsx", "消防器材台账", rows, ["A2:A4", "E2:E5"]))
     frame = res.frames["fire_equipment"]

@@ -21,6 +21,7 @@ DATA_SUFFIXES = {".xlsx", ".xls", ".csv"}
 
 def _generator():
     spec = importlib.util.spec_from_file_location("sample_generate", SAMPLE / "generate.py")
+    assert spec is not None and spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod

@@ -28,7 +28,8 @@ def intended() -> dict[str, tuple[float | None, str]]:
         if m:
             raw = m["value"]
             number = re.match(r"-?\d+(?:\.\d+)?", raw)
-            table[m["id"]] = (None if raw == "null" else float(number[0]), m["status"])
+            assert number is not None or raw == "null", raw
+            table[m["id"]] = (float(number[0]) if number else None, m["status"])
     return table
 
 

@@ -101,7 +101,9 @@ def test_an_older_newest_date_is_a_warning(store: Store) -> None:
     store.accept(store.propose(*_only("activities", variant=5, rows=8)))  # months 6..12 of 2026
     proposal = store.propose(*_only("activities", variant=0, rows=8))  # months 1..8
     diff = proposal.diffs["activities"]
-    assert diff.dates_before[1] > diff.dates_after[1] and diff.warnings == (Caution.OLDER,)
+    (_, newest_before), (_, newest_after) = diff.dates_before, diff.dates_after
+    assert newest_before is not None and newest_after is not None
+    assert newest_before > newest_after and diff.warnings == (Caution.OLDER,)
 
 
 def _acts(*rows: tuple) -> pd.DataFrame:
@@ -236,6 +238,7 @@ def test_the_baseline_is_the_newest_snapshot_that_differs(store: Store) -> None:
     assert store.baseline(store.book_id()) is None  # the only snapshot is the book itself
     store.accept(store.propose(*_only("activities", variant=4)))
     second = store.take_snapshot("十一月例会")  # the meeting freezes the book on screen
+    assert first is not None and second is not None
     assert store.snapshot_content_id(second) == store.book_id()
     base = store.baseline(store.book_id())
     assert base is not None and base.id == first.id  # passed over the freeze of the book itself

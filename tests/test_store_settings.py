@@ -42,7 +42,7 @@ def test_target_value_must_be_a_number(store: Store, bad) -> None:
 
 
 def test_target_accepts_numeric_text(store: Store) -> None:
-    store.set_target("A01", "12", True)
+    store.set_target("A01", "12", True)  # type: ignore[arg-type]  # text from elsewhere is read too
     assert store.targets()["A01"] == TargetSetting(12.0, True)
 
 

@@ -6,12 +6,20 @@ import datetime as dt
 import io
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 ACT = ["活动日期", "活动名称", "活动类别", "参与户数", "参与人数"]
 
 
 def act_row(i: int = 1) -> list:
     return [dt.date(2026, 3, i), f"活动{i}", "文体", 3, 10]
+
+
+def first_sheet(wb: Workbook) -> Worksheet:
+    """The worksheet a new openpyxl workbook starts with (``wb.active`` types it as optional)."""
+    ws = wb.active
+    assert isinstance(ws, Worksheet)
+    return ws
 
 
 def messy_activities() -> bytes:
