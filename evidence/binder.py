@@ -112,19 +112,31 @@ def _cell(v: Any) -> str:
     return scrub(str(v))
 
 
-def _rows_table(metric: Any, rows: pd.DataFrame | None, lang: str) -> dict[str, Any]:
+def _photo_counts(rows: pd.DataFrame, linked: Mapping[str, int]) -> list[str]:
+    """Per activity row, how many photos are attached to it (by the stable key of its date and name)."""
+    if not linked or not {"活动日期", "活动名称"} <= set(rows.columns):
+        return []
+    keys = "activities|" + rows["活动日期"].dt.strftime("%Y-%m-%d").fillna("") + "|" + rows["活动名称"].astype(str)
+    return [str(linked.get(k, "")) for k in keys]
+
+
+def _rows_table(metric: Any, rows: pd.DataFrame | None, lang: str,
+                linked: Mapping[str, int] | None = None) -> dict[str, Any]:
     name = metric.name if lang == "zh" else metric.name_en
     n = 0 if rows is None else len(rows)
     if not n:
         return {"title": t("binder.pdf.rows", lang, metric=f"{metric.id} {name}", n=0), "columns": [], "rows": [],
                 "more": ""}
     assert rows is not None
+    head = rows.head(MAX_ROWS)
     shown = [c for c in rows.columns if c not in PROVENANCE]
     body = [[_cell(v) for v in rec] + [f"{_cell(r['_sheet'])} {_cell(r['_row'])}"]
-            for (_, r), rec in zip(rows.head(MAX_ROWS).iterrows(), rows.head(MAX_ROWS)[shown].itertuples(index=False),
-                                   strict=True)]
-    return {"title": t("binder.pdf.rows", lang, metric=f"{metric.id} {name}", n=n),
-            "columns": shown + [t("report.col.sheet", lang) + "/" + t("report.col.row", lang)], "rows": body,
+            for (_, r), rec in zip(head.iterrows(), head[shown].itertuples(index=False), strict=True)]
+    columns = shown + [t("report.col.sheet", lang) + "/" + t("report.col.row", lang)]
+    if counts := _photo_counts(head, linked or {}):
+        body = [row + [c] for row, c in zip(body, counts, strict=True)]
+        columns.append(t("binder.col.photos", lang))
+    return {"title": t("binder.pdf.rows", lang, metric=f"{metric.id} {name}", n=n), "columns": columns, "rows": body,
             "more": t("binder.pdf.rows_more", lang, n=n - MAX_ROWS) if n > MAX_ROWS else ""}
 
 
@@ -144,6 +156,9 @@ def thumbnail(data: bytes) -> str:
 
 def _photo(f: EvidenceFile, data: bytes, window: Window, lang: str) -> Photo:
     taken = t("binder.pdf.taken", lang, date=f.taken.isoformat()) if f.taken else t("binder.pdf.undated", lang)
+    if f.row_key:  # attached to its activity: say which row it proves
+        _, day, name = f.row_key.split("|", 2)
+        taken += " · " + t("binder.pdf.linked", lang, day=day, name=name)
     return Photo(thumbnail(data), f.label, taken, [x.text(lang) for x in photo_findings(f, window)])
 
 
@@ -159,13 +174,17 @@ def item_page(item: PlanItem, data: BinderInput, lang: str) -> ItemPage:
     rows = {mid: data.rows.get(mid) for mid in item.metric_ids}
     note = data.notes.get(item.id)
     mine = [f for f in data.files if f.item == item.id]
+    linked: dict[str, int] = {}
+    for f in data.files:
+        if f.row_key:
+            linked[f.row_key] = linked.get(f.row_key, 0) + 1
     page = ItemPage(item=item, heading=item.heading(lang), plans=item.plan_texts,
                     note=note.text if note else draft(item, results, {k: v for k, v in rows.items() if v is not None},
                                                       lang),
                     note_saved=(t("binder.note.edited", lang, at=note.saved_at.strftime("%Y-%m-%d %H:%M")) if note
                                 else t("binder.note.draft", lang)),
                     figures=[_figure(m, lang) for m in metrics],
-                    tables=[_rows_table(m, rows.get(m.id), lang) for m in metrics])
+                    tables=[_rows_table(m, rows.get(m.id), lang, linked) for m in metrics])
     for f in mine:
         if f.form is Form.PHOTO or (f.kind is FileKind.PHOTO and f.form is Form.RULES):
             page.photos.append(_photo(f, data.read(f), data.window, lang))
@@ -205,7 +224,7 @@ def _print(html: str, footer_left: str, lang: str) -> bytes:
             page = browser.new_page()
             page.set_content(html, wait_until="load")
             page.wait_for_function("window.__binderReady === true", timeout=120_000)
-            return page.pdf(format="A4", print_background=True, display_header_footer=True,
+            return page.pdf(format="A4", print_background=True, display_header_footer=True, outline=True, tagged=True,
                             header_template="<span></span>", footer_template=footer,
                             margin={"top": "14mm", "bottom": "16mm", "left": "14mm", "right": "14mm"})
         finally:
@@ -226,11 +245,15 @@ def print_pdf(html: str, footer_left: str, lang: str = "zh") -> bytes:
 
 
 def _start_pages(printed: bytes, pages: Sequence[ItemPage], lang: str) -> list[int]:
-    """The 0-based page where each item's section starts: its heading beside 计划要求 (the contents
-    list the headings too, but never that word)."""
+    """The 0-based page where each item's section starts: from the PDF outline Chromium builds of the
+    headings (a tagged PDF), else from the text (its heading beside 计划要求, a word the contents lack)."""
     from pypdf import PdfReader
 
-    texts = [re.sub(r"\s+", "", p.extract_text() or "") for p in PdfReader(io.BytesIO(printed)).pages]
+    reader = PdfReader(io.BytesIO(printed))
+    top = {o.title: reader.get_destination_page_number(o) for o in reader.outline if not isinstance(o, list)}
+    if all(p.heading in top for p in pages):
+        return [top[p.heading] for p in pages]
+    texts = [re.sub(r"\s+", "", p.extract_text() or "") for p in reader.pages]
     plan = re.sub(r"\s+", "", t("binder.pdf.plan", lang))
     found, at = [], 1
     for page in pages:
@@ -247,12 +270,16 @@ def _merge(printed: bytes, pages: Sequence[ItemPage], starts: Sequence[int]) -> 
     reader = PdfReader(io.BytesIO(printed))
     writer = PdfWriter()
     ends = list(starts[1:]) + [len(reader.pages)]
-    writer.append(reader, pages=(0, starts[0] if starts else len(reader.pages)))
+    writer.append(reader, pages=(0, starts[0] if starts else len(reader.pages)), import_outline=False)
     for page, start, end in zip(pages, starts, ends, strict=True):
-        writer.append(reader, pages=(start, end))
+        first = len(writer.pages)
+        writer.append(reader, pages=(start, end), import_outline=False)
+        mark = writer.add_outline_item(page.heading, first)  # the binder's bookmarks: one per item
         for doc in page.docs:
             if doc.merged:
-                writer.append(PdfReader(io.BytesIO(doc.data)))
+                at = len(writer.pages)
+                writer.append(PdfReader(io.BytesIO(doc.data)), import_outline=False)
+                writer.add_outline_item(doc.name, at, parent=mark)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

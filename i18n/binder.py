@@ -117,6 +117,7 @@ MESSAGES.update({
     "binder.col.taken": ("拍摄日期", "Taken"),
     "binder.col.size": ("尺寸", "Size"),
     "binder.col.checks": ("检查", "Checks"),
+    "binder.col.photos": ("照片", "Photos"),
     "binder.col.caption": ("说明", "Caption"),
     "binder.col.metric": ("指标", "Metric"),
     "binder.col.value": ("当前值", "Value"),
@@ -164,6 +165,7 @@ MESSAGES.update({
     "binder.pdf.doc_attachment": ("{name}（附件，见原件压缩包）", "{name} (attachment: see the zip of originals)"),
     "binder.pdf.nothing": ("（暂无）", "(none yet)"),
     "binder.pdf.taken": ("拍摄于 {date}", "taken {date}"),
+    "binder.pdf.linked": ("活动台账 {day} {name}", "activity ledger: {day} {name}"),
     "binder.pdf.undated": ("拍摄日期不详", "date unknown"),
     # cli
     "binder.cli.written": ("已生成材料册 {path}（{pages} 页，{size} KB）", "Binder written to {path} ({pages} pages, {size} KB)"),

@@ -31,11 +31,12 @@ def built(tmp_path_factory):
 
     reader = PdfReader(io.BytesIO((out / "b.pdf").read_bytes()))
     pages = [re.sub(r"\s+", "", p.extract_text() or "") for p in reader.pages]
-    return pages, zipfile.ZipFile(out / "b.zip")
+    marks = {o.title: reader.get_destination_page_number(o) for o in reader.outline if not isinstance(o, list)}
+    return pages, zipfile.ZipFile(out / "b.zip"), marks
 
 
 def test_contents_list_all_32_items_with_the_page_each_starts_on(built):
-    pages, _ = built
+    pages, _, _ = built
     toc = pages[1]
     assert toc.startswith("目录")
     heads = [item.heading().replace(" ", "") for item in PLAN_ITEMS]
@@ -50,13 +51,21 @@ def test_contents_list_all_32_items_with_the_page_each_starts_on(built):
         assert row.endswith(str(start + 1)), (item.id, row, start + 1)
 
 
+def test_bookmarks_one_per_item_at_its_page(built):
+    pages, _, marks = built
+    assert list(marks) == [item.heading() for item in PLAN_ITEMS]
+    for item, page in marks.items():
+        assert item.replace(" ", "") in pages[page] and "计划要求" in pages[page]
+
+
 @pytest.mark.parametrize(("item", "words"), [
-    ("B04", ["小型文体活动次数为8次", "参与居民约571人次", "超过计划「小型文体活动一年不少于4次」的要求", "广场舞展演"]),
+    ("B04", ["小型文体活动次数为8次", "参与居民约571人次", "超过计划「小型文体活动一年不少于4次」的要求",
+             "广场舞展演文体3183社区活动室文体活动62"]),  # its row, with the 2 photos attached to it
     ("B07", ["消防器材配备率为87.0%", "差3.0个百分点"]),
     ("T04", ["服务热线办结率：台账中暂无数据"]),
 ])
 def test_item_page_carries_note_figures_and_rows(built, item, words):
-    pages, _ = built
+    pages, _, _ = built
     heading = next(i for i in PLAN_ITEMS if i.id == item).heading().replace(" ", "")
     text = next(t for i, t in enumerate(pages) if i > 1 and heading in t and "计划要求" in t)
     for word in words:
@@ -64,10 +73,11 @@ def test_item_page_carries_note_figures_and_rows(built, item, words):
 
 
 def test_photos_with_dates_and_checks_and_rules_merged(built):
-    pages, _ = built
+    pages, _, _ = built
     photo_pages = [t for t in pages if "实景图片" in t and "拍摄于" in t]
     joined = "".join(photo_pages)
-    assert "拍摄于2026-03-23" in joined and "拍摄于2026-05-12" in joined
+    assert "拍摄于2026-03-23·活动台账2026-03-23广场舞展演" in joined  # attached to its activity row
+    assert "拍摄于2026-05-12" in joined
     assert "不在迎检时段" in joined  # 楼道清洁 of 2025-06-15
     assert "短边600像素" in joined and "疑似多次压缩" in joined  # 走道灯检查 800×600 at quality 12
     assert "治安巡逻制度.pdf（1页，附后）" in "".join(pages)
@@ -77,7 +87,7 @@ def test_photos_with_dates_and_checks_and_rules_merged(built):
 
 
 def test_zip_names_by_item(built):
-    _, zf = built
+    _, zf, _ = built
     assert sorted(zf.namelist()) == [
         "B01_治安制度/治安巡逻制度_1.pdf",
         "B04_文体活动/2026-03-23_广场舞展演_1.jpg",
