@@ -251,8 +251,9 @@ def _start_pages(printed: bytes, pages: Sequence[ItemPage], lang: str) -> list[i
 
     reader = PdfReader(io.BytesIO(printed))
     top = {o.title: reader.get_destination_page_number(o) for o in reader.outline if not isinstance(o, list)}
-    if all(p.heading in top for p in pages):
-        return [top[p.heading] for p in pages]
+    found_all = [top.get(p.heading) for p in pages]
+    if all(n is not None for n in found_all):
+        return [int(n or 0) for n in found_all]
     texts = [re.sub(r"\s+", "", p.extract_text() or "") for p in reader.pages]
     plan = re.sub(r"\s+", "", t("binder.pdf.plan", lang))
     found, at = [], 1
@@ -274,12 +275,12 @@ def _merge(printed: bytes, pages: Sequence[ItemPage], starts: Sequence[int]) -> 
     for page, start, end in zip(pages, starts, ends, strict=True):
         first = len(writer.pages)
         writer.append(reader, pages=(start, end), import_outline=False)
-        mark = writer.add_outline_item(page.heading, first)  # the binder's bookmarks: one per item
+        mark = writer.add_outline_item(title=page.heading, page_number=first)  # the binder's bookmarks: one per item
         for doc in page.docs:
             if doc.merged:
                 at = len(writer.pages)
                 writer.append(PdfReader(io.BytesIO(doc.data)), import_outline=False)
-                writer.add_outline_item(doc.name, at, parent=mark)
+                writer.add_outline_item(title=doc.name, page_number=at, parent=mark)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
