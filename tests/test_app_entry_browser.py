@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
-URLS = ["", "dashboard", "safety", "culture", "environment", "service", "party", "meeting", "data", "targets"]
+URLS = ["", "dashboard", "safety", "culture", "environment", "service", "party", "meeting", "data", "targets",
+        "binder"]
 PASSWORD = "桃园Office-2026"
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
@@ -70,3 +71,13 @@ def test_deep_link_as_the_first_request_shows_the_page_and_no_page_not_found(
         nav = page.locator("[data-testid=stSidebarNav]").inner_text()
         assert "总览" in nav and "指标设置" in nav  # the app's own navigation, not the file list
         assert "culture" not in nav and "targets" not in nav  # file names (icons are ligature text)
+
+
+def test_a_secrets_file_that_does_not_parse_stops_every_page_even_the_first_request(tmp_path: Path) -> None:
+    with fresh_server(tmp_path, f'password = "{PASSWORD}"\nprotect_viewing = yes\n') as server, \
+            browser_page() as page:
+        page.goto(f"{server}/data")
+        body = settled_text(page, "设置有误")
+        assert "protect_viewing = true" in body
+        for word in ("导入报告", "culture", "binder", "请输入密码", "消防器材"):  # no page, no file list, no form
+            assert word not in body, word

@@ -97,14 +97,22 @@ def network_gate(config: Settings, lang: str) -> None:
 
 def refuse(lang: str, message: str, why: str) -> NoReturn:
     logging.getLogger(__name__).error("refused to serve: %s", why)
+    _hide_navigation(lang)
     st.title(t("ui.net.refused", lang))
     st.error(message, icon=":material/block:")
     st.stop()
 
 
+def _hide_navigation(lang: str) -> None:
+    """Replace whatever navigation the browser was sent (Streamlit's legacy one lists the page files)
+    with the app's, hidden: a refusal page links nowhere."""
+    st.navigation(nav.navigation(ROOT, lang).sections, position="hidden")
+
+
 def settings_stop(error: SettingsError, lang: str) -> NoReturn:
     """The whole page when a setting is wrong: what, and that nothing runs until it is corrected."""
     logging.getLogger(__name__).error("settings: %s", error.text("en"))
+    _hide_navigation(lang)
     st.title(t("settings.stopped", lang))
     st.error(error.text(lang), icon=":material/error:")
     st.caption(t("settings.fix", lang))
