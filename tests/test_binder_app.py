@@ -69,3 +69,22 @@ def test_upload_photo_note_and_bad_file():
     assert at.text_area(key="binder_note_B04").value == "2026年社区共开展文体活动8次。"
     assert completeness(at).set_index("项目").loc["B04 文体活动"]["情况说明"] == "✔ 已有"
     assert any(c.value.startswith("已编辑，保存于") for c in at.caption)
+
+
+def test_binder_pdf_builds_from_the_page():
+    from report.pdf import check_prerequisites
+
+    if check_prerequisites():
+        pytest.skip("no Chromium or CJK font")
+    at = binder_page()
+    at.button(key="binder_build").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    pdf = at.session_state["binder_pdf"]
+    assert pdf.startswith(b"%PDF-")
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    assert [o.title for o in reader.outline if not isinstance(o, list)][:2] == ["B01 治安制度", "B02 防火防灾"]
+    assert "目录" in (reader.pages[1].extract_text() or "")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -155,3 +156,29 @@ def test_completeness_gaps_first(store):
     assert by_id["T14"].states[Form.PHOTO] is State.OUTSIDE
     assert rows[-1].item.id == "B04" and by_id["B04"].gaps == 1
     assert [r.gaps for r in rows] == sorted((r.gaps for r in rows), reverse=True)
+
+
+def test_cli_without_paths_reads_the_stored_evidence(tmp_path, monkeypatch):
+    """`cli.py binder` without PATH: the data folder's book (none yet) and its stored evidence."""
+    import argparse
+
+    import cli
+
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "data"))
+    EvidenceStore(tmp_path / "data").add("B04", Form.PHOTO, "a.jpg", photos.photo(seed=7))
+    frames, evidence, refused = cli._binder_sources(argparse.Namespace(paths=[]), tmp_path / "unused")
+    assert frames == {} and refused == []
+    assert [f.name for f in evidence.files()] == ["a.jpg"]
+
+
+def test_cli_with_paths_takes_the_evidence_folder_beside_them(tmp_path):
+    import argparse
+
+    import cli
+
+    root = Path(__file__).resolve().parent.parent / "sample_data"
+    frames, evidence, refused = cli._binder_sources(argparse.Namespace(paths=[str(root)]), tmp_path)
+    assert refused == [] and "activities" in frames
+    by_item = {(f.item, f.label, f.row_key) for f in evidence.files()}
+    assert ("B04", "广场舞展演", "activities|2026-03-23|广场舞展演") in by_item
+    assert ("B01", "治安巡逻制度", None) in by_item and len(evidence.files()) == 6
