@@ -411,10 +411,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from settings import SettingsError, from_env
+
     try:
         args = build_parser().parse_args(argv)
+        from_env()  # a wrong setting stops here, named, instead of failing every file one by one
         return args.handler(args)
-    except UsageError as exc:
+    except (UsageError, SettingsError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
     except Exception as exc:  # noqa: BLE001 — a scripted monthly run gets one readable line, not a traceback

@@ -35,6 +35,9 @@ class SettingsError(ValueError):
         self.key, self.fields = key, fields
         super().__init__(f"{key} {fields}")
 
+    def __str__(self) -> str:  # the CLI's one readable line
+        return self.text("zh")
+
     def text(self, lang: str) -> str:
         from i18n import t  # here, not at import: the reader's child imports settings and renders nothing
 

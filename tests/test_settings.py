@@ -160,3 +160,12 @@ def test_a_wrong_environment_value_stops_the_app(monkeypatch: pytest.MonkeyPatch
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     stopped(at)
     assert "DASHBOARD_PARSER_CHILDREN" in at.error[0].value
+
+
+def test_the_cli_stops_on_a_wrong_setting_naming_it(monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    import cli
+
+    monkeypatch.setenv("DASHBOARD_PARSER_CHILDREN", "two")
+    assert cli.main(["metrics", str(ROOT / "sample_data")]) == 2
+    assert capsys.readouterr().err.strip() == "设置 DASHBOARD_PARSER_CHILDREN 必须是正整数，现在是 'two'。"
