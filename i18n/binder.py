@@ -143,7 +143,8 @@ MESSAGES.update({
     "binder.export": ("导出", "Export"),
     "binder.export.pdf": ("生成材料册 PDF", "Build the binder PDF"),
     "binder.export.pdf_download": ("下载材料册 PDF", "Download the binder PDF"),
-    "binder.export.zip_download": ("下载原件压缩包（按项目命名）", "Download the originals (zip, by item)"),
+    "binder.export.zip": ("打包原件（按项目命名）", "Pack the originals (zip, by item)"),
+    "binder.export.zip_download": ("下载原件压缩包", "Download the originals (zip)"),
     "binder.no_data": ("还没有台账数据：统计表格将为空，仍可上传照片和文件。",
                        "No ledger data yet: statistics will be empty; photos and files can still be added."),
     # the binder PDF

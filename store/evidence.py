@@ -18,6 +18,7 @@ from typing import Any
 
 from evidence.intake import MAX_FILE_BYTES, FileKind, IntakeError, Prepared, prepare
 from evidence.items import BY_ITEM, Form
+from ledgers.privacy import mask_file_name, scrub_text
 from store.models import SHANGHAI
 
 DB_NAME = "dashboard.sqlite3"  # the dashboard's database (store/db.py); our tables only
@@ -189,8 +190,9 @@ class EvidenceStore:
                 "INSERT INTO evidence_files (community, item, form, sha256, suffix, kind, name, caption, size,"
                 " width, height, pages, taken, gps_removed, converted, row_key, row_place, added_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                # names, phones and IDs in a file name or caption are masked before they are kept
                 (self.community, item, form.value, prepared.sha256, prepared.suffix, prepared.kind.value,
-                 prepared.name, caption, len(prepared.data), prepared.width, prepared.height, prepared.pages,
+                 mask_file_name(prepared.name), mask_file_name(caption), len(prepared.data), prepared.width, prepared.height, prepared.pages,
                  prepared.taken.isoformat() if prepared.taken else None, int(prepared.gps_removed),
                  prepared.converted_from, row_key, row_place, datetime.now(SHANGHAI).isoformat(timespec="seconds")))
             fid = cur.lastrowid
@@ -252,6 +254,7 @@ class EvidenceStore:
         if item not in BY_ITEM:
             raise IntakeError("binder.error.unknown_item", item=item)
         now = datetime.now(SHANGHAI).replace(microsecond=0)
+        text = scrub_text(text)  # a phone or ID typed into the note is masked before it is kept
         with self._write() as conn:
             conn.execute("INSERT INTO evidence_notes (community, item, text, saved_at) VALUES (?, ?, ?, ?)",
                          (self.community, item, text, now.isoformat()))

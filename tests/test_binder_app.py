@@ -69,6 +69,12 @@ def test_upload_photo_note_and_bad_file():
     assert at.text_area(key="binder_note_B04").value == "2026年社区共开展文体活动8次。"
     assert completeness(at).set_index("项目").loc["B04 文体活动"]["情况说明"] == "✔ 已有"
     assert any(c.value.startswith("已编辑，保存于") for c in at.caption)
+    at.button(key="binder_zip").click().run()
+    import io
+    import zipfile
+
+    names = zipfile.ZipFile(io.BytesIO(at.session_state["binder_zip_data"])).namelist()
+    assert names == ["B04_文体活动/2026-03-23_广场舞展演_1.jpg"]
 
 
 def test_binder_pdf_builds_from_the_page():

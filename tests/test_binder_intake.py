@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -182,3 +183,14 @@ def test_cli_with_paths_takes_the_evidence_folder_beside_them(tmp_path):
     by_item = {(f.item, f.label, f.row_key) for f in evidence.files()}
     assert ("B04", "广场舞展演", "activities|2026-03-23|广场舞展演") in by_item
     assert ("B01", "治安巡逻制度", None) in by_item and len(evidence.files()) == 6
+
+
+def test_personal_data_in_names_captions_and_notes_masked(store):
+    from evidence.binder import build_zip
+
+    f = store.add("B04", Form.PHOTO, "王小明_13812345678.jpg", photos.photo(seed=8), caption="联系人张三丰13812345678").file
+    assert f.name == "王**_138****5678.jpg" and "13812345678" not in f.caption
+    note = store.save_note("B04", "如有疑问请联系 13812345678")
+    assert note.text == "如有疑问请联系 138****5678" and store.notes()["B04"].text == note.text
+    names = zipfile.ZipFile(io.BytesIO(build_zip(store.files(), store.read))).namelist()
+    assert not any("13812345678" in n or "王小明" in n for n in names)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 PDF_KEY = "binder_pdf"
 NOTICE_KEY = "binder_notice"
+ZIP_KEY = "binder_zip_data"
 
 
 @st.cache_resource(show_spinner=False)
@@ -184,9 +185,13 @@ def export(data: BinderInput, store: EvidenceStore, lang: str) -> None:
         cols[0].download_button(t("binder.export.pdf_download", lang), st.session_state[PDF_KEY], key="binder_pdf_dl",
                                 file_name=f"迎检材料_{dt.date.today().isoformat()}.pdf", mime="application/pdf",
                                 icon=":material/download:")
-    cols[1].download_button(t("binder.export.zip_download", lang), build_zip(list(data.files), store.read),
-                            key="binder_zip_dl", file_name="迎检材料原件.zip", mime="application/zip",
-                            icon=":material/folder_zip:", disabled=not data.files)
+    # the zip reads every original: made on request, not on every rerun of the page
+    if cols[1].button(t("binder.export.zip", lang), key="binder_zip", icon=":material/folder_zip:",
+                      disabled=not data.files):
+        st.session_state[ZIP_KEY] = build_zip(list(data.files), store.read)
+    if st.session_state.get(ZIP_KEY):
+        cols[1].download_button(t("binder.export.zip_download", lang), st.session_state[ZIP_KEY], key="binder_zip_dl",
+                                file_name="迎检材料原件.zip", mime="application/zip", icon=":material/download:")
 
 
 def page(view: View) -> None:
