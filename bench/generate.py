@@ -15,7 +15,7 @@ import os
 import random
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import xlsxwriter
@@ -147,7 +147,7 @@ class Mess:
     def phone(self) -> str:
         return f"1{self.rng.choice('3589')}{self.rng.randint(0, 999_999_999):09d}"
 
-    def pick(self, weighted: list[tuple[str, float]]) -> str:
+    def pick(self, weighted: Sequence[tuple[str, float]]) -> str:
         return self.rng.choices([w[0] for w in weighted], [w[1] for w in weighted])[0]
 
 

@@ -68,7 +68,7 @@ def profile_rerun(frames: dict, report: dict, lines: int, rows: int) -> None:
             prof.stop()
             box["prof"] = prof
 
-    lsr.LocalScriptRunner._run_script_thread = profiled
+    lsr.LocalScriptRunner._run_script_thread = profiled  # type: ignore[method-assign]  # profile it in place
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["DASHBOARD_DATA_DIR"] = tmp
         at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=600)
@@ -81,7 +81,7 @@ def profile_rerun(frames: dict, report: dict, lines: int, rows: int) -> None:
         t0 = time.perf_counter()
         at.run()
         print(f"warm rerun {time.perf_counter() - t0:.3f} s (profiled)")
-    lsr.LocalScriptRunner._run_script_thread = original
+    lsr.LocalScriptRunner._run_script_thread = original  # type: ignore[method-assign]
     _save("rerun", rows, box["prof"], lines)
 
 

@@ -163,7 +163,7 @@ def worker_project(path: Path, runs: int, pdf_runs: int) -> dict[str, Any]:
             except Exception as e:  # noqa: BLE001 - a missing layer is a result here, not a crash
                 out["errors"]["load_s"] = _why(e)
         out["calamine_s"], out["calamine_runs"] = statistics.median(floor), floor
-        if loads:
+        if loads and result is not None:
             # the first load also starts the reader's forkserver, as an app's first upload does
             out["load_s"], out["load_runs"] = statistics.median(loads), loads
             report = result.report.to_dict()

@@ -17,13 +17,16 @@ import random
 import re
 import sys
 import zipfile
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import xlsxwriter
 import xlwt
 from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 AS_OF = date(2026, 11, 20)          # the latest starred date of any ledger: default D
 START = date(2025, 1, 1)
@@ -101,7 +104,7 @@ HIGHRISE_FLOORS = [12, 14, 16, 14, 12, 16, 14, 14, 12, 16, 14, 14]
 
 
 def buildings() -> list[dict]:
-    rows = []
+    rows: list[Any] = []
     for b in range(1, 31):
         if b <= 18:
             floors, units = 6, LOWRISE_UNITS[b - 1]
@@ -202,7 +205,7 @@ def activities(year: int, counts: dict[str, int]) -> list[list]:
     rng = rng_for(f"activities-{year}")
     end = date(year, 12, 20) if year < AS_OF.year else AS_OF - timedelta(days=3)
     partners = list(PARTNERS_2026 if year == AS_OF.year else PARTNERS_2025)
-    rows = []
+    rows: list[Any] = []
     for cat, n in counts.items():
         if cat == "党建":       # monthly, as the branch meets
             days = [date(year, m, 1) + timedelta(days=rng.randrange(9, 15)) for m in range(1, n + 1)]
@@ -227,7 +230,7 @@ def security_log(year: int) -> list[list]:
     rng = rng_for(f"security-{year}")
     names = ["陈国华", "刘建平", "周秀英", "吴志强"]     # the committee's own people
     last = AS_OF if year == AS_OF.year else date(year, 12, 31)
-    rows = []
+    rows: list[Any] = []
     months = range(1, last.month + 1)
     for m in months:
         rows.append([date(year, m, 3 + (m % 4)), "例会", f"{m}月治安例会", rng.randrange(8, 15), names[0]])
@@ -270,7 +273,7 @@ INCIDENTS = [
 def mediation() -> list[list]:
     rng = rng_for("mediation")
     names = Names(rng)
-    rows = []
+    rows: list[Any] = []
     # 2025: 27 成功, 2 未成功, 1 转交 → 90 %; 2026: 21 成功, 2 未成功, 2 转交, 3 调解中 → 21/25 = 84 %.
     plan = {2025: ["成功"] * 27 + ["未成功"] * 2 + ["转交"], 2026: ["成功"] * 21 + ["未成功"] * 2 + ["转交"] * 2}
     for year, results in plan.items():
@@ -298,7 +301,7 @@ def fire_equipment() -> tuple[list[list], list[list]]:
     keys += FIRE_PUBLIC
     assert sum(k[2] for k in keys) == 270
     # Final shortfall of 35: spread over building extinguishers and lights.
-    deficit = {}
+    deficit: dict[int, int] = {}
     candidates = [i for i, k in enumerate(keys) if k[0].endswith("号楼")]
     left = 35
     while left:
@@ -390,7 +393,7 @@ def inspections() -> list[list]:
     rng = rng_for("inspections")
     kinds = ["六乱", "违反七不", "饲养家禽", "无证犬", "违规养鸽", "积存垃圾", "蚊蝇孳生", "渣土堆积",
              "道路堵塞", "路面不洁", "标牌破损", "阳台不规范", "改变公共设施用途", "其他"]
-    rows = []
+    rows: list[Any] = []
     for year, n, end in ((2025, 58, date(2025, 12, 19)), (2026, 46, date(2026, 11, 6))):
         for d in spread(rng, n, date(year, 1, 7), end):
             fixed = min(AS_OF, d + timedelta(days=rng.randrange(1, 12)))
@@ -406,7 +409,7 @@ def employment() -> list[list]:
     rng = rng_for("employment")
     names = Names(rng)
     employers = ["桃园物业公司", "联华超市", "社区助餐点", "区市容所", "家政服务社", "快递驿站", "保安服务公司"]
-    rows = []
+    rows: list[Any] = []
     reg25 = spread(rng, 100, date(2025, 1, 6), date(2025, 12, 19))
     reg26 = spread(rng, 78, date(2026, 1, 5), date(2026, 11, 13))
     placed25 = set(rng.sample(range(100), 83))
@@ -439,7 +442,7 @@ def volunteers() -> list[list]:
     """One row per volunteer per team: 120 active rows, 112 distinct active names (T13)."""
     rng = rng_for("volunteers")
     names = Names(rng)
-    rows = []
+    rows: list[Any] = []
     for team, active, left in VOLUNTEER_TEAMS:
         for k in range(active + left):
             joined = date(2016, 1, 1) + timedelta(days=rng.randrange(3600))
@@ -463,7 +466,7 @@ def migrants() -> list[list]:
     """58 current residents all registered (T11b 100 %), 8 who have left."""
     rng = rng_for("migrants")
     names = Names(rng)
-    rows = []
+    rows: list[Any] = []
     for i, d in enumerate(spread(rng, 66, date(2025, 1, 10), date(2026, 11, 16))):
         area = rng.choice(("340123", "410105", "510107", "420106", "320311", "360102", "430104"))
         rows.append([names(), id_number(rng, area, 1975, 2004), d, "已离开" if i % 8 == 3 else "已登记"])
@@ -522,7 +525,7 @@ def save_openpyxl(wb: openpyxl.Workbook, path: Path) -> None:
     path.write_bytes(normalise_xlsx(buf.getvalue()))
 
 
-def put(ws, row: int, values: list, date_fmt: str = "yyyy-mm-dd") -> None:
+def put(ws: Worksheet, row: int, values: Sequence[Any], date_fmt: str = "yyyy-mm-dd") -> None:
     for c, v in enumerate(values, start=1):
         if v is None or v == "":
             continue
@@ -531,7 +534,14 @@ def put(ws, row: int, values: list, date_fmt: str = "yyyy-mm-dd") -> None:
             cell.number_format = date_fmt
 
 
-def simple_sheet(ws, header: list[str], rows: list[list], first: int = 1) -> None:
+def first_sheet(wb: openpyxl.Workbook) -> Worksheet:
+    """The worksheet a new workbook starts with (``wb.active`` types it as optional)."""
+    ws = wb.active
+    assert isinstance(ws, Worksheet)
+    return ws
+
+
+def simple_sheet(ws: Worksheet, header: Sequence[str | None], rows: list[Any], first: int = 1) -> None:
     put(ws, first, header)
     for c in range(1, len(header) + 1):
         ws.cell(row=first, column=c).font = Font(bold=True)
@@ -542,7 +552,7 @@ def simple_sheet(ws, header: list[str], rows: list[list], first: int = 1) -> Non
 def write_activities(path: Path) -> None:
     wb = openpyxl.Workbook()
     # 2025: canonical sheet layout, but 日期 for 活动日期 and real Excel dates.
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = "活动记录"
     simple_sheet(ws, ["日期", "活动名称", "活动类别", "参与户数", "参与人数", "地点", "共建单位"],
                  activities(2025, COUNTS_2025))
@@ -631,7 +641,7 @@ def write_buildings(path: Path) -> None:
 
 def write_safety(path: Path) -> None:
     wb = openpyxl.Workbook()
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = "治安工作台账"
     rows = security_log(2025) + security_log(2026)
     rows = [r[:3] + [f"{r[3]}人" if k % 6 == 0 else r[3]] + r[4:] for k, r in enumerate(rows)]
@@ -687,7 +697,7 @@ def write_facilities(path: Path) -> None:
 
 def write_environment(path: Path) -> None:
     wb = openpyxl.Workbook()
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = "环境巡查台账"
     simple_sheet(ws, ["巡查日期", "位置", "问题类别", "整改状态", "整改日期"], inspections())
     ws = wb.create_sheet("绿化台账")
@@ -697,10 +707,10 @@ def write_environment(path: Path) -> None:
 
 def write_employment(path: Path) -> None:
     wb = openpyxl.Workbook()
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = "就业援助台账"
     # A blank column between 人员类别 and 登记日期; some dates typed as 2026年3月5日.
-    rows = []
+    rows: list[Any] = []
     for k, (name, idn, kind, reg, placed, unit, ss) in enumerate(employment()):
         rows.append([name, idn, kind, None, reg if k % 3 else text_date(reg, 1), placed, unit, ss])
     simple_sheet(ws, ["姓名", "身份证号", "人员类别", None, "登记日期", "安置日期", "安置单位", "参加社保"], rows)
@@ -711,7 +721,7 @@ def write_employment(path: Path) -> None:
 
 def write_volunteers(path: Path) -> None:
     wb = openpyxl.Workbook()
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = "志愿者名册"
     rows = volunteers()
     simple_sheet(ws, ["姓名", "所属队伍", "加入日期", "状态", "联系电话"], rows[:60])
@@ -721,10 +731,10 @@ def write_volunteers(path: Path) -> None:
     save_openpyxl(wb, path)
 
 
-def one_sheet_book(path: Path, title: str, header: list[str], rows: list[list]) -> None:
+def one_sheet_book(path: Path, title: str, header: Sequence[str | None], rows: list[Any]) -> None:
     """A workbook of one plain sheet, as most single-ledger files in the office are."""
     wb = openpyxl.Workbook()
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = title
     simple_sheet(ws, header, rows)
     save_openpyxl(wb, path)
