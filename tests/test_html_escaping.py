@@ -12,10 +12,9 @@ import pytest
 
 from i18n import t
 from metrics.engine import MetricResult
-from metrics.vocab import Kind, Operator, Status, Theme
 from report.html import build_html, footer_html
-from store.models import ActionItem
 from tests.support.frames import frame
+from tests.support.results import action_item, metric
 from ui import meeting
 from ui.meeting import markup
 
@@ -39,9 +38,7 @@ def _intact(html: str, raw: str) -> None:
 
 
 def _metric(mid: str, theme: str, status: str) -> MetricResult:
-    return MetricResult(id=mid, name=f"指标{mid}", name_en=f"Metric {mid}", theme=Theme(theme), kind=Kind.RATIO,
-                        unit="", value=0.84, target=0.9, op=Operator.GE, status=Status(status), source="调解台账",
-                        numerator=21, denominator=25, evidence_count=25)
+    return metric(mid, theme, "ratio", status, value=0.84, numerator=21, denominator=25, evidence_count=25)
 
 
 METRICS = [_metric("B08", "safety", "behind"), _metric("C01", "culture", "met")]
@@ -111,8 +108,7 @@ def test_figure_json_cannot_close_its_script_element() -> None:
 def _slide_html(place: str, raw: str) -> str:
     if place in ("action", "owner"):
         what, who = (raw, "物业") if place == "action" else ("回访", raw)
-        item = ActionItem(1, "B08", what, who, dt.date(2026, 11, 10), dt.date(2026, 10, 28), "open",
-                          dt.datetime(2026, 10, 28, 10, 0), None, overdue=True)
+        item = action_item(1, "B08", what, who, dt.date(2026, 11, 10), dt.date(2026, 10, 28), overdue=True)
         return markup.item_html(item, AS_OF, "zh", metric="B08")
     if place == "community":
         caption = t("meeting.caption", "zh", community=raw, year=2026, as_of=AS_OF.isoformat())
