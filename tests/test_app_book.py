@@ -161,3 +161,15 @@ def test_a_re_upload_of_the_same_files_says_so_and_offers_nothing() -> None:
     assert any("完全相同" in i.value for i in at.info)
     assert not [b for b in at.button if b.key == "book-accept-all"]
     assert len(store().history("mediation")) == 1
+
+
+def test_accepting_some_ledgers_leaves_the_others_out() -> None:
+    from tests.support.uploads import good_activities, mediation_plus
+
+    at = data_page()
+    upload(at, [("活动台账.xlsx", good_activities(4)), mediation_plus(0)])
+    at.checkbox(key="book-pick-mediation").uncheck().run()
+    at.button(key="book-accept").click().run()
+    ok(at)
+    assert ledgers() == {"activities": 4}
+    assert any("已更新台账：活动台账（4 行）" in s.value for s in at.success)
