@@ -22,7 +22,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "meeting.improved.none": ("与上次例会相比，没有指标改善", "No metric improved since the last meeting"),
     "meeting.improved.no_snapshot": ("尚无上次例会的快照，无法比较", "No snapshot of a previous meeting to compare with"),
     "meeting.theme.appendix": ("附录 · {theme}", "Appendix · {theme}"),
-    "meeting.target.office": ("{target}（居委会调整；计划 {plan}）", "{target} (set by the office; plan {plan})"),
     "meeting.theme.title": ("{theme}", "{theme}"),
     "meeting.metric.title": ("{id} {name}", "{id} {name}"),
     # summary slide
@@ -69,6 +68,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "meeting.item.need_what": ("请填写事项内容", "Please say what is to be done"),
     "meeting.item.done": ("完成", "Done"),
     "meeting.item.reopen": ("重新打开", "Reopen"),
+    "meeting.target.plan": ("计划值", "plan"),
+    "meeting.target.off": ("停用", "off"),
     "meeting.checkin.title": ("例会记录", "Check-in"),
     "meeting.checkin.last": ("上次例会（{date}）：{note}", "Last meeting ({date}): {note}"),
     "meeting.checkin.last_owner": ("上次例会（{date}）：{note} — 分管委员 {owner}",

@@ -28,6 +28,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 MESSAGES.update({
     "metrics.value.none": ("—", "—"),
     "metrics.gap.points": ("差 {n} 个百分点", "{n} points short"),
+    "metrics.target.office": ("{target}（居委会调整；计划 {plan}）", "{target} (set by the office; plan {plan})"),
     "metrics.gap.more": ("还差 {n} {unit}", "{n} more {unit} needed"),
     "metrics.gap.over": ("超出 {n} {unit}", "{n} {unit} over"),
     "metrics.gap.open": ("剩余 {n} {unit}未整改", "{n} {unit} still open"),

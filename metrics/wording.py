@@ -147,6 +147,14 @@ def target(m: Measure, lang: str = "zh", *, goal: float | None = None) -> str:
     return f"{sign} {amount(m, goal, lang)}"
 
 
+def target_noted(m: Measure, lang: str = "zh") -> str:
+    """The target, and for one the office set, the plan's beside it: ≥ 80%（居委会调整；计划 ≥ 90%）."""
+    text = target(m, lang)
+    if getattr(m, "target_source", "plan") != "office":
+        return text
+    return _t("metrics.target.office", lang, target=text, plan=target(m, lang, goal=getattr(m, "plan_target", None)))
+
+
 def gap(m: Measure, lang: str = "zh") -> str:
     """How far the value is from its target in the metric's own unit, "" when it is met or absent:
     差 6.0 个百分点, 还差 2 次, 还差 1 项, 剩余 1 个未整改, 超出 1 起."""

@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
 from charts.palette import CJK_FONT_STACK
 from i18n import t
 from ledgers.report import flatten
+from metrics import wording
 from metrics.vocab import Status, Theme, count_statuses
 from report.format import format_note, format_target, format_value, metric_name, scrub
 from templates import render, script_json
@@ -43,14 +45,15 @@ CELL_MAX_HEIGHT = 286
 FIG_WIDTH = 600
 SCALE = CELL_WIDTH / FIG_WIDTH
 MAX_FIG_HEIGHT = 560  # taller figures would print with unreadably small text
+SHANGHAI = ZoneInfo("Asia/Shanghai")  # times in the PDF as in the app
 MAX_PROBLEMS = 300  # beyond this the appendix says how many more; the dashboard lists them all
 
 
 
 
 def _fmt_time(value: object) -> str:
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.datetime):  # an aware time is shown in Shanghai, as in the app
+        return (value.astimezone(SHANGHAI) if value.tzinfo else value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
         return value.isoformat()
     return scrub(value) if value is not None else "—"
@@ -95,7 +98,7 @@ def _evidence_of(m: MetricResult, evidence: Mapping[str, int] | None) -> int | N
 def _metric_row(m: MetricResult, lang: str, evidence: Mapping[str, int] | None) -> dict[str, Any]:
     """One metric as a table row (every value a plain string: the template escapes it)."""
     return {"id": m.id, "name": metric_name(m, lang), "theme": _theme_name(m.theme, lang),
-            "value": format_value(m, lang), "target": format_target(m, lang),
+            "value": format_value(m, lang), "target": wording.target_noted(m, lang),
             "status": Status(m.status), "evidence": _evidence_of(m, evidence),
             "note": format_note(m, lang)}
 
@@ -158,20 +161,73 @@ def _ledgers(report: Mapping[str, Any] | None) -> list[tuple[str, int, int]]:
             for name, info in ledgers.items()]
 
 
-def _problems(report: Mapping[str, Any] | None, lang: str) -> tuple[list[list[str]], int]:
+def _problems(report: Mapping[str, Any] | None, lang: str, *, fold: bool = False) -> tuple[list[list[str]], int]:
     """The appendix's rows (file, sheet, row, column, severity, message), at most MAX_PROBLEMS, and
-    how many were left off: the report's problems in the order and words of every surface."""
-    problems = flatten(report)
+    how many were left off: the report's problems in the order and words of every surface. ``fold``
+    (the minutes) leaves out the info-level notes, 「已忽略 1 个空行」 and the like: ``_notes`` counts them."""
+    problems = [p for p in flatten(report) if not (fold and p.severity == "info")]
     rows = [[scrub(v) for v in (p.file, p.sheet, "" if p.row is None else p.row, p.column or "",
                                 p.severity.word(lang), p.text(lang, with_place=False))]
             for p in problems[:MAX_PROBLEMS]]
     return rows, max(0, len(problems) - MAX_PROBLEMS)
 
 
-def _actions(items: Iterable[Mapping[str, Any]] | None) -> list[list[str]]:
-    return [[scrub(_fmt_time(v) if v is not None else "") for v in (
-        it.get("metric_id"), it.get("text") or it.get("action"), it.get("owner"), it.get("due"),
-        it.get("status"))] for it in items or ()]
+def _notes(report: Mapping[str, Any] | None) -> int:
+    """How many info-level notes the import made (handled, nothing to do): one line in the appendix."""
+    return sum(1 for p in flatten(report) if p.severity == "info")
+
+
+# The minutes' problem-metric pages: three blocks a row, two rows a page (A4 landscape)
+MBLOCK_WIDTH = 322
+MCELL_HEIGHT = 176
+MBLOCKS_PER_PAGE = 6
+
+
+def _meeting_block(b: Mapping[str, Any], figures: Mapping[str, Any], figs: list[dict[str, Any]]) -> dict[str, Any]:
+    """A problem metric's block: the screen's figure scaled into a small cell, and its first rows."""
+    out = dict(b)
+    out["chart"], out["cell_height"] = None, 0
+    fig = figures.get(b["id"])
+    if fig is not None:
+        spec, width, height = _figure_json(fig)
+        scale = min(MBLOCK_WIDTH / width, MCELL_HEIGHT / height)
+        out["chart"] = {"id": f"fig-{len(figs)}", "width": width, "height": height, "scale": f"{scale:.4f}"}
+        out["cell_height"] = round(height * scale)
+        figs.append({"id": out["chart"]["id"], "json": spec})
+    out["columns"] = [scrub(c) for c in b.get("columns", ())]
+    out["rows"] = [[scrub(v) for v in row] for row in b.get("rows", ())]
+    return out
+
+
+_WORST_FIRST = (Status.BEHIND, Status.AT_RISK, Status.NO_DATA, Status.ON_TRACK, Status.MET)
+
+
+def _status_order(metrics: Sequence[MetricResult], minutes: Mapping[str, Any] | None) -> list[MetricResult]:
+    """The minutes' full status table reads worst first (catalogue order within a status); the
+    plain snapshot keeps the catalogue's order."""
+    if minutes is None:
+        return list(metrics)
+    return sorted(metrics, key=lambda m: _WORST_FIRST.index(Status(m.status)))
+
+
+def _meeting(meeting: Mapping[str, Any] | None, figures: Mapping[str, Any],
+             figs: list[dict[str, Any]]) -> dict[str, Any] | None:
+    if meeting is None:
+        return None
+    blocks = [_meeting_block(b, figures, figs) for b in meeting.get("blocks", ())]
+    return {**meeting, "pages": [blocks[i:i + MBLOCKS_PER_PAGE] for i in range(0, len(blocks), MBLOCKS_PER_PAGE)],
+            "target_log": [[scrub(v) for v in row] for row in meeting.get("target_log", ())]}
+
+
+def _actions(items: Iterable[Mapping[str, Any]] | None, meeting: bool = False) -> list[list[str]]:
+    """The 督办事项 rows; the minutes name the metric and the meeting that raised each one."""
+    def row(it: Mapping[str, Any]) -> tuple[Any, ...]:
+        what, owner, due, status = it.get("text") or it.get("action"), it.get("owner"), it.get("due"), it.get("status")
+        if meeting:
+            return it.get("metric") or it.get("metric_id"), what, owner, due, it.get("raised"), status
+        return it.get("metric_id"), what, owner, due, status
+
+    return [[scrub(_fmt_time(v) if v is not None else "") for v in row(it)] for it in items or ()]
 
 
 def build_html(metrics: Sequence[MetricResult], *, year: int, as_of: dt.date, figures: Mapping[str, Any],
@@ -180,15 +236,19 @@ def build_html(metrics: Sequence[MetricResult], *, year: int, as_of: dt.date, fi
                sources: Sequence[tuple[str, object]] = (), community: str = "",
                lang: str = "zh", action_items: Iterable[Mapping[str, Any]] | None = None,
                generated_at: dt.datetime | None = None, changes: Sequence[tuple[str, str, str]] = (),
-               changes_caption: str = "") -> str:
+               changes_caption: str = "", meeting: Mapping[str, Any] | None = None) -> str:
     """The whole report as one HTML document; ``figures`` maps metric id → plotly figure;
-    ``changes`` (id, name, change) what moved since the snapshot ``changes_caption`` names."""
-    generated_at = generated_at or dt.datetime.now()
+    ``changes`` (id, name, change) what moved since the snapshot ``changes_caption`` names.
+    ``meeting`` makes the PDF the meeting's minutes: {"title", "date", "problems" (slide 1's rows),
+    "blocks" (per problem metric: id, name, status, line, rows_title, columns, rows, more),
+    "target_log" (when, metric, old → new, reason)}; its pages come first, the status table after."""
+    generated_at = generated_at or dt.datetime.now(SHANGHAI)
     figs: list[dict[str, Any]] = []
+    minutes = _meeting(meeting, figures, figs)
     themes = [_theme(th, [m for m in metrics if m.theme == th], figures, lang, evidence_counts, figs)
               for th in _themes(metrics)]
     counts = [{"n": n, "status": Status(s)} for s, n in _counts(metrics).items()]
-    problems, problems_left = _problems(report, lang)
+    problems, problems_left = _problems(report, lang, fold=minutes is not None)
     return render(
         "report/page.html", lang=lang, html_lang="zh-CN" if lang == "zh" else "en",
         title=f"{community} {t('report.title', lang, year=year)}",
@@ -197,9 +257,10 @@ def build_html(metrics: Sequence[MetricResult], *, year: int, as_of: dt.date, fi
         block_w=BLOCK_WIDTH, cell_w=CELL_WIDTH,
         **_cover(community=community, year=year, as_of=as_of, generated_at=generated_at,
                  sources=sources, metrics=metrics, lang=lang),
-        counts=counts, summary_rows=[_metric_row(m, lang, evidence_counts) for m in metrics],
+        counts=counts, summary_rows=[_metric_row(m, lang, evidence_counts) for m in _status_order(metrics, minutes)],
         themes=themes, ledgers=_ledgers(report), problems=problems, problems_left=problems_left,
-        actions=_actions(action_items), figs=figs, changes=[[scrub(v) for v in row] for row in changes],
+        actions=_actions(action_items, minutes is not None), figs=figs, meeting=minutes,
+        notes=_notes(report) if minutes is not None else 0, changes=[[scrub(v) for v in row] for row in changes],
         changes_caption=changes_caption)
 
 

@@ -190,7 +190,7 @@ def build_pdf(results: Results, *, report: Mapping[str, Any] | None = None,
               figures: Mapping[str, go.Figure] | None = None,
               figure_builder: Callable[[MetricResult, pd.DataFrame | None, str], go.Figure] | None = None,
               changes: Sequence[tuple[str, str, str]] = (), changes_caption: str = "",
-              generated_at: dt.datetime | None = None) -> bytes:
+              generated_at: dt.datetime | None = None, meeting: Mapping[str, Any] | None = None) -> bytes:
     """The PDF snapshot of ``results`` (a ``metrics.engine.Results``) as bytes.
 
     ``report`` is ``ImportReport.to_dict()``; ``history`` / ``prev_history`` map metric id → its
@@ -200,7 +200,8 @@ def build_pdf(results: Results, *, report: Mapping[str, Any] | None = None,
     (id → figure) gives figures the caller already has. ``evidence_counts`` overrides
     ``MetricResult.evidence_count``; ``sources`` lists (file name, upload time).
     Raises ``ReportUnavailable`` when Chromium or a Chinese font is missing (``check_prerequisites()``
-    says so beforehand), ``ReportError`` when printing fails.
+    says so beforehand), ``ReportError`` when printing fails. ``meeting`` makes it the meeting's
+    minutes (report.html.build_html).
     """
     missing = check_prerequisites()
     if missing:
@@ -215,7 +216,8 @@ def build_pdf(results: Results, *, report: Mapping[str, Any] | None = None,
     html = build_html(results.metrics, year=results.year, as_of=results.as_of, figures=drawn,
                       plotlyjs=_plotlyjs(), report=report, evidence_counts=evidence_counts,
                       sources=sources, community=community, lang=lang, action_items=action_items,
-                      generated_at=generated_at, changes=changes, changes_caption=changes_caption)
+                      generated_at=generated_at, changes=changes, changes_caption=changes_caption,
+                      meeting=meeting)
     left = scrub(f"{community} · {t('report.title', lang, year=results.year)}")
     return html_to_pdf(html, lang=lang, footer_left=left)
 
@@ -235,11 +237,13 @@ def build_pdf_from_frames(frames: Frames, report: Mapping[str, Any] | None = Non
                           sources: Sequence[tuple[str, object]] = (), lang: str = "zh",
                           community: str | None = None,
                           action_items: Iterable[Mapping[str, Any]] | None = None,
-                          compare: tuple[str, Mapping[str, Any]] | None = None) -> bytes:
+                          compare: tuple[str, Mapping[str, Any]] | None = None,
+                          meeting: Callable[[Results], Mapping[str, Any]] | None = None) -> bytes:
     """Compute every metric and its history from reader ``frames``, then ``build_pdf``.
 
     The one call the pages and ``cli.py pdf`` share, so both print the same numbers. ``compare``:
     (caption, an earlier book's frames): the summary page lists what changed since then.
+    ``meeting(results)`` gives the minutes' pages (ui.meeting.minutes) from the results computed here.
     """
     missing = check_prerequisites()
     if missing:  # fail before the (slower) metric computation
@@ -279,4 +283,5 @@ def _build_from_frames(frames: Frames, report: Mapping[str, Any] | None, *, year
         changes = [(c.id, metric_name(c.after, lang), c.text(lang)) for c in comparison.changed]
     return build_pdf(results, report=report, history=hist, prev_history=prev, events=events,
                      sources=sources, community=community, lang=lang, action_items=action_items,
-                     changes=changes, changes_caption=compare[0] if compare else "")
+                     changes=changes, changes_caption=compare[0] if compare else "",
+                     meeting=None if meeting is None else meeting(results))

@@ -193,7 +193,10 @@ def test_pdf_receives_open_items_first(monkeypatch: pytest.MonkeyPatch) -> None:
     sidebar.build_pdf(at.session_state["_view"])
     rows = seen["action_items"]
     assert [r["action"] for r in rows] == ["补种绿地", "已办完的事"]
-    assert rows[0]["status"] == "未完成 · ⚠ 逾期" and rows[0]["owner"] == "物业" and rows[0]["metric_id"] == "T15"
+    # overdue counted to the as-of date 2026-11-20 from the due date 2020-01-01
+    assert rows[0]["status"] == "未完成 · ⚠ 逾期 2515 天" and rows[0]["owner"] == "物业" and rows[0]["metric_id"] == "T15"
+    minutes = seen["meeting"]  # the sidebar's PDF is the minutes: slide 1's problems lead it
+    assert [r.id for r in minutes["problems"]][:2] == ["B13b", "T11d"] and len(minutes["blocks"]) == 9
 
 
 def test_english_slides() -> None:

@@ -80,8 +80,8 @@ def test_open_items_first_earlier_meetings_then_overdue_then_due() -> None:
     assert [i.id for i in meeting.order_items(items, MEETING)] == [4, 3, 5, 2, 1]
     rows = meeting.pdf_items(items, MEETING, "zh")
     assert [r["action"] for r in rows][0] == "last month, overdue"
-    assert rows[0] == {"metric_id": "T15", "action": "last month, overdue", "owner": "楼组长",
-                       "due": "2026-11-10", "status": "未完成 · ⚠ 逾期"}
+    assert rows[0] == {"metric_id": "T15", "metric": "T15 实事工程完成率", "action": "last month, overdue",
+                       "owner": "楼组长", "due": "2026-11-10", "raised": "2026-10-28", "status": "未完成 · ⚠ 逾期 18 天"}
     assert rows[-1]["status"] == "已完成"
     html = meeting.item_html(items[3], MEETING, "zh", metric="T15")
     assert "逾期 18 天" in html and "2026-10-28 例会提出" in html and "T15" in html

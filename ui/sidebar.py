@@ -260,5 +260,6 @@ def build_pdf(view: state.View) -> bytes:
 
     return build_pdf_from_frames(view.dataset.frames, view.dataset.report, year=view.year, as_of=view.as_of,
                                  targets=view.targets, sources=view.dataset.sources, lang=view.lang,
-                                 community=view.community, action_items=meeting.pdf_action_items(view.lang),
-                                 compare=book.pdf_compare(view))
+                                 community=view.community,
+                                 action_items=meeting.pdf_action_items(view.lang, view.as_of),
+                                 compare=book.pdf_compare(view), meeting=meeting.pdf_minutes(view))

@@ -26,7 +26,7 @@ from ui.meeting.changes import (
                                  target_text,
 )
 from ui.meeting.figure import projector_figure
-from ui.meeting.forms import action_panel, pdf_action_items
+from ui.meeting.forms import action_panel, pdf_action_items, pdf_minutes
 from ui.meeting.items import days_overdue, item_status, metric_label, order_items, pdf_items, today
 from ui.meeting.markup import (
                                  badge,
@@ -44,7 +44,7 @@ from ui.meeting.screens import improved_slide, metric_slide, summary_slide, them
 
 __all__ = [
     "ATTENTION", "SHORTFALL_ROWS", "THEMES", "Freshness", "ProblemRow", "Shortfall", "Slide", "SlideKind",
-    "action_panel", "badge", "behind_streak", "days_overdue", "improved_slide", "improvements", "items_html", "last_meeting_values",
+    "action_panel", "badge", "pdf_minutes", "behind_streak", "days_overdue", "improved_slide", "improvements", "items_html", "last_meeting_values",
     "metric_label", "problem_rows", "problems", "problems_html", "target_text",
     "clamp_slide", "counts_html", "deck", "freshness", "freshness_html", "item_html", "item_status",
     "metric_slide", "order_items", "pdf_action_items", "pdf_items", "projector_figure", "projector_on",

@@ -29,15 +29,8 @@ def last_meeting_values(view: View) -> dict[str, float | None]:
 
 
 def target_text(m: MetricResult, lang: str) -> str:
-    """The target as every meeting surface shows it; an office-set one names the plan's value too:
-    ``≥ 80%（居委会调整；计划 90%）``."""
-    from i18n import t
-
-    text = wording.target(m, lang)
-    if m.target_source != "office":
-        return text
-    plan = wording.target(m, lang, goal=m.plan_target)
-    return t("meeting.target.office", lang, target=text, plan=plan)
+    """The target as every meeting surface shows it (an office-set one names the plan's value too)."""
+    return wording.target_noted(m, lang)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
@@ -20,9 +22,27 @@ if TYPE_CHECKING:
     from ui.state import View
 
 
-def pdf_action_items(lang: str) -> list[dict[str, Any]]:
-    """Every stored action item for the PDF's 督办事项 table (open and earlier ones first)."""
-    return pdf_items(store_items(None), today(), lang)
+def pdf_action_items(lang: str, as_of: dt.date | None = None) -> list[dict[str, Any]]:
+    """Every stored action item for the PDF's 督办事项 table (open and earlier ones first), overdue
+    against ``as_of`` (the meeting's as-of date; default today)."""
+    day = as_of or today()
+    return pdf_items(store_items(None, as_of=day), day, lang)
+
+
+def pdf_minutes(view: View) -> Callable[[Any], dict[str, Any]]:
+    """For report.pdf.build_pdf_from_frames(meeting=…): the minutes' pages from the results it computes,
+    with this store's 督办事项, check-ins and target changes and the change since the last meeting."""
+    from ui.meeting.changes import last_meeting_values
+    from ui.meeting.minutes import minutes
+
+    store = _store()
+    try:
+        ins, log = store.check_ins(), store.target_log()
+    except Exception:  # an unreadable store: the minutes without them
+        ins, log = [], []
+    return functools.partial(minutes, frames=view.dataset.frames, lang=view.lang, meeting=today(),
+                             items=store_items(None, as_of=view.as_of), check_ins=ins,
+                             before=last_meeting_values(view), target_changes=log)
 
 
 def _store() -> Any:

@@ -46,13 +46,20 @@ def order_items(items: Iterable[Any], meeting: dt.date) -> list[Any]:
     return sorted(items, key=key)
 
 
-def item_status(item: ActionItem, lang: str) -> str:
-    """Open / done in words, with the overdue flag: the text the PDF prints."""
+def item_status(item: Any, lang: str, as_of: dt.date | None = None) -> str:
+    """Open / done in words, with 「逾期 N 天」 against ``as_of`` (else the flag the store set): the
+    text the PDF prints."""
     word = t(f"meeting.item.status.{item.status}", lang)
+    if as_of is not None:
+        late = days_overdue(item, as_of)
+        return f"{word} · ⚠ {t('meeting.item.overdue_days', lang, n=late)}" if late else word
     return f"{word} · ⚠ {t('meeting.item.overdue', lang)}" if item.overdue else word
 
 
 def pdf_items(items: Iterable[Any], meeting: dt.date, lang: str) -> list[dict[str, Any]]:
-    """Action items as report/pdf.py's ``action_items`` takes them, open (and earlier) ones first."""
-    return [{"metric_id": it.metric_id, "action": it.what, "owner": it.who, "due": it.due.isoformat(),
-             "status": item_status(it, lang)} for it in order_items(items, meeting)]
+    """Action items as report/pdf.py's ``action_items`` takes them, open (and earlier) ones first:
+    the metric by id and name, who (blank, not a dash, when nobody), the meeting that raised it, and
+    overdue days against ``meeting`` (the as-of date)."""
+    return [{"metric_id": it.metric_id, "metric": metric_label(it.metric_id, lang), "action": it.what,
+             "owner": it.who, "due": it.due.isoformat(), "raised": it.meeting_date.isoformat(),
+             "status": item_status(it, lang, meeting)} for it in order_items(items, meeting)]
