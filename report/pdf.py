@@ -252,13 +252,15 @@ def build_pdf_from_frames(frames: Frames, report: Mapping[str, Any] | None = Non
     # history and the HTML cost a few hundred MB per request, ten requests at once 2.5 GB
     with PRINTS.slot(ON_WAIT.get()):
         return _build_from_frames(frames, report, year=year, as_of=as_of, targets=targets, sources=sources,
-                                  lang=lang, community=community, action_items=action_items, compare=compare)
+                                  lang=lang, community=community, action_items=action_items, compare=compare,
+                                  meeting=meeting)
 
 
 def _build_from_frames(frames: Frames, report: Mapping[str, Any] | None, *, year: int | None,
                        as_of: dt.date | None, targets: Targets | None, sources: Sequence[tuple[str, object]],
                        lang: str, community: str | None, action_items: Iterable[Mapping[str, Any]] | None,
-                       compare: tuple[str, Mapping[str, Any]] | None) -> bytes:
+                       compare: tuple[str, Mapping[str, Any]] | None,
+                       meeting: Callable[[Results], Mapping[str, Any]] | None = None) -> bytes:
     from charts.figures import has_year_on_year
     from metrics.engine import compute_all, evidence, history_all
     from metrics.vocab import Kind
