@@ -159,6 +159,7 @@ class EvidenceStore:
                         conn.execute(statement)
             conn.execute("INSERT OR REPLACE INTO evidence_meta (key, value) VALUES ('schema', ?)",
                          (str(SCHEMA_VERSION),))
+        self.path.chmod(0o600)  # as private as the ledger book beside it
 
     # ---------------------------------------------------------------- files
 
@@ -216,6 +217,7 @@ class EvidenceStore:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp = path.with_suffix(path.suffix + ".part")
         tmp.write_bytes(prepared.data)
+        tmp.chmod(0o600)
         tmp.replace(path)
 
     def files(self, item: str | None = None) -> list[EvidenceFile]:

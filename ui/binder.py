@@ -124,15 +124,17 @@ def files_table(item: PlanItem, data: BinderInput, lang: str) -> None:
         or t("binder.check.ok", lang)} for f in mine]), hide_index=True, width="stretch")
 
 
-def _activity_rows(view: View, item: PlanItem) -> dict[str, str]:
-    """Activity ledger rows of the item's metrics, key → label (the stable key: date and name)."""
+def _activity_rows(view: View, item: PlanItem) -> dict[str, tuple[str, str]]:
+    """Activity ledger rows of the item's metrics: the stable key (date and name) → (label, the row's
+    _file/_sheet/_row as read this time)."""
     acts = view.dataset.frames.get("activities")
     if acts is None or "activities" not in {k for m in item.metrics for k in m.ledgers}:
         return {}
     out = {}
     for _, r in acts.dropna(subset=["活动日期"]).sort_values("活动日期").iterrows():
         day = r["活动日期"].strftime("%Y-%m-%d")
-        out[f"activities|{day}|{r['活动名称']}"] = f"{day} {r['活动名称']}（{r['_sheet']} 第 {r['_row']} 行）"
+        out[f"activities|{day}|{r['活动名称']}"] = (f"{day} {r['活动名称']}（{r['_sheet']} 第 {r['_row']} 行）",
+                                                 f"{r['_file']}/{r['_sheet']}/{r['_row']}")
     return out
 
 
@@ -143,7 +145,7 @@ def uploads(item: PlanItem, view: View, store: EvidenceStore, lang: str) -> None
                                   type=["jpg", "jpeg", "png", "heic", "heif"], key=f"binder_photos_{item.id}")
         docs = st.file_uploader(t("binder.upload.docs", lang), accept_multiple_files=True, key=f"binder_docs_{item.id}")
         row = st.selectbox(t("binder.upload.row", lang), [""] + list(rows), key=f"binder_row_{item.id}",
-                           format_func=lambda k: rows.get(k, t("binder.upload.no_row", lang))) if rows else ""
+                           format_func=lambda k: rows[k][0] if k in rows else t("binder.upload.no_row", lang)) if rows else ""
         caption = st.text_input(t("binder.upload.caption", lang), key=f"binder_caption_{item.id}")
         if not st.form_submit_button(t("binder.upload.button", lang), icon=":material/upload:"):
             return
@@ -153,7 +155,8 @@ def uploads(item: PlanItem, view: View, store: EvidenceStore, lang: str) -> None
     for form, batch in ((Form.PHOTO, photos or []), (Form.RULES, docs or [])):
         for up in batch:
             try:
-                added = store.add(item.id, form, up.name, up.getvalue(), caption=caption, row_key=row or None)
+                added = store.add(item.id, form, up.name, up.getvalue(), caption=caption, row_key=row or None,
+                                  row_place=rows[row][1] if row else None)
             except IntakeError as exc:
                 messages.append(exc.text(lang))
                 continue
