@@ -14,9 +14,9 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from PIL import Image, ImageOps
@@ -32,6 +32,9 @@ from report.format import scrub
 from report.html import FONT_FAMILY, FONT_FILE
 from store.evidence import EvidenceFile, EvidenceStore, Note
 from templates import render
+
+if TYPE_CHECKING:
+    from metrics.engine import MetricResult, Results
 
 MAX_ROWS = 25  # ledger rows per metric printed; the rest are counted ("另有 N 行")
 THUMB_SIDE = 1400  # px: a printed photo needs no more
@@ -73,12 +76,12 @@ class BinderInput:
     """What the binder is built from: the computed results (None without ledgers), the evidence rows per
     metric, the stored files and edited notes, and the window the checks use."""
 
-    results: Any
+    results: Results | None
     rows: Mapping[str, pd.DataFrame]
     files: Sequence[EvidenceFile]
     notes: Mapping[str, Note]
     window: Window
-    read: Any  # EvidenceFile -> bytes
+    read: Callable[[EvidenceFile], bytes]
     community: str = ""
 
 
@@ -120,7 +123,7 @@ def _photo_counts(rows: pd.DataFrame, linked: Mapping[str, int]) -> list[str]:
     return [str(linked.get(k, "")) for k in keys]
 
 
-def _rows_table(metric: Any, rows: pd.DataFrame | None, lang: str,
+def _rows_table(metric: MetricResult, rows: pd.DataFrame | None, lang: str,
                 linked: Mapping[str, int] | None = None) -> dict[str, Any]:
     name = metric.name if lang == "zh" else metric.name_en
     n = 0 if rows is None else len(rows)
@@ -140,7 +143,7 @@ def _rows_table(metric: Any, rows: pd.DataFrame | None, lang: str,
             "more": t("binder.pdf.rows_more", lang, n=n - MAX_ROWS) if n > MAX_ROWS else ""}
 
 
-def _figure(m: Any, lang: str) -> dict[str, str]:
+def _figure(m: MetricResult, lang: str) -> dict[str, str]:
     return {"id": m.id, "name": m.name if lang == "zh" else m.name_en, "value": wording.value(m, lang),
             "target": wording.target(m, lang), "status": Status(m.status).label(lang), "gap": wording.gap(m, lang)}
 
@@ -313,7 +316,7 @@ def zip_name(f: EvidenceFile, index: int) -> str:
     return f"{BY_ITEM[f.item].folder}/{day}{stem}_{index}{f.suffix}"
 
 
-def build_zip(files: Sequence[EvidenceFile], read: Any) -> bytes:
+def build_zip(files: Sequence[EvidenceFile], read: Callable[[EvidenceFile], bytes]) -> bytes:
     """Every stored original in a folder per item, numbered within the item in the store's order."""
     out = io.BytesIO()
     counts: dict[str, int] = {}

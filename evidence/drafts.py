@@ -3,8 +3,9 @@ filled with the metric's value, target and gap as metrics.wording words them. No
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -13,11 +14,15 @@ from i18n import t
 from metrics import wording
 from metrics.vocab import Kind, Status
 
+if TYPE_CHECKING:
+    from metrics.engine import MetricResult, Results
+    from metrics.registry import MetricSpec
+
 _MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
               "November", "December")
 
 
-def _verdict(m: Any, plan: str, lang: str) -> str:
+def _verdict(m: MetricResult, plan: str, lang: str) -> str:
     if m.value is None or (isinstance(m.value, float) and math.isnan(m.value)) or m.status == Status.NO_DATA:
         return t("binder.verdict.no_data", lang)
     if m.status == Status.MET:
@@ -29,7 +34,7 @@ def _verdict(m: Any, plan: str, lang: str) -> str:
     return t("binder.verdict.short", lang, plan=plan, gap=wording.gap(m, lang))
 
 
-def _extra(m: Any, rows: pd.DataFrame | None, lang: str) -> str:
+def _extra(m: MetricResult, rows: pd.DataFrame | None, lang: str) -> str:
     """The count's people (参与人数 of its rows) or the checklist's items present."""
     kind = Kind(m.kind)
     if kind is Kind.COUNT and rows is not None and "参与人数" in rows.columns:
@@ -41,7 +46,8 @@ def _extra(m: Any, rows: pd.DataFrame | None, lang: str) -> str:
     return ""
 
 
-def sentence(m: Any, spec: Any, rows: pd.DataFrame | None, *, year: int, as_of: Any, lang: str = "zh") -> str:
+def sentence(m: MetricResult, spec: MetricSpec, rows: pd.DataFrame | None, *, year: int, as_of: dt.date,
+             lang: str = "zh") -> str:
     """One metric's sentence: 「2026年1月至11月，小型文体活动次数为 8 次，参与居民约 600 人次，超过计划…」."""
     name = m.name if lang == "zh" else m.name_en
     if m.value is None or (isinstance(m.value, float) and math.isnan(m.value)):
@@ -55,7 +61,7 @@ def sentence(m: Any, spec: Any, rows: pd.DataFrame | None, *, year: int, as_of: 
     return t(f"binder.draft.{Kind(m.kind).value}", lang, **fields)
 
 
-def draft(item: PlanItem, results: Any, evidence_rows: dict[str, pd.DataFrame], lang: str = "zh") -> str:
+def draft(item: PlanItem, results: Results | None, evidence_rows: dict[str, pd.DataFrame], lang: str = "zh") -> str:
     """The item's draft note: one sentence per metric that has a result, in the registry's order."""
     if results is None:
         return t("binder.verdict.no_data", lang) + ("。" if lang == "zh" else ".")

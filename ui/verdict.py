@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from i18n import t
 
 if TYPE_CHECKING:
-    from store.book import Proposal
+    from store.book import Caution, LedgerDiff, Proposal
 
 NOTES_MAX_HEADERS = 1  # a sheet whose "header" is one cell of text holds notes or a title, not a ledger
 
@@ -158,7 +158,7 @@ def preview_rows(proposal: Proposal, lang: str = "zh") -> list[dict[str, str]]:
     return out
 
 
-def caution_text(diff: Any, caution: Any, lang: str) -> str:
+def caution_text(diff: LedgerDiff, caution: Caution, lang: str) -> str:
     return t(f"book.caution.{caution.value}", lang, before=diff.rows_before, after=diff.rows_after,
              old=diff.dates_before[1], new=diff.dates_after[1] or "—")
 
