@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -12,7 +10,7 @@ import pytest
 from charts.figures import metric_figure
 from charts.palette import STATUSES
 from metrics.engine import MetricResult
-from tests.support.results import action_item, metric, results
+from tests.support.results import action_item, check_in, metric, results
 from ui import meeting
 from ui.projector import INK, MUTED, PAPER, STATUS_TEXT, contrast
 
@@ -279,12 +277,6 @@ def test_improvements_lists_only_what_moved_towards_the_target() -> None:
     assert meeting.improvements([up], {}, "zh") == []
 
 
-@dataclass
-class CheckIn:
-    meeting_date: dt.date
-    status: str
-
-
 @pytest.mark.parametrize("status, earlier, want", [
     ("behind", ["behind", "behind"], 3),                  # this meeting and the two before: flagged
     ("behind", ["behind", "at_risk", "behind"], 2),       # the run stops at the first meeting not behind
@@ -292,17 +284,17 @@ class CheckIn:
     ("at_risk", ["behind", "behind"], 0),                 # not behind now: no run at all
 ])
 def test_behind_streak(status, earlier, want) -> None:
-    ins = [CheckIn(dt.date(2026, 10, 28) - dt.timedelta(days=30 * i), s) for i, s in enumerate(earlier)]
-    ins.append(CheckIn(MEETING, "met"))  # today's own check-in does not count as an earlier meeting
+    ins = [check_in(dt.date(2026, 10, 28) - dt.timedelta(days=30 * i), s) for i, s in enumerate(earlier)]
+    ins.append(check_in(MEETING, "met"))  # today's own check-in does not count as an earlier meeting
     assert meeting.behind_streak(status, ins, MEETING) == want
 
 
 def test_check_in_line_and_streak_flag() -> None:
     from ui.meeting.markup import check_in_html
 
-    last = SimpleNamespace(meeting_date=dt.date(2026, 10, 28), note="调解员已到位", owner="李委员")
+    last = check_in(dt.date(2026, 10, 28), "behind", note="调解员已到位", owner="李委员")
     html = check_in_html(last, 3, "zh")
     assert "上次例会（2026-10-28）：调解员已到位 — 分管委员 李委员" in html and "连续 3 次例会未达标" in html
-    html = check_in_html(SimpleNamespace(meeting_date=dt.date(2026, 10, 28), note="开工", owner=""), 2, "zh")
+    html = check_in_html(check_in(dt.date(2026, 10, 28), "behind", note="开工"), 2, "zh")
     assert "上次例会（2026-10-28）：开工" in html and "分管委员" not in html and "连续" not in html
     assert "此前例会没有记录" in check_in_html(None, 0, "zh")

@@ -9,6 +9,7 @@ from typing import Any
 
 from metrics.engine import MetricResult, Results
 from metrics.vocab import Kind, Operator, Status, Theme
+from store.meeting import CheckIn
 from store.models import ActionItem
 
 AS_OF = dt.date(2026, 11, 20)
@@ -33,3 +34,8 @@ def action_item(id_: int, metric_id: str, what: str, who: str, due: dt.date, mee
     created = dt.datetime.combine(meeting, dt.time(10))
     return ActionItem(id_, metric_id, what, who, due, meeting, status, created,
                       created if status == "done" else None, overdue=overdue)
+
+
+def check_in(meeting: dt.date, status: str, note: str = "", owner: str = "", metric_id: str = "B08") -> CheckIn:
+    """A metric's note at the meeting of that date, with the status it had then."""
+    return CheckIn(metric_id, meeting, note, owner, status, dt.datetime.combine(meeting, dt.time(10)))

@@ -15,6 +15,7 @@ from metrics.vocab import Status
 
 if TYPE_CHECKING:
     from metrics.engine import MetricResult
+    from store.meeting import CheckIn
     from ui.state import View
 
 
@@ -70,7 +71,7 @@ def improvements(metrics: Iterable[Any], before: Mapping[str, float | None], lan
 STREAK = 3  # 「连续 3 次例会未达标」: this meeting and the two before it
 
 
-def behind_streak(status: str, check_ins: Iterable[Any], meeting: dt.date) -> int:
+def behind_streak(status: str, check_ins: Iterable[CheckIn], meeting: dt.date) -> int:
     """How many meetings in a row, this one included, the metric has been 未达标: this meeting's
     status, then the statuses its check-ins recorded at earlier meetings, newest first, until one
     was not behind."""

@@ -23,6 +23,7 @@ from ui.meeting.rows import Shortfall
 
 if TYPE_CHECKING:
     from metrics.engine import MetricResult, Results
+    from store.meeting import CheckIn
     from store.models import ActionItem
 
 
@@ -110,7 +111,7 @@ def problems_html(rows: Sequence[ProblemRow], lang: str) -> str:
     return render("slides/problems.html", rows=rows, lang=lang, streak=STREAK)
 
 
-def check_in_html(last: Any, streak: int, lang: str) -> str:
+def check_in_html(last: CheckIn | None, streak: int, lang: str) -> str:
     """The last meeting's check-in (date, note, owner) and, from STREAK meetings on, the flag."""
     line = ""
     if last is not None:
