@@ -117,7 +117,7 @@ def test_projector_slides_are_large_and_high_contrast(server: str) -> None:
             sizes = page.evaluate(TEXT_SIZES_JS)
             assert sizes and min(s for _, s in sizes) >= 24, sorted(sizes, key=lambda x: x[1])[:5]
 
-            ink = _rgb(page.evaluate("() => getComputedStyle(document.querySelector('.deck p')).color"))
+            ink = _rgb(page.evaluate("() => getComputedStyle(document.querySelector('.deck td')).color"))
             paper = _rgb(page.evaluate(
                 "() => getComputedStyle(document.querySelector('.stMainBlockContainer')"
                 ".closest('.stApp')).backgroundColor"))
