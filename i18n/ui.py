@@ -219,6 +219,8 @@ MESSAGES.update({
     "ui.targets.enabled_help": ("停用后，此指标不在看板、报告中出现。",
                                 "A switched-off metric is left out of the dashboard and the report."),
     "ui.targets.save": ("保存", "Save"),
+    "ui.targets.reason": ("调整原因（记入例会纪要）", "Reason for the change (goes into the minutes)"),
+    "ui.targets.reason_help": ("如 街道同意下调", "e.g. agreed with the sub-district office"),
     "ui.targets.restore": ("恢复计划值", "Restore the plan value"),
     "ui.targets.download": ("下载指标目标表", "Download the targets sheet"),
     "ui.targets.locked": ("修改目标、停用指标或恢复计划值需要管理密码",

@@ -30,7 +30,7 @@ from store import migrate
 from store.book import Confirm, Proposal, VersionInfo, diff_ledger, ledger_order, merge_reports, report_part
 from store.frames import FORMAT, decode_frame, encode_frame
 from store.meeting import SCHEMA as MEETING_SCHEMA
-from store.meeting import MeetingRecords
+from store.meeting import MeetingRecords, log_change
 from store.models import (
     ACTION_STATUSES,
     SHANGHAI,
@@ -741,8 +741,10 @@ class Store(MeetingRecords):
                                 " ORDER BY metric_id").fetchall()
         return {m: TargetRecord(m, v, bool(e), datetime.fromisoformat(u)) for m, v, e, u in rows}
 
-    def set_target(self, metric_id: str, value: float | None, enabled: bool = True) -> TargetRecord:
-        """Override one metric's target (``value`` None keeps the plan's value) and/or switch it off."""
+    def set_target(self, metric_id: str, value: float | None, enabled: bool = True, *,
+                   reason: str = "") -> TargetRecord:
+        """Override one metric's target (``value`` None keeps the plan's value) and/or switch it off;
+        a change is logged (store.meeting: when, old → new, ``reason``) for the minutes."""
         if not metric_id or not isinstance(metric_id, str):
             raise StoreError("store.error.bad_metric", metric=metric_id)
         if value is not None:
@@ -754,6 +756,9 @@ class Store(MeetingRecords):
                 raise StoreError("store.error.bad_target", metric=metric_id, value=value)
         now = _now()
         with self._write() as conn:
+            old = conn.execute("SELECT value, enabled FROM targets WHERE metric_id = ?", (metric_id,)).fetchone()
+            log_change(conn, metric_id, (None, True) if old is None else (old[0], bool(old[1])),
+                       (value, bool(enabled)), reason, now)
             conn.execute(
                 "INSERT INTO targets (metric_id, value, enabled, updated_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT(metric_id) DO UPDATE SET value = excluded.value,"
@@ -761,9 +766,12 @@ class Store(MeetingRecords):
                 (metric_id, value, int(bool(enabled)), _iso(now)))
         return TargetRecord(metric_id, value, bool(enabled), now)
 
-    def reset_target(self, metric_id: str) -> bool:
-        """Back to the plan's value and switched on. False if there was no override."""
+    def reset_target(self, metric_id: str, *, reason: str = "") -> bool:
+        """Back to the plan's value and switched on (logged). False if there was no override."""
         with self._write() as conn:
+            old = conn.execute("SELECT value, enabled FROM targets WHERE metric_id = ?", (metric_id,)).fetchone()
+            if old is not None:
+                log_change(conn, metric_id, (old[0], bool(old[1])), (None, True), reason, _now())
             return conn.execute("DELETE FROM targets WHERE metric_id = ?", (metric_id,)).rowcount > 0
 
     # --------------------------------------------------------------------------------- mappings

@@ -67,6 +67,17 @@ def _day(value: date | str, field: str) -> date:
         raise StoreError("store.error.bad_date", field=field, value=value) from None
 
 
+def log_change(conn: sqlite3.Connection, metric_id: str, old: tuple[float | None, bool | None],
+               new: tuple[float | None, bool | None], reason: str, at: datetime) -> None:
+    """Write a target change inside the caller's transaction; nothing when nothing changed."""
+    if old == new:
+        return
+    conn.execute("INSERT INTO target_log (metric_id, at, old_value, new_value, old_enabled, new_enabled, reason)"
+                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 (metric_id, at.isoformat(), old[0], new[0], None if old[1] is None else int(old[1]),
+                  None if new[1] is None else int(new[1]), (reason or "").strip()))
+
+
 class MeetingRecords:
     """Methods the Store gains for the meeting (``_connect``, ``_write`` and ``_now`` are the Store's)."""
 
@@ -134,11 +145,7 @@ class MeetingRecords:
                           new: tuple[float | None, bool | None], reason: str = "") -> None:
         """Write down a target change: (value, enabled) before and after, and why."""
         with self._write() as conn:
-            conn.execute("INSERT INTO target_log (metric_id, at, old_value, new_value, old_enabled, new_enabled,"
-                         " reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         (metric_id, self._clock().isoformat(), old[0], new[0],
-                          None if old[1] is None else int(old[1]), None if new[1] is None else int(new[1]),
-                          (reason or "").strip()))
+            log_change(conn, metric_id, old, new, reason, self._clock())
 
     def target_log(self) -> list[TargetChange]:
         """Every logged target change, oldest first."""

@@ -54,3 +54,13 @@ def test_target_changes_are_logged_in_order(store: Store) -> None:
     assert [(c.metric_id, c.old_value, c.new_value, c.old_enabled, c.new_enabled, c.reason) for c in log] == [
         ("B08", None, 0.8, True, True, "街道同意下调"), ("B08", 0.8, 0.8, True, False, "")]
     assert log[0].at.utcoffset() == timedelta(hours=8)  # Shanghai time
+
+
+def test_setting_a_target_logs_old_and_new_with_the_reason(store: Store) -> None:
+    store.set_target("B08", 0.8, reason="街道同意下调")
+    store.set_target("B08", 0.8)  # the same again: nothing to log
+    store.set_target("B08", 0.8, False)
+    store.reset_target("B08", reason="恢复计划")
+    store.reset_target("B08")  # nothing to reset: nothing logged
+    assert [(c.old_value, c.new_value, c.old_enabled, c.new_enabled, c.reason) for c in store.target_log()] == [
+        (None, 0.8, True, True, "街道同意下调"), (0.8, 0.8, True, False, ""), (0.8, None, False, True, "恢复计划")]

@@ -115,14 +115,15 @@ def table(rows: list[TargetRow], lang: str) -> pd.DataFrame:
         columns=cols)
 
 
-def save(store: Store, row: TargetRow, typed: float, enabled: bool) -> None:
-    """Store what was typed (percent for ratios) as the engine's unit; an unchanged value keeps the plan."""
+def save(store: Store, row: TargetRow, typed: float, enabled: bool, reason: str = "") -> None:
+    """Store what was typed (percent for ratios) as the engine's unit; an unchanged value keeps the plan.
+    The store logs the change with ``reason`` (the minutes list it)."""
     value = row.to_engine(typed)
     same_as_plan = abs(value - row.plan) < 1e-9
     if same_as_plan and enabled:
-        store.reset_target(row.id)  # nothing left to override: the plan's value shows as the plan's
+        store.reset_target(row.id, reason=reason)  # nothing left to override: the plan's value shows as the plan's
     else:
-        store.set_target(row.id, None if same_as_plan else value, enabled)
+        store.set_target(row.id, None if same_as_plan else value, enabled, reason=reason)
 
 
 def workbook(rows: list[TargetRow]) -> bytes:
@@ -149,13 +150,15 @@ def editor(store: Store, rows: list[TargetRow], lang: str) -> None:
     with right:
         enabled = st.toggle(t("ui.targets.enabled", lang), value=row.enabled, key=f"target_enabled_{metric_id}",
                             help=t("ui.targets.enabled_help", lang))
+    reason = st.text_input(t("ui.targets.reason", lang), key=f"target_reason_{metric_id}",
+                           placeholder=t("ui.targets.reason_help", lang))
     save_col, restore_col, _ = st.columns([1, 1, 3])
     if save_col.button(t("ui.targets.save", lang), type="primary", key="target_save"):
-        save(store, row, value, enabled)
+        save(store, row, value, enabled, reason)
         state.forget_pdf()
         st.rerun()
     if restore_col.button(t("ui.targets.restore", lang), key="target_restore", disabled=not row.office):
-        store.reset_target(metric_id)
+        store.reset_target(metric_id, reason=reason)
         for k in (f"target_value_{metric_id}", f"target_enabled_{metric_id}"):
             st.session_state.pop(k, None)  # the widgets show the plan value again
         state.forget_pdf()

@@ -92,14 +92,14 @@ def freshness_html(rows: Sequence[Freshness], lang: str) -> str:
 def theme_table_html(members: Sequence[Any], stale_ids: set[str], lang: str) -> str:
     """A theme's metrics as one big table: name, value, target, status."""
     rows = [{"id": m.id, "name": metric_name(m, lang), "value": wording.value(m, lang), "gap": wording.gap(m, lang),
-             "target": wording.target(m, lang), "stale": m.id in stale_ids, "status": Status(m.status)}
+             "target": wording.target_noted(m, lang), "stale": m.id in stale_ids, "status": Status(m.status)}
             for m in members]
     return render("slides/theme_table.html", rows=rows, stale=_stale(lang), lang=lang)
 
 
 def metric_head_html(result: MetricResult, lang: str) -> str:
     """A metric slide's first line: status badge, value and target, evidence rows."""
-    value = t("meeting.metric.value", lang, value=wording.value(result, lang), target=wording.target(result, lang))
+    value = t("meeting.metric.value", lang, value=wording.value(result, lang), target=wording.target_noted(result, lang))
     if gap := wording.gap(result, lang):
         value += f" · {gap}"
     return render("slides/metric_head.html", status=Status(result.status), lang=lang, value=value,
