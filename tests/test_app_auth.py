@@ -12,6 +12,8 @@ import pytest
 from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
+from ui.escape import md
+
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "桃园Office-2026"
 
@@ -174,7 +176,7 @@ def test_history_lists_newest_first_and_opens_the_latest(tmp_path: Path) -> None
     assert picker.options[1].startswith(f"#{first} ") and "最新" not in picker.options[1]
     assert at.session_state["_view"].dataset.snapshot_id == second
     # the closed picker may cut the line in a narrow sidebar: label and file names are spelt out below it
-    assert any("五月例会" in c.value and "活动台账9.xlsx" in c.value for c in at.sidebar.caption)
+    assert any("五月例会" in c.value and md("活动台账9.xlsx") in c.value for c in at.sidebar.caption)
     picker.set_value(first).run()
     assert at.session_state["_view"].dataset.snapshot_id == first
 
