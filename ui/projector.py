@@ -63,7 +63,7 @@ DECK_CSS = f"""
   vertical-align: middle; }}
 .deck table.rows th, .deck table.rows td {{ font-size: {ROWS_PX}px; padding: 3px 8px; }}
 .deck table.rows th {{ white-space: normal; vertical-align: bottom; }}
-.deck table.rows td {{ overflow-wrap: anywhere; }}
+.deck table.rows td {{ overflow-wrap: break-word; }}
 .deck td.num {{ font-weight: 800; white-space: nowrap; }}
 .deck td.nowrap {{ white-space: nowrap; }}
 .deck .fresh {{ display: grid; grid-template-columns: repeat(2, 1fr); gap: 6px 24px; }}
