@@ -14,12 +14,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from tests.support.server import fresh_server
+from tests.support.server import CHROMIUM, CHROMIUM_ARGS, fresh_server
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 URLS = ["", "dashboard", "safety", "culture", "environment", "service", "party", "meeting", "data", "targets",
         "binder"]
 PASSWORD = "桃园Office-2026"
@@ -33,7 +30,7 @@ def browser_page() -> Iterator[Page]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             yield browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
         finally:

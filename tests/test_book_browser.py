@@ -4,25 +4,17 @@ unchanged, and the change since the snapshot. Screenshots go to tests/_artifacts
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.support.server import CHROMIUM, CHROMIUM_ARGS, fresh_server
 from tests.support.uploads import mediation_plus
 from ui import data
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "_artifacts"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")]
@@ -30,35 +22,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow,
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = dict(os.environ, DASHBOARD_DATA_DIR=str(tmp_path / "data"))
-    log = (tmp_path / "streamlit.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            pytest.fail("streamlit did not start")
+    with fresh_server(tmp_path) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def settle(page, text: str) -> None:
@@ -81,7 +46,7 @@ def test_a_second_upload_of_one_ledger_changes_b08_only(server: str, tmp_path: P
     more = tmp_path / "more" / name
     more.write_bytes(blob)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
         page.goto(f"{server}/data")
         settle(page, "导入报告")
@@ -106,6 +71,8 @@ def test_a_second_upload_of_one_ledger_changes_b08_only(server: str, tmp_path: P
 
         page.goto(server)  # a new session opens the book, compared with the snapshot
         settle(page, "与快照 #1")
+        # the overview's rows arrive in several deltas: read the change column once all 46 are drawn
+        page.wait_for_function("document.querySelectorAll('.change').length >= 46", timeout=60_000)
         cells = page.locator(".change").all_inner_texts()
         moved = [c for c in cells if "▲" in c or "▼" in c]
         assert len(cells) == 46 and len(moved) == 1 and "个百分点" in moved[0]
