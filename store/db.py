@@ -14,8 +14,8 @@ import os
 import secrets as _secrets
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager, suppress
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -26,7 +26,7 @@ import pandas as pd
 import settings
 from ledgers import privacy
 from ledgers.registry import SheetMapping
-from store import migrate
+from store import migrate, sqlite
 from store.book import Confirm, Proposal, VersionInfo, diff_ledger, ledger_order, merge_reports, report_part
 from store.frames import FORMAT, decode_frame, encode_frame
 from store.meeting import SCHEMA as MEETING_SCHEMA
@@ -335,34 +335,11 @@ class Store(MeetingRecords):
 
     # ------------------------------------------------------------------------------ connections
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction is exactly what
-        # the code says, not what the sqlite3 module guesses.
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA busy_timeout = 30000")
-            # FULL: a commit that returned is on disk even if the power goes right after.
-            conn.execute("PRAGMA synchronous = FULL")
-            # Deleted snapshot pages are zeroed, not left readable in the file.
-            conn.execute("PRAGMA secure_delete = ON")
-            yield conn
-        finally:
-            conn.close()
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return sqlite.connect(self.path)
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction. IMMEDIATE takes the write lock up front, so two writers queue
-        instead of deadlocking on a read-then-write upgrade."""
-        with self._connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
+        return sqlite.write(self.path)
 
     def _init_schema(self) -> None:
         try:

@@ -9,8 +9,7 @@ Blobs: ``<data>/evidence/<sha[:2]>/<sha><suffix>``. Caps: one file (intake) and 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 from evidence.intake import MAX_FILE_BYTES, FileKind, IntakeError, Prepared, prepare
 from evidence.items import BY_ITEM, Form
 from ledgers.privacy import mask_file_name, scrub_text
+from store import sqlite
 from store.models import SHANGHAI
 
 DB_NAME = "dashboard.sqlite3"  # the dashboard's database (store/db.py); our tables only
@@ -126,26 +126,11 @@ class EvidenceStore:
         self.max_file_bytes, self.max_community_bytes = max_file_bytes, max_community_bytes
         self._migrate()
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
-            conn.execute("PRAGMA busy_timeout = 30000")
-            conn.execute("PRAGMA secure_delete = ON")
-            yield conn
-        finally:
-            conn.close()
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return sqlite.connect(self.path)
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
+        return sqlite.write(self.path)
 
     def _migrate(self) -> None:
         """Apply each schema step above the stored version, each in one transaction."""
