@@ -108,6 +108,10 @@ def _child() -> None:
             except MemoryError:
                 result = _failed(name, "out_of_memory", limit=memory_mb)
             send(("done", k, result))
+            if result.failed and any(p.code == "out_of_memory" for p in result.problems):
+                # This process sits at its cap with a fragmented heap: the files after this one would
+                # fail too. Stop here; the parent gives the rest to a fresh child.
+                break
             del result
         jobs = mappings = secret = None
         send(("end",))  # the parent goes on; the clean-up below is off its clock
