@@ -108,7 +108,8 @@ def _manage(item: ActionItem, lang: str, key: str) -> None:
         st.button(t("meeting.item.reopen", lang), key=f"{key}_reopen",
                   on_click=_act, args=(_store().set_action_status, item.id, "open"))
     sure = st.checkbox(t("meeting.item.confirm_delete", lang), key=f"{key}_sure")
-    st.button("🗑 " + t("meeting.item.delete", lang), key=f"{key}_delete", disabled=not sure,
+    # a Material icon: this machine (and many office PCs) has no emoji font, a wastebasket emoji is tofu
+    st.button(t("meeting.item.delete", lang), icon=":material/delete:", key=f"{key}_delete", disabled=not sure,
               on_click=_act, args=(_store().delete_action_item, item.id))
 
 
