@@ -84,6 +84,8 @@ DECK_CSS = f"""
 /* slide 1 shares the screen below the header: the problems table, then the overdue items */
 .deck .scroll.problems {{ max-height: calc(58vh - 130px); }}
 .deck .scroll.items {{ max-height: calc(42vh - 180px); }}
+/* no overdue items: below the table stand only their heading and one line */
+.deck .scroll.problems.alone {{ max-height: calc(100vh - 330px); }}
 .deck .scroll thead th {{ position: sticky; top: 0; background: {PAPER}; }}
 .deck td.better {{ color: {STATUS_TEXT["met"]}; font-weight: 800; }}
 .deck td.worse {{ color: {STATUS_TEXT["behind"]}; font-weight: 800; }}

@@ -106,9 +106,10 @@ def metric_head_html(result: MetricResult, lang: str) -> str:
                   evidence=t("meeting.metric.evidence", lang, n=result.evidence_count))
 
 
-def problems_html(rows: Sequence[ProblemRow], lang: str) -> str:
-    """Slide 1's table: every problem metric with value, target, gap, change and open 督办事项."""
-    return render("slides/problems.html", rows=rows, lang=lang, streak=STREAK)
+def problems_html(rows: Sequence[ProblemRow], lang: str, *, items_below: bool = True) -> str:
+    """Slide 1's table: every problem metric with value, target, gap, change and open 督办事项.
+    Without overdue items below it (``items_below=False``) the table may take their share of the screen."""
+    return render("slides/problems.html", rows=rows, lang=lang, streak=STREAK, items_below=items_below)
 
 
 def check_in_html(last: CheckIn | None, streak: int, lang: str) -> str:

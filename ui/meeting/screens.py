@@ -38,16 +38,16 @@ def summary_slide(view: View, slide: Slide) -> None:
     overdue 督办事项 judged against the as-of date."""
     lang = view.lang
     open_items = forms.store_items(None, "open", as_of=view.as_of)
+    overdue = [it for it in order_items(open_items, view.as_of) if it.overdue]
     if slide.metric_ids:
         counts = Counter(it.metric_id for it in open_items)
         probs = [m for i in slide.metric_ids if (m := view.results.get(i)) is not None]
         meeting, ins = today(), forms.store_check_ins(None)
         streaks = {m.id: behind_streak(m.status, [c for c in ins if c.metric_id == m.id], meeting) for m in probs}
         rows = problem_rows(probs, last_meeting_values(view), counts, lang, streaks)
-        st.html(markup.problems_html(rows, lang))
+        st.html(markup.problems_html(rows, lang, items_below=bool(overdue)))
     else:
         st.html(markup.all_met_html(len(view.results.metrics), lang))
-    overdue = [it for it in order_items(open_items, view.as_of) if it.overdue]
     st.html(markup.heading_html(t("meeting.summary.overdue", lang, n=len(overdue))))
     if overdue:
         st.html(markup.items_html(overdue, view.as_of, lang))
