@@ -147,6 +147,14 @@ def _sql(statement: str) -> str:
     return "\n".join(line for line in statement.splitlines() if not line.strip().startswith("--")).strip()
 
 
+def _data_digest(encoded: Iterable[tuple[str, int, bytes]]) -> str:
+    """One hash of every ledger's encoded frame, in ledger order: the same data gives the same digest."""
+    data_hash = hashlib.sha256()
+    for ledger, _, blob in sorted(encoded, key=lambda e: e[0]):
+        data_hash.update(ledger.encode("utf-8") + b"\0" + hashlib.sha256(blob).digest())
+    return data_hash.hexdigest()
+
+
 def default_data_dir() -> Path:
     """``$DASHBOARD_DATA_DIR`` if set, else ``./data`` (git-ignored)."""
     return settings.from_env().data_dir
@@ -414,10 +422,7 @@ class Store(MeetingRecords):
 
         # Encode everything before the transaction: the write lock is held only for the INSERTs.
         encoded = [(ledger, int(len(df)), encode_frame(df)) for ledger, df in safe_frames.items()]
-        data_hash = hashlib.sha256()
-        for ledger, _, blob in sorted(encoded, key=lambda e: e[0]):
-            data_hash.update(ledger.encode("utf-8") + b"\0" + hashlib.sha256(blob).digest())
-        data_digest = data_hash.hexdigest()
+        data_digest = _data_digest(encoded)
         files_digest = _files_digest(file_infos)
         rows = {ledger: n for ledger, n, _ in encoded}
         problems = len(report.get("problems", []) or [])
