@@ -145,7 +145,9 @@ def preview_rows(proposal: Proposal, lang: str = "zh") -> list[dict[str, str]]:
     cols = {k: t(f"book.preview.{k}", lang) for k in ("ledger", "rows", "changes", "dates", "status")}
     out = []
     for key, d in proposal.diffs.items():
-        matched = "、".join(d.matched_by) if d.matched_by else t("book.preview.by_content", lang)
+        # a PII column matches by its HMAC sibling (当事人_key); the reader of the preview knows it as 当事人
+        matched = ("、".join(c.removesuffix("_key") for c in d.matched_by) if d.matched_by
+                   else t("book.preview.by_content", lang))
         changes = (t("book.preview.new_rows", lang, n=d.added) if d.base_version is None else
                    t("book.preview.changes_line", lang, added=d.added, removed=d.removed, changed=d.changed,
                      matched=matched))
