@@ -48,6 +48,9 @@ def metric_block(view: state.View, result: MetricResult, hist: pd.DataFrame | No
     fig = metric_figure(result, hist, lang, prev_hist=prev if paced else None, events=events,
                         results=view.results.metrics, as_of=view.as_of)
     render.chart(fig, key=f"fig-{result.id}")
+    if result.target_source == "office":
+        # the office's target beside the plan's, outside the expander: 街道 must see it was lowered
+        st.markdown(f"**{t('ui.theme.target', lang)}** {wording.target_noted(result, lang)}")
     if data.is_stale(result, view.stale):
         render.markdown(render.stale_tag(lang) + f" <span class='muted'>{t('ui.theme.stale_hint', lang)}</span>")
     for warning in result.warnings:
@@ -67,9 +70,12 @@ def details(view: state.View, result: MetricResult) -> None:
     if spec is not None:
         st.markdown(f"**{t('ui.theme.formula', lang)}** {spec.formula_en if lang == 'en' else spec.formula_zh}")
         st.markdown(f"**{t('ui.theme.plan', lang, item=spec.plan_item)}** {spec.plan_text}")
-    target_word = t(f"target_source.{result.target_source}", lang)
+    office = result.target_source == "office"
+    # an office target carries the plan's beside it (≥ 80%（居委会调整；计划 ≥ 90%）), as on slides and the PDF
+    target = wording.target_noted(result, lang) if office else \
+        f"{wording.target(result, lang)}（{t(f'target_source.{result.target_source}', lang)}）"
     gap = wording.gap(result, lang)
-    st.markdown(f"**{t('ui.theme.target', lang)}** {wording.target(result, lang)}（{target_word}） · "
+    st.markdown(f"**{t('ui.theme.target', lang)}** {target} · "
                 f"**{t('ui.theme.value', lang)}** {wording.value(result, lang)}" + (f"（{gap}）" if gap else "") + " · "
                 f"**{t('ui.theme.source', lang)}** {result.source}")
     if result.missing:
