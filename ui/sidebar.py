@@ -185,12 +185,15 @@ def render(lang: str) -> state.View:
     with st.sidebar:
         language_switch()
         lang = state.lang()
+        # the projector switch and the PDF button right under the language, so both stay above the
+        # fold at 1366×768 (#13 item 9); filled once the view they need is computed below
+        top = st.container()
         auth.sidebar_status(lang)
+        st.divider()
         community = st.text_input(t("ui.sidebar.community", lang), value=t("app.community", "zh"),
                                   key="community")
         dataset = choose_dataset(lang)
         year, as_of = period(dataset, lang)
-        meeting.projector_toggle(lang)
     store = state.get_store()
     targets = store.targets()
     key = state.targets_key(targets)
@@ -198,7 +201,8 @@ def render(lang: str) -> state.View:
     view = state.View(dataset, year, as_of, lang, community, targets, key, results,
                       data.stale_ledgers(dataset.frames, as_of))
     st.session_state[state.VIEW] = view
-    with st.sidebar:
+    with top:
+        meeting.projector_toggle(lang)
         pdf_button(view)
     return view
 
@@ -211,7 +215,6 @@ def pdf_button(view: state.View) -> None:
     Without Chromium or a Chinese font the button's place says what to install; the rest works."""
     lang = view.lang
     key = (view.dataset.id, view.year, view.as_of, view.targets_key, lang, view.community)
-    st.divider()
     missing = pdf_missing()
     if missing:
         from report.pdf import ReportUnavailable
