@@ -127,9 +127,13 @@ MESSAGES.update({
     "ui.data.caption": ("上传台账（可一次多个文件）；导入报告逐个文件、工作表说明读到了什么、哪些行被跳过及原因。",
                         "Upload ledgers (several files at once); the import report says, per file and "
                         "sheet, what was read and which rows were skipped and why."),
-    "ui.data.uploader": ("上传台账文件（.xlsx / .xls / .csv）", "Upload ledger files (.xlsx / .xls / .csv)"),
-    "ui.data.uploader_help": ("原样上传办公室的台账即可，不必先整理。",
-                              "Upload the office's ledgers as they are; no tidying needed."),
+    "ui.data.uploader": ("上传台账文件（.xlsx / .xls / .csv；每个不超过 {each} MB，一次合计不超过 {total} MB）",
+                         "Upload ledger files (.xlsx / .xls / .csv; up to {each} MB each, {total} MB in one upload)"),
+    "ui.data.uploader_help": ("原样上传办公室的台账即可，不必先整理。把文件拖进下面的框，或点「Browse files」选择文件"
+                              "（框内的英文是 Streamlit 自带的提示：「Limit {each}MB per file」即每个文件不超过 {each} MB）；"
+                              "一次上传的文件合计不超过 {total} MB，更多请分几次上传。",
+                              "Upload the office's ledgers as they are; no tidying needed. Drag files into the box below "
+                              "or press Browse files; up to {each} MB each and {total} MB in one upload."),
     "ui.data.accepted": ("已导入：{files}。", "Imported: {files}."),
     "ui.data.report_upload": ("导入报告（本次上传）", "Import report (this upload)"),
     "ui.data.report_current": ("导入报告（{source}）", "Import report ({source})"),

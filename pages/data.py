@@ -20,8 +20,9 @@ auth.open_notice(lang)
 upload.key_warning(lang)
 # with a password set and not yet given: the unlock form stands where the uploader would be
 if auth.require("upload", lang, "upload", note="ui.data.locked"):
-    files = st.file_uploader(t("ui.data.uploader", lang), type=list(data.UPLOAD_TYPES),
-                             accept_multiple_files=True, key=upload.uploader_key(), help=t("ui.data.uploader_help", lang))
+    label, help_text = upload.uploader_words(lang)
+    files = st.file_uploader(label, type=list(data.UPLOAD_TYPES), accept_multiple_files=True, help=help_text,
+                             key=upload.uploader_key(), max_upload_size=upload.MAX_FILE_MB)
     upload.receive(files, lang)
 
 upload.show_done()

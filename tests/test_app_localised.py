@@ -33,3 +33,26 @@ def test_an_office_target_on_the_theme_page_names_the_plans_target() -> None:
     assert "≥ 80%（居委会调整；计划 ≥ 90%）" in text
     # a plan target keeps its plain source word, and the noted wording is only for the office's
     assert text.count("居委会调整") == 2  # under B08's chart and in its details
+
+
+def _open(page: str, item: str | None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page(page).run()
+    if item is not None:
+        at.selectbox(key="binder_item").set_value(item).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize(("page", "item", "key", "cap", "label_part", "help_part"), [
+    ("pages/data.py", None, "uploader", 50, "每个不超过 50 MB，一次合计不超过 100 MB", "「Limit 50MB per file」即每个文件不超过 50 MB"),
+    ("pages/binder.py", "B04", "binder_photos_B04", 20, "每个不超过 20 MB", "「Limit 20MB per file」即每个文件不超过 20 MB"),
+    ("pages/binder.py", "B04", "binder_docs_B04", 20, "每个不超过 20 MB", "「Browse files」"),
+])
+def test_uploaders_state_their_limits_in_chinese_and_streamlit_enforces_the_same(
+        page: str, item: str | None, key: str, cap: int, label_part: str, help_part: str) -> None:
+    proto = _open(page, item).file_uploader(key=key).proto
+    assert label_part in proto.label
+    assert help_part in proto.help
+    # the widget's own cap is the one the label states, so its English "Limit …MB" never contradicts it
+    assert proto.max_upload_size_mb == cap

@@ -12,7 +12,7 @@ import streamlit as st
 from evidence.binder import BinderInput, build_binder, build_zip
 from evidence.checks import ItemCompleteness, Window, completeness, photo_findings
 from evidence.drafts import draft
-from evidence.intake import IntakeError
+from evidence.intake import MAX_FILE_BYTES, IntakeError
 from evidence.items import BY_ITEM, Form, PlanItem
 from i18n import t
 from metrics import wording
@@ -141,9 +141,13 @@ def _activity_rows(view: View, item: PlanItem) -> dict[str, tuple[str, str]]:
 def uploads(item: PlanItem, view: View, store: EvidenceStore, lang: str) -> None:
     rows = _activity_rows(view, item)
     with st.form(f"binder_upload_{item.id}", clear_on_submit=True):
-        photos = st.file_uploader(t("binder.upload.photos", lang), accept_multiple_files=True,
-                                  type=["jpg", "jpeg", "png", "heic", "heif"], key=f"binder_photos_{item.id}")
-        docs = st.file_uploader(t("binder.upload.docs", lang), accept_multiple_files=True, key=f"binder_docs_{item.id}")
+        # the intake's cap handed to the widget too, so Streamlit's own "Limit 20MB per file" matches our label
+        cap = MAX_FILE_BYTES >> 20
+        photos = st.file_uploader(t("binder.upload.photos", lang, cap=cap), accept_multiple_files=True,
+                                  type=["jpg", "jpeg", "png", "heic", "heif"], key=f"binder_photos_{item.id}",
+                                  help=t("binder.upload.help", lang, cap=cap), max_upload_size=cap)
+        docs = st.file_uploader(t("binder.upload.docs", lang, cap=cap), accept_multiple_files=True, key=f"binder_docs_{item.id}",
+                                help=t("binder.upload.help", lang, cap=cap), max_upload_size=cap)
         row = st.selectbox(t("binder.upload.row", lang), [""] + list(rows), key=f"binder_row_{item.id}",
                            format_func=lambda k: rows[k][0] if k in rows else t("binder.upload.no_row", lang)) if rows else ""
         caption = st.text_input(t("binder.upload.caption", lang), key=f"binder_caption_{item.id}")

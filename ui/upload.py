@@ -29,7 +29,16 @@ def key_warning(lang: str) -> None:
         st.warning(t("store.key_beside_data", lang, folder=str(default_key_dir())), icon=":material/key:")
 
 
-MAX_TOTAL_MB = 100  # all files of one upload together, beside the 50 MB per file (.streamlit/config.toml)
+MAX_FILE_MB = 50  # one file; passed to the uploader itself so its own "Limit 50MB per file" and our label agree
+MAX_TOTAL_MB = 100  # all files of one upload together, beside the per-file cap
+
+
+def uploader_words(lang: str) -> tuple[str, str]:
+    """Label and help of the ledger uploader with both caps in the reader's language: Streamlit's
+    dropzone text ("Drag and drop files here", "Limit 50MB per file") cannot be translated, so the
+    label states the limits and the help says what those English words mean."""
+    return (t("ui.data.uploader", lang, each=MAX_FILE_MB, total=MAX_TOTAL_MB),
+            t("ui.data.uploader_help", lang, each=MAX_FILE_MB, total=MAX_TOTAL_MB))
 
 
 def receive(uploaded: list[Any] | None, lang: str) -> None:
