@@ -13,6 +13,7 @@ from metrics.compare import change_cells
 from ui import book, overview, pages, render, state
 from ui.data import is_stale
 from ui.entry import page_view
+from ui.meeting.assembly import problems
 
 view = page_view()  # first: runs the entry (and its gate) if it has not
 lang = view.lang
@@ -26,6 +27,13 @@ counts = status_counts(results)
 for col, status in zip(st.columns(len(STATUSES)), STATUSES, strict=True):
     with col:
         render.markdown(render.count_card(status, counts[status], lang))
+
+with st.container(border=True, key="discuss"):  # what is behind, above the fold (#13 item 9)
+    behind = overview.rows(problems(view.results), lang)
+    st.markdown("  \n".join([f"**{t('ui.overview.discuss', lang)}**",
+                              *(f"{r.status.icon} {overview.discuss_line(r, lang)}" for r in behind)]))
+    if not behind:
+        st.caption(t("ui.overview.discuss_none", lang))
 
 chosen = state.choice(st.pills, t("ui.overview.filter", lang), STATUSES, selection_mode="multi",
                       key="status_filter", format_func=lambda s: f"{status_label(s, lang)} ({counts[s]})")
@@ -61,8 +69,8 @@ for theme in pages.THEMES:
             if is_stale(m, view.stale):
                 render.markdown(render.stale_tag(lang))
         value.markdown(row.value_html(), unsafe_allow_html=True)
-        target.markdown(f"{html.escape(row.target)} {render.target_tag(row.target_source, lang)}",
-                        unsafe_allow_html=True)
+        tag = "" if row.target_source == "office" else render.target_tag(row.target_source, lang)  # the text says it
+        target.markdown(f"{html.escape(row.target)} {tag}", unsafe_allow_html=True)
         badge.markdown(render.badge(row.status, lang) + row.gap_html(), unsafe_allow_html=True)
         with trend:
             render.chart(sparklines.get(m.id) or sparkline(None, m.kind), key=f"spark-{m.id}", static=True)

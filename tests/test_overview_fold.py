@@ -39,3 +39,47 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppTest]:
 def test_sidebar_puts_projector_and_pdf_before_the_settings(app: AppTest, widget: str, below: str) -> None:
     order = _sidebar_order(app)
     assert order.index(widget) < order.index(below), order
+
+
+def _markdown_before_first_theme(at: AppTest) -> list[str]:
+    """The main area's markdown up to the first theme heading (what the overview shows first)."""
+    out: list[str] = []
+    for e in _walk(at.main):
+        if type(e).__name__ == "Subheader" or (type(e).__name__ == "Heading" and e.tag == "h3"):
+            break
+        if type(e).__name__ == "Markdown":
+            out.append(e.value)
+    return out
+
+
+@pytest.mark.parametrize(("metric_id", "line"), [  # sample: hand-read from its ledgers at 2026-11-20
+    ("B08", "差 6.0 个百分点"),
+    ("T15", "差 16.7 个百分点"),
+    ("B05a", "还差 1 次"),
+    ("B13b", "剩余 1 个未整改"),
+])
+def test_overview_lists_what_to_discuss_before_the_themes(app: AppTest, metric_id: str, line: str) -> None:
+    top = "\n".join(_markdown_before_first_theme(app)).replace("\\", "")  # markdown escapes
+    assert "需要讨论" in top
+    mine = [ln for ln in top.split("\n") if f"{metric_id} " in ln]
+    assert mine and line in mine[0], top
+
+
+def test_discuss_block_holds_exactly_the_behind_and_at_risk(app: AppTest) -> None:
+    block = next(m for m in _markdown_before_first_theme(app) if "需要讨论" in m)
+    assert block.count("✖") == 5 and block.count("▲") == 4  # the sample's 未达标 5, 需关注 4
+
+
+@pytest.mark.parametrize(("source", "lang", "expected"), [
+    ("office", "zh", "≥ 80%（居委会调整；计划 ≥ 90%）"),
+    ("office", "en", "≥ 80% (set by the office; plan ≥ 90%)"),
+    ("plan", "zh", "≥ 80%"),
+])
+def test_overview_row_names_the_plan_target_beside_an_office_one(source: str, lang: str, expected: str) -> None:
+    from tests.support.results import metric
+    from ui import overview
+
+    m = metric("B08", value=0.84, target=0.8, target_source=source, plan_target=0.9)
+    row = overview.rows([m], lang)[0]
+    assert row.target == expected
+    assert expected in overview.discuss_line(row, lang).replace("\\", "")

@@ -7,8 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from i18n import t
 from metrics import wording
 from metrics.vocab import Status, Theme
+from ui.escape import md
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,7 @@ class OverviewRow:
     gap: str  # "" when met or without data
     status: Status
     target_source: str
+    name: str = ""
 
     def value_html(self) -> str:
         return f"<span class='value'>{html.escape(self.value)}</span>"
@@ -30,5 +33,19 @@ class OverviewRow:
 
 def rows(metrics: Iterable[Any], lang: str) -> list[OverviewRow]:
     """Every metric given, in the order given, worded as the slides, the PDF and the CLI word it."""
-    return [OverviewRow(m.id, Theme(m.theme), wording.value(m, lang), wording.target(m, lang),
-                        wording.gap(m, lang), Status(m.status), m.target_source) for m in metrics]
+    return [OverviewRow(m.id, Theme(m.theme), wording.value(m, lang), wording.target_noted(m, lang),
+                        wording.gap(m, lang), Status(m.status), m.target_source,
+                        _name(m, lang)) for m in metrics]
+
+
+def discuss_line(row: OverviewRow, lang: str) -> str:
+    """One line of the 需要讨论 block: B08 调解成功率 · 85.0% · 目标 ≥ 90% · 差 5.0 个百分点 (markdown-safe)."""
+    parts = [f"**{md(row.id)} {md(row.name)}**", md(row.value), f"{md(t('ui.overview.col.target', lang))} {md(row.target)}"]
+    if row.gap:
+        parts.append(md(row.gap))
+    return " · ".join(parts)
+
+
+def _name(m: Any, lang: str) -> str:
+    english = getattr(m, "name_en", None)
+    return str(english if lang == "en" and english else m.name)
