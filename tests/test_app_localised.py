@@ -56,3 +56,22 @@ def test_uploaders_state_their_limits_in_chinese_and_streamlit_enforces_the_same
     assert help_part in proto.help
     # the widget's own cap is the one the label states, so its English "Limit …MB" never contradicts it
     assert proto.max_upload_size_mb == cap
+
+
+@pytest.mark.parametrize(("metric", "typed", "message"), [
+    ("B08", 120.0, "目标值 120 超出允许范围，可填 0 到 100（%）；未保存。"),   # a rate above 100 %
+    ("B04", -2.0, "目标值 -2 超出允许范围，可填 0 或更大的数（次）；未保存。"),  # a count below zero
+    ("T01", 6.0, "目标值 6 超出允许范围，可填 0 到 5（项，共 5 项）；未保存。"),  # a checklist of 5 items
+])
+def test_an_out_of_range_target_is_refused_in_chinese_and_nothing_is_saved(
+        metric: str, typed: float, message: str) -> None:
+    from store.db import Store
+
+    at = _open("pages/targets.py", None)
+    at.selectbox(key="target_metric").set_value(metric).run()
+    before = at.session_state["_view"].results.get(metric).target
+    at.number_input(key="target_value_" + metric).set_value(typed)
+    at.button(key="target_save").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert [e.value for e in at.error] == [message]
+    assert metric not in Store().targets() and at.session_state["_view"].results.get(metric).target == before

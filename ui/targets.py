@@ -79,6 +79,18 @@ class TargetRow:
     def step(self) -> float:
         return 1.0
 
+    def allowed(self, typed: float) -> bool:
+        """Whether a typed value is in range (checked here, not by the widget: Streamlit's own range
+        error is English only)."""
+        top = self.input_max()
+        return typed >= 0 and (top is None or typed <= top)
+
+    def range_text(self, lang: str) -> str:
+        top = self.input_max()
+        if top is None:
+            return t("ui.targets.range_open", lang, unit=self.input_unit(lang))
+        return t("ui.targets.range", lang, top=f"{top:g}", unit=self.input_unit(lang))
+
 
 def target_rows(view: View, records: dict[str, Any]) -> list[TargetRow]:
     """Every metric of the catalogue, switched off ones too, in catalogue order."""
@@ -142,18 +154,21 @@ def editor(store: Store, rows: list[TargetRow], lang: str) -> None:
     row = by_id[metric_id]
     left, right = st.columns(2)
     with left:
-        value = st.number_input(t("ui.targets.value", lang, unit=row.input_unit(lang)), min_value=0.0,
-                                max_value=row.input_max(), value=float(row.input_value()), step=row.step(),
-                                key=f"target_value_{metric_id}", format="%.1f" if row.percent else "%g")
+        # no min/max on the widget: its out-of-range message is Streamlit's English; row.allowed checks instead
+        value = st.number_input(t("ui.targets.value", lang, unit=row.input_unit(lang)), value=float(row.input_value()),
+                                step=row.step(), key=f"target_value_{metric_id}", format="%.1f" if row.percent else "%g")
         st.caption(t("ui.targets.plan_is", lang, plan=row.plan_text(lang),
-                     source=t(f"target_source.{row.plan_source}", lang)))
+                     source=t(f"target_source.{row.plan_source}", lang)) + " · " + row.range_text(lang))
     with right:
         enabled = st.toggle(t("ui.targets.enabled", lang), value=row.enabled, key=f"target_enabled_{metric_id}",
                             help=t("ui.targets.enabled_help", lang))
     reason = st.text_input(t("ui.targets.reason", lang), key=f"target_reason_{metric_id}",
                            placeholder=t("ui.targets.reason_help", lang))
     save_col, restore_col, _ = st.columns([1, 1, 3])
-    if save_col.button(t("ui.targets.save", lang), type="primary", key="target_save"):
+    clicked = save_col.button(t("ui.targets.save", lang), type="primary", key="target_save")
+    if clicked and not row.allowed(value):
+        st.error(t("ui.targets.out_of_range", lang, value=f"{value:g}", range=row.range_text(lang)), icon=":material/block:")
+    elif clicked:
         save(store, row, value, enabled, reason)
         state.forget_pdf()
         st.rerun()
