@@ -11,7 +11,7 @@ from charts.palette import STATUSES
 from i18n import t
 from metrics.compare import change_cells
 from ui import book, overview, pages, render, state
-from ui.data import is_stale
+from ui.data import ledger_newest
 from ui.entry import page_view
 from ui.meeting.assembly import problems
 
@@ -39,6 +39,7 @@ chosen = state.choice(st.pills, t("ui.overview.filter", lang), STATUSES, selecti
                       key="status_filter", format_func=lambda s: f"{status_label(s, lang)} ({counts[s]})")
 shown = [m for m in results if not chosen or m.status in chosen]
 sparklines = view.sparklines()
+newest = ledger_newest(view.dataset.frames) if view.stale else {}
 
 compared = book.comparison(view)  # the change since the last snapshot, when there is one
 changes = change_cells(compared[1] if compared else None, lang)
@@ -66,8 +67,8 @@ for theme in pages.THEMES:
                                unsafe_allow_html=True)
         with name:
             st.page_link(pages.theme_page(theme), label=render.metric_label(m, lang))
-            if is_stale(m, view.stale):
-                render.markdown(render.stale_tag(lang))
+            if since := overview.stale_since(m, view.stale, newest):
+                render.markdown(render.stale_tag(lang, since))
         value.markdown(row.value_html(), unsafe_allow_html=True)
         tag = "" if row.target_source == "office" else render.target_tag(row.target_source, lang)  # the text says it
         target.markdown(f"{html.escape(row.target)} {tag}", unsafe_allow_html=True)

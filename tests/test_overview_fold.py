@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -83,3 +84,45 @@ def test_overview_row_names_the_plan_target_beside_an_office_one(source: str, la
     row = overview.rows([m], lang)[0]
     assert row.target == expected
     assert expected in overview.discuss_line(row, lang).replace("\\", "")
+
+
+STALE = {"incidents", "fire_equipment", "inspections"}
+NEWEST = {"incidents": dt.date(2026, 10, 15), "fire_equipment": dt.date(2026, 10, 30),
+          "inspections": dt.date(2026, 11, 1), "mediation": dt.date(2026, 12, 20)}
+
+
+@pytest.mark.parametrize(("metric_id", "kind", "expected"), [
+    ("B02", "zero", None),  # no fire since October is what B02 counts, not a ledger left unkept
+    ("B06", "zero", None),
+    ("B07a", "ratio", dt.date(2026, 10, 30)),
+    ("B13b", "zero", dt.date(2026, 11, 1)),  # problems still open: the inspections must go on
+    ("B08", "ratio", None),  # its ledger is fresh
+])
+def test_stale_is_judged_by_the_ledgers_newest_row(metric_id: str, kind: str, expected: dt.date | None) -> None:
+    from tests.support.results import metric
+    from ui import overview
+
+    assert overview.stale_since(metric(metric_id, kind=kind), STALE, NEWEST) == expected
+
+
+def test_stale_tag_says_the_date() -> None:
+    from ui.render import stale_tag
+
+    assert "未更新（最新记录 2026-10-30）" in stale_tag("zh", dt.date(2026, 10, 30))
+    assert "Not updated (newest row 2026-10-30)" in stale_tag("en", dt.date(2026, 10, 30))
+
+
+def test_overview_at_year_end_flags_kept_ledgers_not_silent_event_ones(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("LEDGERS_IN_PROCESS", "1")
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    at.sidebar.date_input[0].set_value(dt.date(2026, 12, 31)).run()
+    assert not at.exception, [e.message for e in at.exception]
+    text = "\n".join(e.value for e in _walk(at.main) if type(e).__name__ == "Markdown")
+    assert "未更新（最新记录 2026-10-30）" in text  # 消防器材 (B07a): newest row 2026-10-30, 62 days before
+    assert "2026-10-15" not in text  # 事件台账's newest row: B02/B06 are not flagged for a quiet year
+    # stale at 12-31 (newest before 11-16): 消防器材 B07a, 绿化 B15/T08, 就业 T10a/T10b; not the five
+    # zero metrics on 事件台账 (B02, B05b, B05c, B06, T06)
+    assert text.count("未更新（") == 5, text.count("未更新")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from i18n import t
 from metrics import wording
-from metrics.vocab import Status, Theme
+from metrics.vocab import Kind, Status, Theme
 from ui.escape import md
 
 
@@ -49,3 +50,19 @@ def discuss_line(row: OverviewRow, lang: str) -> str:
 def _name(m: Any, lang: str) -> str:
     english = getattr(m, "name_en", None)
     return str(english if lang == "en" and english else m.name)
+
+
+def stale_since(m: Any, stale: set[str], newest: Mapping[str, dt.date]) -> dt.date | None:
+    """The newest row's date of the stale ledger behind ``m`` (the oldest, when several are), or None.
+
+    A ledger of events (fires, cases) that stays silent is the good news a zero metric counts, not a
+    sign it was not kept: those metrics (B02, B06 …) are never flagged for it (#13 item 9)."""
+    from metrics.registry import BY_ID, LEDGER_NAMES
+
+    spec = BY_ID.get(m.id)
+    if spec is None or m.source == LEDGER_NAMES["indicators"]:
+        return None  # a directly reported value has its own date
+    if Kind(m.kind) is Kind.ZERO and not spec.still_open:
+        return None
+    dates = [newest[k] for k in spec.ledgers if k in stale and k in newest]
+    return min(dates) if dates else None

@@ -13,6 +13,8 @@ from charts.palette import CJK_FONT_STACK, STALE_ICON, STATUS_STYLE
 from i18n import t
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from metrics.engine import MetricResult
 
 # Generous type for the projector; the CJK stack so Chinese never falls back to tofu.
@@ -78,8 +80,10 @@ def target_tag(source: str, lang: str) -> str:
     return f"<span class='{cls}'>{html.escape(t(f'target_source.{source}', lang))}</span>"
 
 
-def stale_tag(lang: str) -> str:
-    return f"<span class='stale'>{STALE_ICON} {html.escape(t('ui.overview.stale', lang))}</span>"
+def stale_tag(lang: str, since: dt.date | None = None) -> str:
+    """未更新, with the newest row's date when it is known: 未更新（最新记录 2026-10-15）."""
+    word = t("ui.overview.stale_since", lang, date=since.isoformat()) if since else t("ui.overview.stale", lang)
+    return f"<span class='stale'>{STALE_ICON} {html.escape(word)}</span>"
 
 
 def markdown(text: str) -> None:
