@@ -104,6 +104,8 @@ MESSAGES.update({
     "ui.overview.open_theme": ("查看详情", "Open theme"),
     "ui.overview.none": ("没有符合筛选条件的指标。", "No metric has the chosen status."),
     "ui.overview.stale": ("未更新", "Not updated"),
+    "ui.overview.no_data_ledger": ("缺少{ledgers}", "{ledgers} not loaded"),
+    "ui.overview.to_data": ("去数据页上传", "Upload on the data page"),
     "ui.overview.stale_since": ("未更新（最新记录 {date}）", "Not updated (newest row {date})"),
     "ui.overview.discuss": ("需要讨论", "To discuss"),
     "ui.overview.discuss_none": ("本期没有未达标或需关注的指标。", "No metric is behind or at risk."),

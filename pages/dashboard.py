@@ -10,9 +10,11 @@ from charts.figures import sparkline, status_counts, status_label
 from charts.palette import STATUSES
 from i18n import t
 from metrics.compare import change_cells
+from metrics.vocab import Status
 from ui import book, overview, pages, render, state
 from ui.data import ledger_newest
 from ui.entry import page_view
+from ui.escape import md
 from ui.meeting.assembly import problems
 
 view = page_view()  # first: runs the entry (and its gate) if it has not
@@ -73,6 +75,10 @@ for theme in pages.THEMES:
         tag = "" if row.target_source == "office" else render.target_tag(row.target_source, lang)  # the text says it
         target.markdown(f"{html.escape(row.target)} {tag}", unsafe_allow_html=True)
         badge.markdown(render.badge(row.status, lang) + row.gap_html(), unsafe_allow_html=True)
+        if row.status is Status.NO_DATA:  # say which ledger is missing and where it goes (#13 item 9)
+            badge.caption(md(t("ui.overview.no_data_ledger", lang,
+                               ledgers="、".join(overview.missing_ledgers(m, view.dataset.frames)))))
+            badge.page_link(pages.DATA, label=t("ui.overview.to_data", lang), icon=":material/upload_file:")
         with trend:
             render.chart(sparklines.get(m.id) or sparkline(None, m.kind), key=f"spark-{m.id}", static=True)
 

@@ -126,3 +126,22 @@ def test_overview_at_year_end_flags_kept_ledgers_not_silent_event_ones(tmp_path:
     # stale at 12-31 (newest before 11-16): 消防器材 B07a, 绿化 B15/T08, 就业 T10a/T10b; not the five
     # zero metrics on 事件台账 (B02, B05b, B05c, B06, T06)
     assert text.count("未更新（") == 5, text.count("未更新")
+
+
+@pytest.mark.parametrize(("metric_id", "frames", "expected"), [
+    ("T04", {}, ["服务热线台账"]),  # the sample has no hotline ledger
+    ("B08", {"mediation": []}, ["调解台账"]),  # present but without a row
+    ("B08", {"mediation": [1]}, ["来源"]),  # all there: the result's own source
+])
+def test_no_data_names_the_missing_ledger(metric_id: str, frames: dict[str, Any], expected: list[str]) -> None:
+    from tests.support.results import metric
+    from ui import overview
+
+    assert overview.missing_ledgers(metric(metric_id, status="no_data", source="来源"), frames) == expected
+
+
+def test_overview_no_data_row_links_to_the_data_page(app: AppTest) -> None:
+    captions = [e.value for e in _walk(app.main) if type(e).__name__ == "Caption"]
+    assert "缺少服务热线台账" in captions  # T04, the sample's one 无数据 metric
+    links = [e for e in _walk(app.main) if type(e).__name__ == "PageLink" and e.proto.page == "data"]
+    assert len(links) == 1, [e.proto.page for e in _walk(app.main) if type(e).__name__ == "PageLink"]

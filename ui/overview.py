@@ -66,3 +66,13 @@ def stale_since(m: Any, stale: set[str], newest: Mapping[str, dt.date]) -> dt.da
         return None
     dates = [newest[k] for k in spec.ledgers if k in stale and k in newest]
     return min(dates) if dates else None
+
+
+def missing_ledgers(m: Any, frames: Mapping[str, Any]) -> list[str]:
+    """The ledgers a 无数据 metric lacks, by name (absent or without rows); its source when all are present."""
+    from metrics.registry import BY_ID, LEDGER_NAMES
+
+    spec = BY_ID.get(m.id)
+    keys = spec.ledgers if spec is not None else ()
+    names = [LEDGER_NAMES[k] for k in keys if frames.get(k) is None or not len(frames[k])]
+    return names or ([str(m.source)] if getattr(m, "source", "") else [])
