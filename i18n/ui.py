@@ -103,6 +103,8 @@ MESSAGES.update({
     "ui.overview.filter": ("按状态筛选", "Filter by status"),
     "ui.overview.open_theme": ("查看详情", "Open theme"),
     "ui.overview.none": ("没有符合筛选条件的指标。", "No metric has the chosen status."),
+    "ui.sidebar.as_of_future": ("统计截至日期晚于今天（{today}），数据只到今天为止。",
+                                "The as-of date is after today ({today}); the data cannot go past today."),
     "ui.overview.stale": ("未更新", "Not updated"),
     "ui.overview.no_data_ledger": ("缺少{ledgers}", "{ledgers} not loaded"),
     "ui.overview.to_data": ("去数据页上传", "Upload on the data page"),

@@ -145,3 +145,31 @@ def test_overview_no_data_row_links_to_the_data_page(app: AppTest) -> None:
     assert "缺少服务热线台账" in captions  # T04, the sample's one 无数据 metric
     links = [e for e in _walk(app.main) if type(e).__name__ == "PageLink" and e.proto.page == "data"]
     assert len(links) == 1, [e.proto.page for e in _walk(app.main) if type(e).__name__ == "PageLink"]
+
+
+@pytest.mark.parametrize(("latest", "year", "today", "expected"), [
+    (dt.date(2026, 11, 20), 2026, dt.date(2026, 11, 30), dt.date(2026, 11, 20)),  # the data's date
+    (dt.date(2026, 12, 31), 2026, dt.date(2026, 11, 30), dt.date(2026, 11, 30)),  # a year without rows
+    (dt.date(2026, 12, 15), 2026, dt.date(2026, 12, 15), dt.date(2026, 12, 15)),  # today itself is fine
+    (dt.date(2027, 3, 1), 2027, dt.date(2026, 11, 30), dt.date(2027, 1, 1)),  # a year not begun: its first day
+    (dt.date(2025, 12, 31), 2025, dt.date(2026, 11, 30), dt.date(2025, 12, 31)),  # a past year: its end
+])
+def test_default_as_of_is_never_after_today(latest: dt.date, year: int, today: dt.date, expected: dt.date) -> None:
+    from ui.sidebar import default_as_of
+
+    assert default_as_of(latest, year, today) == expected
+
+
+def test_as_of_after_today_is_allowed_with_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ui.sidebar
+
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("LEDGERS_IN_PROCESS", "1")
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(ui.sidebar, "today_shanghai", lambda: dt.date(2026, 11, 10))  # before the sample's 11-20
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    assert at.sidebar.date_input[0].value == dt.date(2026, 11, 10)
+    assert not [w for w in at.sidebar.warning if "晚于今天" in w.value]
+    at.sidebar.date_input[0].set_value(dt.date(2026, 11, 20)).run()
+    assert at.session_state["_view"].as_of == dt.date(2026, 11, 20)  # the user's later date is kept
+    assert [w for w in at.sidebar.warning if "晚于今天（2026-11-10）" in w.value]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 
@@ -173,11 +174,29 @@ def period(dataset: data.Dataset, lang: str) -> tuple[int, dt.date]:
     year_key = f"year:{dataset.id}"  # per dataset, so new data starts at its own latest year
     year = st.selectbox(t("ui.sidebar.year", lang), years, index=years.index(default_year), key=year_key)
     _, default_day = state.cached_period(dataset.frames, dataset.id, year)
+    today = today_shanghai()
+    default_day = default_as_of(default_day, int(year), today)
     # a fresh as-of widget per (data, year): picking another year resets D to that year's default
     as_of = st.date_input(t("ui.sidebar.as_of", lang), value=default_day, key=f"as_of:{dataset.id}:{year}",
                           min_value=dt.date(year, 1, 1), max_value=dt.date(year, 12, 31),
                           help=t("ui.sidebar.as_of_help", lang), format="YYYY-MM-DD")
+    if as_of > today:  # allowed (planning ahead), but never silently: the numbers count days not yet lived
+        st.warning(t("ui.sidebar.as_of_future", lang, today=today.isoformat()), icon=":material/event_busy:")
     return int(year), as_of
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")  # the committee's calendar, whatever the server's zone
+
+
+def today_shanghai() -> dt.date:
+    return dt.datetime.now(SHANGHAI).date()
+
+
+def default_as_of(latest: dt.date, year: int, today: dt.date) -> dt.date:
+    """The as-of date offered first: the data's latest date in the year, but never after today in
+    Shanghai (a row dated ahead, or a year without rows, would offer 31 Dec); 1 Jan for a year that
+    has not begun (the earliest the picker allows)."""
+    return latest if latest <= today else max(today, dt.date(year, 1, 1))
 
 
 def render(lang: str) -> state.View:
