@@ -76,9 +76,9 @@ for theme in pages.THEMES:
         target.markdown(f"{html.escape(row.target)} {tag}", unsafe_allow_html=True)
         badge.markdown(render.badge(row.status, lang) + row.gap_html(), unsafe_allow_html=True)
         if row.status is Status.NO_DATA:  # say which ledger is missing and where it goes (#13 item 9)
-            badge.caption(md(t("ui.overview.no_data_ledger", lang,
-                               ledgers="、".join(overview.missing_ledgers(m, view.dataset.frames)))))
-            badge.page_link(pages.DATA, label=t("ui.overview.to_data", lang), icon=":material/upload_file:")
+            name.caption(md(t("ui.overview.no_data_ledger", lang,  # under the name: the widest column
+                              ledgers="、".join(overview.missing_ledgers(m, view.dataset.frames)))))
+            name.page_link(pages.DATA, label=t("ui.overview.to_data", lang), icon=":material/upload_file:")
         with trend:
             render.chart(sparklines.get(m.id) or sparkline(None, m.kind), key=f"spark-{m.id}", static=True)
 
