@@ -173,3 +173,20 @@ def test_as_of_after_today_is_allowed_with_a_warning(tmp_path: Path, monkeypatch
     at.sidebar.date_input[0].set_value(dt.date(2026, 11, 20)).run()
     assert at.session_state["_view"].as_of == dt.date(2026, 11, 20)  # the user's later date is kept
     assert [w for w in at.sidebar.warning if "晚于今天（2026-11-10）" in w.value]
+
+
+def test_theme_page_at_year_end_flags_the_same_way_as_the_overview(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """治安消防 at 12-31: only B07a (消防器材, newest row 2026-10-30) is flagged, with its date; the quiet
+    事件台账 behind B02 and B06 is not, as on the overview."""
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("LEDGERS_IN_PROCESS", "1")
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    at.sidebar.date_input[0].set_value(dt.date(2026, 12, 31)).run()
+    at.switch_page("pages/safety.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    text = "\n".join(e.value for e in _walk(at.main) if type(e).__name__ == "Markdown")
+    assert "B07a" in text or "消防器材" in text
+    assert text.count("未更新（最新记录 2026-10-30）") == 1
+    assert text.count("未更新（") == 1

@@ -21,7 +21,7 @@ from ledgers.report import Problem, Severity, count_by_severity, flatten
 
 if TYPE_CHECKING:
     from ledgers.report import ImportReport, UnknownSheet
-    from metrics.engine import MetricResult, Results
+    from metrics.engine import Results
     from store.book import Proposal
     from store.db import Store
 
@@ -176,15 +176,6 @@ def stale_ledgers(frames: Mapping[str, pd.DataFrame], as_of: dt.date) -> set[str
     """Ledgers whose newest row is more than 45 days before D: their numbers may be out of date."""
     limit = as_of - dt.timedelta(days=STALE_DAYS)
     return {key for key, newest in ledger_newest(frames).items() if newest < limit}
-
-
-def is_stale(result: MetricResult, stale: set[str]) -> bool:
-    from metrics.registry import BY_ID, LEDGER_NAMES
-
-    spec = BY_ID.get(result.id)
-    if spec is None or result.source == LEDGER_NAMES["indicators"]:
-        return False  # a directly reported value has its own date
-    return any(key in stale for key in spec.ledgers)
 
 
 # ---------------------------------------------------------------- tables

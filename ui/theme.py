@@ -10,7 +10,7 @@ from charts.figures import has_year_on_year, metric_figure, year_on_year
 from i18n import t
 from metrics import wording
 from metrics.vocab import Kind, Theme
-from ui import data, meeting, render, state
+from ui import data, meeting, overview, render, state
 from ui.tables import show_table
 
 if TYPE_CHECKING:
@@ -51,8 +51,9 @@ def metric_block(view: state.View, result: MetricResult, hist: pd.DataFrame | No
     if result.target_source == "office":
         # the office's target beside the plan's, outside the expander: 街道 must see it was lowered
         st.markdown(f"**{t('ui.theme.target', lang)}** {wording.target_noted(result, lang)}")
-    if data.is_stale(result, view.stale):
-        render.markdown(render.stale_tag(lang) + f" <span class='muted'>{t('ui.theme.stale_hint', lang)}</span>")
+    newest = data.ledger_newest(view.dataset.frames) if view.stale else {}
+    if since := overview.stale_since(result, view.stale, newest):
+        render.markdown(render.stale_tag(lang, since) + f" <span class='muted'>{t('ui.theme.stale_hint', lang)}</span>")
     for warning in result.warnings:
         st.warning(warning.text(lang))
     # zero metrics have their timeline and checklists their items: a year-on-year line adds nothing

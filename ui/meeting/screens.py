@@ -71,14 +71,15 @@ def improved_slide(view: View) -> None:
 
 
 def theme_slide(view: View, slide: Slide) -> None:
-    from ui import data
+    from ui import data, overview
 
     lang = view.lang
     members = [m for m in view.results.metrics if m.id in slide.metric_ids]
     if not members:
         st.html(markup.note_html(t("meeting.theme.empty", lang)))
         return
-    stale_ids = {m.id for m in members if data.is_stale(m, view.stale)}
+    newest = data.ledger_newest(view.dataset.frames) if view.stale else {}
+    stale_ids = {m.id for m in members if overview.stale_since(m, view.stale, newest)}
     st.html(markup.theme_table_html(members, stale_ids, lang))
 
 
