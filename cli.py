@@ -252,16 +252,24 @@ def add_pdf_command(subparsers) -> None:
     parser.set_defaults(handler=run_pdf)
 
 
+def pdf_out(given: str) -> Path:
+    """The --out of `pdf` and `binder`: a .pdf in a folder that exists, else a usage error."""
+    from i18n import t
+
+    out = Path(given)
+    if out.suffix.lower() != ".pdf":
+        raise UsageError(t("report.cli.bad_out", "zh", path=given))
+    if not out.parent.is_dir():
+        raise UsageError(t("report.cli.no_out_dir", "zh", path=out.parent))
+    return out
+
+
 def run_pdf(args: argparse.Namespace) -> int:
     """Same pipeline as the page's download button: report.pdf.build_pdf_from_frames."""
     from i18n import t
     from report.pdf import ReportError, ReportUnavailable, build_pdf_from_frames, check_prerequisites
 
-    out = Path(args.out)
-    if out.suffix.lower() != ".pdf":
-        raise UsageError(t("report.cli.bad_out", "zh", path=args.out))
-    if not out.parent.is_dir():
-        raise UsageError(t("report.cli.no_out_dir", "zh", path=out.parent))
+    out = pdf_out(args.out)
     as_of = parse_as_of(args.as_of)
     if args.paths:
         collect_files(args.paths)  # a wrong path is a usage error before anything else
@@ -366,11 +374,7 @@ def run_binder(args: argparse.Namespace) -> int:
     from i18n import t
     from report.pdf import ReportError, ReportUnavailable, check_prerequisites
 
-    out = Path(args.out)
-    if out.suffix.lower() != ".pdf":
-        raise UsageError(t("report.cli.bad_out", "zh", path=args.out))
-    if not out.parent.is_dir():
-        raise UsageError(t("report.cli.no_out_dir", "zh", path=out.parent))
+    out = pdf_out(args.out)
     assess = parse_as_of(args.assess_date)
     if missing := check_prerequisites():
         print(str(ReportUnavailable(missing, args.lang)), file=sys.stderr)
