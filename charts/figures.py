@@ -21,26 +21,19 @@ from charts.template import GRID, INK, MUTED, PREVIOUS, STRETCH, TARGET, apply
 from i18n import t
 from metrics import wording
 from metrics.registry import BY_ID, MetricSpec
-from metrics.vocab import RISK_BAND, RISK_SHARE, Kind, Operator, Status, count_statuses
+from metrics.vocab import RISK_BAND, RISK_SHARE, Kind, Status, count_statuses
 
 BAND_OPACITY = 0.22
 
 
-class Charted(Protocol):
-    """What the builders read of a metric: a ``metrics.engine.MetricResult`` has all of it."""
+class Charted(wording.Measure, Protocol):
+    """What the builders read of a metric beyond what wording reads (id, kind, unit, op):
+    a ``metrics.engine.MetricResult`` has all of it."""
 
-    @property
-    def id(self) -> str: ...
     @property
     def name(self) -> str: ...
     @property
     def name_en(self) -> str: ...
-    @property
-    def kind(self) -> Kind | str: ...
-    @property
-    def unit(self) -> str: ...
-    @property
-    def op(self) -> Operator | str: ...
     @property
     def status(self) -> Status | str: ...
     @property
