@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.support.spec import CatalogueRow, catalogue, shared_file
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -45,3 +49,12 @@ def _fresh_password_throttle():
     auth = sys.modules.get("ui.auth")  # only where a test loaded the app; streamlit not imported for the rest
     if auth is not None:
         auth.THROTTLE = Throttle()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def app_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An AppTest or CLI run in the repository with a data folder of its own (no test touches ./data)
+    and the reader in-process (its switch for tests: no child process)."""
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("LEDGERS_IN_PROCESS", "1")
+    monkeypatch.chdir(ROOT)

@@ -18,11 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "桃园Office-2026"
 
 
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("LEDGERS_IN_PROCESS", "1")  # the reader's test switch: no child process
-    monkeypatch.chdir(ROOT)
+pytestmark = pytest.mark.usefixtures("app_sandbox")
 
 
 def app(*, password: str | None = PASSWORD, protect_viewing: bool | None = None, page: str | None = None) -> AppTest:

@@ -21,11 +21,7 @@ PAGE_FILES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
 PASSWORD = "桃园Office-2026"
 
 
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("LEDGERS_IN_PROCESS", "1")
-    monkeypatch.chdir(ROOT)
+pytestmark = pytest.mark.usefixtures("app_sandbox")
 
 
 def first_request(page: str, **secrets: object) -> AppTest:

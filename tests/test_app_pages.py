@@ -22,12 +22,7 @@ PAGES = ["pages/dashboard.py", "pages/safety.py", "pages/culture.py", "pages/env
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # a fresh data folder per test: no test touches ./data, targets and snapshots start empty
-    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("LEDGERS_IN_PROCESS", "1")  # the reader's switch for tests: no child process
-    monkeypatch.chdir(ROOT)
+pytestmark = pytest.mark.usefixtures("app_sandbox")
 
 
 def app() -> AppTest:

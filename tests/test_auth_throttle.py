@@ -55,11 +55,7 @@ def test_the_wait_runs_down_and_success_or_a_quiet_spell_forgets() -> None:
     assert throttle.failed("a") == (1, 0)  # 15 quiet minutes: forgotten
 
 
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("LEDGERS_IN_PROCESS", "1")
-    monkeypatch.chdir(ROOT)
+pytestmark = pytest.mark.usefixtures("app_sandbox")
 
 
 def attempt(at: AppTest, given: str) -> list[str]:

@@ -16,11 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 JPEG = "image/jpeg"
 
 
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("LEDGERS_IN_PROCESS", "1")
-    monkeypatch.chdir(ROOT)
+pytestmark = pytest.mark.usefixtures("app_sandbox")
 
 
 def binder_page() -> AppTest:

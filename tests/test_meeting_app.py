@@ -10,11 +10,7 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("LEDGERS_IN_PROCESS", "1")  # the reader's test switch: no child process
-    monkeypatch.chdir(ROOT)
+pytestmark = pytest.mark.usefixtures("app_sandbox")
 
 
 def app(**params: str) -> AppTest:

@@ -43,20 +43,13 @@ def test_which_hosts_name_this_board(host: str | None, allowed: tuple[str, ...],
     assert host_allowed(host, allowed) is ok
 
 
-@pytest.fixture
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("LEDGERS_IN_PROCESS", "1")
-    monkeypatch.chdir(ROOT)
-
-
 def refused(at: AppTest, words: str) -> None:
     assert not at.exception, [e.message for e in at.exception]
     assert [t.value for t in at.title] == ["看板拒绝了这次访问"] and words in at.error[0].value
     assert not at.text_input and not at.button and not at.page_link and keys.VIEW not in at.session_state
 
 
-@pytest.mark.usefixtures("_isolated")
+@pytest.mark.usefixtures("app_sandbox")
 @pytest.mark.parametrize(("host", "secrets", "ok"), [
     ("evil.example:8501", {}, False), ("evil.example:8501", {"allowed_hosts": ["evil.example"]}, True),
     ("127.0.0.1:8501", {}, True), ("localhost:8501", {"password": PASSWORD}, True)])
@@ -76,7 +69,7 @@ def test_the_host_is_checked_before_anything_is_drawn(monkeypatch: pytest.Monkey
         refused(at, "不接受以这个网址访问")
 
 
-@pytest.mark.usefixtures("_isolated")
+@pytest.mark.usefixtures("app_sandbox")
 @pytest.mark.parametrize(("address", "password", "ok"), [
     ("0.0.0.0", None, False), ("192.168.1.5", None, False), ("", None, False),
     ("0.0.0.0", PASSWORD, True), ("127.0.0.1", None, True)])
