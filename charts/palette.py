@@ -8,6 +8,12 @@ from metrics.vocab import Status, StatusStyle
 STATUSES: tuple[Status, ...] = tuple(Status)
 # Each status's colours and icon live on metrics.vocab.Status; this is the lookup by status string.
 STATUS_STYLE: dict[str, StatusStyle] = {s: s.style for s in Status}
+# A status as a plotly marker shape, beside its colour: a dot plot read in greyscale (or by someone who
+# cannot tell the colours apart) still tells 达标 (filled dot) from 未达标 (cross) by shape alone.
+STATUS_MARKER: dict[Status, str] = {
+    Status.MET: "circle", Status.ON_TRACK: "triangle-right", Status.AT_RISK: "triangle-up",
+    Status.BEHIND: "x-thin-open", Status.NO_DATA: "circle-open",
+}
 
 # The "not updated" mark of a ledger (pages, slides): a clock face DejaVu Sans carries; the stopwatch
 # emoji (U+23F1) is in no installed font and showed as tofu.

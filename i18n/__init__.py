@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import import_module
 
 LANGS = ("zh", "en")
-_AREAS = ("common", "reader", "metrics", "ui", "report", "store", "meeting", "settings", "book", "binder")
+_AREAS = ("common", "reader", "metrics", "ui", "report", "store", "meeting", "settings", "book", "binder", "hub")
 
 
 def _merge() -> dict[str, tuple[str, str]]:
