@@ -112,6 +112,14 @@ SETTINGS: tuple[Setting, ...] = (
             doc="The key folder, kept apart from the data folder. Default `$XDG_CONFIG_HOME/shequ-dashboard`."),
     Setting(name="XDG_CONFIG_HOME", attr="config_home", source=Source.ENV, read=_path,
             doc="The usual home of user settings; default `~/.config`."),
+    Setting(name="DASHBOARD_DATABASE_URL", attr="database_url", source=Source.ENV, read=_text,
+            doc="The database: unset, the SQLite file in the data folder; `postgresql+psycopg://user:pw@host/db` "
+                "for PostgreSQL (the app's role: no BYPASSRLS, not the tables' owner)."),
+    Setting(name="DASHBOARD_DATABASE_OWNER_URL", attr="database_owner_url", source=Source.ENV, read=_text,
+            doc="PostgreSQL only: the role that owns the tables and runs the migrations on start; "
+                "default `DASHBOARD_DATABASE_URL`. The app's role is then granted rows only."),
+    Setting(name="DASHBOARD_HUB", attr="hub", source=Source.ENV, read=_flag,
+            doc="`1`: the street hub (街道) — logins with roles, several communities, the street pages. Default off."),
     Setting(name="DASHBOARD_PARSER_CHILDREN", attr="parser_children", source=Source.ENV, read=_count,
             doc="How many uploads are parsed at once (each in its own capped child process). Default 2."),
     Setting(name="REPORT_CHROMIUM", attr="chromium", source=Source.ENV, read=_program,
@@ -127,6 +135,9 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
+_HIDDEN = frozenset({"password", "secret", "database_url", "database_owner_url"})  # URLs hold passwords
+
+
 @dataclass(frozen=True)
 class Settings:
     """The values, typed; the default where nothing was set. ``chromium`` and ``cjk_font`` keep "set
@@ -139,6 +150,9 @@ class Settings:
     secret: str | None = None
     key_dir: Path | None = None
     config_home: Path | None = None
+    database_url: str | None = None
+    database_owner_url: str | None = None
+    hub: bool = False
     parser_children: int = 2
     chromium: str | None = None
     cjk_font: str | None = None
@@ -147,7 +161,7 @@ class Settings:
     fault_marker: Path | None = None
 
     def __repr__(self) -> str:  # never the password or the key in a log line or a traceback
-        shown = {f.name: ("***" if f.name in {"password", "secret"} and getattr(self, f.name) else getattr(self, f.name))
+        shown = {f.name: ("***" if f.name in _HIDDEN and getattr(self, f.name) else getattr(self, f.name))
                  for f in fields(self)}
         return f"Settings({shown})"
 

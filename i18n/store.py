@@ -96,4 +96,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "store.error.bad_status": ("状态无效：{status}", "Invalid status: {status}"),
     "store.error.bad_check_in": ("例会记录需要填写指标和内容", "A check-in needs a metric and a note"),
     "store.error.bad_date": ("日期无效（{field}）：{value}", "Invalid date ({field}): {value}"),
+    "store.error.db_unavailable": ("数据库暂时无法连接，本次操作没有保存任何内容，请稍后重试。",
+                                   "The database cannot be reached right now; nothing of this action was "
+                                   "saved. Please try again shortly."),
+    "store.error.bad_community": ("社区名称不能为空", "The community needs a name"),
+    "store.error.no_community": ("找不到社区「{name}」", "Community “{name}” not found"),
+    "store.error.which_community": ("数据库中有多个社区（{known}），请指定一个。",
+                                    "The database holds several communities ({known}); name one."),
 }

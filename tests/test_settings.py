@@ -64,6 +64,13 @@ def test_no_module_reads_the_environment_or_secrets_for_a_setting_itself() -> No
     ({}, {"auth": {"password": "pw", "protect_viewing": "是"}}, Settings(password="pw", protect_viewing=True)),
     ({}, {"allowed_hosts": ["Board.Office.LAN"]}, Settings(allowed_hosts=("board.office.lan",))),
     ({}, {"allowed_hosts": "a.lan, b.lan"}, Settings(allowed_hosts=("a.lan", "b.lan"))),
+    ({"DASHBOARD_DATABASE_URL": "postgresql+psycopg://app:pw@db/board"}, {},
+     Settings(database_url="postgresql+psycopg://app:pw@db/board")),
+    ({"DASHBOARD_DATABASE_URL": ""}, {}, Settings()),  # empty: the SQLite file, as before
+    ({"DASHBOARD_DATABASE_OWNER_URL": "postgresql+psycopg://owner@db/board"}, {},
+     Settings(database_owner_url="postgresql+psycopg://owner@db/board")),
+    ({"DASHBOARD_HUB": "1"}, {}, Settings(hub=True)),
+    ({"DASHBOARD_HUB": "否"}, {}, Settings(hub=False)),
 ])
 def test_values_are_read_and_typed(environ: dict[str, str], secrets: dict[str, Any], expected: Settings) -> None:
     assert load(environ, secrets) == expected
@@ -78,6 +85,7 @@ def test_values_are_read_and_typed(environ: dict[str, str], secrets: dict[str, A
     ({}, {"auth": "pw"}, "settings.error.unknown", "auth"),
     ({}, {"protect_viewing": True}, "settings.error.protect_without_password", ""),
     ({}, {"allowed_hosts": 5}, "settings.error.not_hosts", "allowed_hosts"),
+    ({"DASHBOARD_HUB": "maybe"}, {}, "settings.error.not_flag", "DASHBOARD_HUB"),
     ({"DASHBOARD_PARSER_CHILDREN": "two"}, {}, "settings.error.not_count", "DASHBOARD_PARSER_CHILDREN"),
     ({"DASHBOARD_PARSER_CHILDREN": "0"}, {}, "settings.error.not_count", "DASHBOARD_PARSER_CHILDREN"),
     ({"LEDGERS_IN_PROCESS": "sometimes"}, {}, "settings.error.not_flag", "LEDGERS_IN_PROCESS"),
@@ -91,8 +99,11 @@ def test_wrong_values_raise_naming_the_setting(environ: dict[str, str], secrets:
 
 
 def test_repr_never_shows_the_password_or_the_key() -> None:
-    shown = repr(load({"DASHBOARD_SECRET": "k3y-k3y"}, {"password": PASSWORD}))
+    shown = repr(load({"DASHBOARD_SECRET": "k3y-k3y", "DASHBOARD_DATABASE_URL": "postgresql+psycopg://app:Pg-s3cret@db/x",
+                       "DASHBOARD_DATABASE_OWNER_URL": "postgresql+psycopg://own:0wn-s3cret@db/x"},
+                      {"password": PASSWORD}))
     assert PASSWORD not in shown and "k3y-k3y" not in shown
+    assert "Pg-s3cret" not in shown and "0wn-s3cret" not in shown
 
 
 # ---------------------------------------------------------------- fail closed in the app
