@@ -1,4 +1,4 @@
-"""Street-scale benchmark: this project's load, metrics, PDF and rerun against the pandas read floor.
+"""Street-scale benchmark: this project's load, metrics, PDF and rerun against the read floors.
 
     .venv/bin/python -m bench.run                       # 10k, 30k, 100k, 300k rows, aligned table
     .venv/bin/python -m bench.run --rows 300000 --openpyxl-runs 1
@@ -7,7 +7,9 @@
 Each size runs in two fresh worker processes, one after the other: the project worker alternates
 the calamine floor with the full load (so a busy neighbour hits both sides of the ratio), then times
 metrics, the PDF and the warm rerun while sampling the memory of its process tree; the other times
-the openpyxl peer, which is slow, on its own.
+the openpyxl peer, which is slow, on its own. Then, from here, whole processes alternate: a bare
+fastexcel read of every sheet to Arrow (the floor of #17) and ``cli.py metrics`` on the same file,
+each timed from start to exit with the peak PSS of its process tree.
 Workbooks come from bench.generate and are cached in bench/_cache (git-ignored).
 """
 
@@ -32,24 +34,32 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SIZES = [10_000, 30_000, 100_000, 300_000]
-# The nine measurements, in table order.
+# The measurements, in table order: the in-worker ones, then the whole-process ones (a second table).
 MEASUREMENTS = [
-    "calamine_s", "openpyxl_s", "load_s", "load_vs_calamine", "openpyxl_speedup",
-    "metrics_s", "pdf_s", "rerun_s", "peak_rss_mb",
+    "calamine_s", "fastexcel_s", "openpyxl_s", "load_s", "load_vs_calamine", "load_vs_fastexcel",
+    "openpyxl_speedup", "metrics_s", "pdf_s", "rerun_s", "peak_rss_mb",
+]
+PROCESS_MEASUREMENTS = [
+    "floor_proc_s", "floor_proc_mb", "cli_proc_s", "cli_proc_mb", "cli_vs_floor", "cli_mem_vs_floor",
+    "cli_over_floor_s",
 ]
 # --json objects hold exactly these: the size, then the measurements; one per size in --rows order.
-JSON_KEYS = ["rows", *MEASUREMENTS]
+JSON_KEYS = ["rows", *MEASUREMENTS, *PROCESS_MEASUREMENTS]
 KEYS = JSON_KEYS
 WORKER_TIMEOUT_S = 1800
 
-# (label, key, limit, applies to sizes >= this many rows); "<=" goals except openpyxl_speedup
-GOALS: list[tuple[str, str, float, int]] = [
-    ("full load ≤ 1.3× calamine floor", "load_vs_calamine", 1.3, 0),
-    ("full load ≥ 5× faster than openpyxl", "openpyxl_speedup", 5.0, 0),
-    ("metrics + 12-month history ≤ 0.5 s (300k)", "metrics_s", 0.5, 300_000),
-    ("PDF report ≤ 8 s", "pdf_s", 8.0, 0),
-    ("warm rerun of overview ≤ 0.3 s", "rerun_s", 0.3, 0),
-    ("peak RSS ≤ 1.5 GB", "peak_rss_mb", 1536.0, 0),
+_ANY = 1 << 62
+# (label, key, limit, applies to sizes >= min rows, <= max rows); "<=" goals except openpyxl_speedup
+GOALS: list[tuple[str, str, float, int, int]] = [
+    ("full load ≤ 1.3× calamine floor", "load_vs_calamine", 1.3, 0, _ANY),
+    ("cli.py metrics ≤ 1.5× fastexcel floor, time (300k)", "cli_vs_floor", 1.5, 300_000, _ANY),
+    ("cli.py metrics ≤ 1.5× fastexcel floor, memory (300k)", "cli_mem_vs_floor", 1.5, 300_000, _ANY),
+    ("cli.py metrics ≤ fastexcel floor + 0.25 s (10k)", "cli_over_floor_s", 0.25, 0, 10_000),
+    ("full load ≥ 5× faster than openpyxl", "openpyxl_speedup", 5.0, 0, _ANY),
+    ("metrics + 12-month history ≤ 0.5 s (300k)", "metrics_s", 0.5, 300_000, _ANY),
+    ("PDF report ≤ 8 s", "pdf_s", 8.0, 0, _ANY),
+    ("warm rerun of overview ≤ 0.3 s", "rerun_s", 0.3, 0, _ANY),
+    ("peak RSS ≤ 1.5 GB", "peak_rss_mb", 1536.0, 0, _ANY),
 ]
 
 
@@ -72,8 +82,9 @@ class RssSampler:
     per process (1.7 GB for a 2,000-row PDF). `paused` excludes the floor reads.
     """
 
-    def __init__(self, interval: float = 0.025) -> None:
+    def __init__(self, interval: float = 0.025, root: int | None = None) -> None:
         self.interval, self.peak_kib, self.paused = interval, 0, False
+        self.root = os.getpid() if root is None else root
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -96,7 +107,7 @@ class RssSampler:
 
     def sample(self) -> None:
         if not self.paused:
-            self.peak_kib = max(self.peak_kib, sum(_pss_kib(p) for p in _tree(os.getpid())))
+            self.peak_kib = max(self.peak_kib, sum(_pss_kib(p) for p in _tree(self.root)))
 
 
 def _tree(pid: int) -> list[int]:
@@ -125,6 +136,19 @@ def _pss_kib(pid: int) -> int:
 
 
 # ------------------------------------------------------------------------------------- workers
+# The floor of #17: every sheet of the workbook read raw into Arrow by fastexcel, nothing else. The
+# same code runs in the project worker (fastexcel_s) and as a whole process of its own (floor_proc_s).
+FASTEXCEL_FLOOR = """
+import fastexcel
+reader = fastexcel.read_excel(PATH)
+batches = [reader.load_sheet(name, header_row=None).to_arrow() for name in reader.sheet_names]
+"""
+
+
+def read_fastexcel(path: Path) -> None:
+    exec(FASTEXCEL_FLOOR, {"PATH": str(path)})  # noqa: S102 - the constant above, nothing from outside
+
+
 def worker_reads(path: Path, runs: int, openpyxl_runs: int) -> dict[str, Any]:
     """The peer: pandas reading every sheet with openpyxl, nothing else (slow, so on its own)."""
     import pandas as pd
@@ -142,12 +166,16 @@ def worker_project(path: Path, runs: int, pdf_runs: int) -> dict[str, Any]:
     out: dict[str, Any] = {"errors": {}}
     with RssSampler() as rss:
         # Floor and full load alternate, so a neighbour's burst of CPU hits both sides of the ratio.
-        floor, loads, result = [], [], None
+        floor, fx_floor, loads, result = [], [], [], None
         for _ in range(max(1, runs)):
             rss.paused = True
             t0 = time.perf_counter()
             pd.read_excel(path, sheet_name=None, engine="calamine")
             floor.append(time.perf_counter() - t0)
+            gc.collect()
+            t0 = time.perf_counter()
+            read_fastexcel(path)
+            fx_floor.append(time.perf_counter() - t0)
             gc.collect()
             rss.paused = False
             if "load_s" in out["errors"]:
@@ -163,6 +191,7 @@ def worker_project(path: Path, runs: int, pdf_runs: int) -> dict[str, Any]:
             except Exception as e:  # noqa: BLE001 - a missing layer is a result here, not a crash
                 out["errors"]["load_s"] = _why(e)
         out["calamine_s"], out["calamine_runs"] = statistics.median(floor), floor
+        out["fastexcel_s"], out["fastexcel_runs"] = statistics.median(fx_floor), fx_floor
         if loads and result is not None:
             # the first load also starts the reader's forkserver, as an app's first upload does
             out["load_s"], out["load_runs"] = statistics.median(loads), loads
@@ -274,6 +303,48 @@ def run_worker(kind: str, path: Path, args: argparse.Namespace) -> dict[str, Any
     return json.loads(lines[-1])
 
 
+def run_process(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds from start to exit, peak summed PSS in MB of its process tree) of one command."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    sampler = RssSampler(interval=0.01, root=proc.pid)
+    with sampler:
+        _, err = proc.communicate(timeout=WORKER_TIMEOUT_S)
+        wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"{cmd[1:3]} exit {proc.returncode}: {err.decode(errors='replace')[-300:]}")
+    return wall, sampler.peak_mb
+
+
+def measure_processes(path: Path, runs: int) -> dict[str, Any]:
+    """The fastexcel floor and ``cli.py metrics`` as whole processes, alternating (medians of ``runs``).
+
+    A process's peak is sampled every 10 ms; the floor's read is one short burst, so its peak may be
+    missed by up to that much work: the memory ratio leans in the floor's favour, if anything."""
+    out: dict[str, Any] = {"errors": {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, PYTHONPATH=str(ROOT), DASHBOARD_DATA_DIR=tmp)
+        env.pop("LEDGERS_IN_PROCESS", None)  # the CLI as a user runs it: the reader in its child
+        floor = [sys.executable, "-c", f"PATH = {str(path)!r}\n" + FASTEXCEL_FLOOR]
+        cli = [sys.executable, str(ROOT / "cli.py"), "metrics", str(path)]
+        got: dict[str, list[float]] = {k: [] for k in ("floor_proc_s", "floor_proc_mb", "cli_proc_s", "cli_proc_mb")}
+        try:
+            for _ in range(max(1, runs)):
+                for name, cmd in (("floor", floor), ("cli", cli)):
+                    wall, mb = run_process(cmd, env)
+                    got[f"{name}_proc_s"].append(wall)
+                    got[f"{name}_proc_mb"].append(mb)
+        except Exception as e:  # noqa: BLE001 - reported, not a crash
+            out["errors"]["cli_proc_s"] = _why(e)
+            return out
+    for key, values in got.items():  # floor_proc_s -> floor_proc_runs, floor_proc_mb -> floor_proc_mb_runs
+        out[key], out[key.removesuffix("_s") + "_runs"] = statistics.median(values), values
+    out["cli_vs_floor"] = out["cli_proc_s"] / out["floor_proc_s"]
+    out["cli_mem_vs_floor"] = out["cli_proc_mb"] / out["floor_proc_mb"]
+    out["cli_over_floor_s"] = out["cli_proc_s"] - out["floor_proc_s"]
+    return out
+
+
 def measure(rows: int, args: argparse.Namespace) -> dict[str, Any]:
     from bench.generate import cached
 
@@ -285,8 +356,13 @@ def measure(rows: int, args: argparse.Namespace) -> dict[str, Any]:
         extra["errors"].update(got.pop("errors", {}))
         for k, v in got.items():
             (res if k in KEYS else extra)[k] = v
-    load, cal, opx = res.get("load_s"), res.get("calamine_s"), res.get("openpyxl_s")
+    got = measure_processes(path, args.runs)
+    extra["errors"].update(got.pop("errors", {}))
+    for k, v in got.items():
+        (res if k in KEYS else extra)[k] = v
+    load, cal, opx, fx = res.get("load_s"), res.get("calamine_s"), res.get("openpyxl_s"), res.get("fastexcel_s")
     res["load_vs_calamine"] = load / cal if load and cal else None
+    res["load_vs_fastexcel"] = load / fx if load and fx else None
     res["openpyxl_speedup"] = opx / load if load and opx else None
     ordered = {k: _round(res.get(k)) for k in KEYS}
     ordered["_extra"] = extra
@@ -300,11 +376,11 @@ def _round(v: Any) -> Any:
 def goal_rows(results: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
     """PASS / MISS per goal and size; '-' where the goal does not apply, 'n/a' where not measured."""
     out = []
-    for label, key, limit, min_rows in GOALS:
+    for label, key, limit, min_rows, max_rows in GOALS:
         cells = []
         for r in results:
             v = r.get(key)
-            if r["rows"] < min_rows:
+            if not min_rows <= r["rows"] <= max_rows:
                 cells.append("-")
             elif v is None:
                 cells.append("n/a")
@@ -316,15 +392,24 @@ def goal_rows(results: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
     return out
 
 
-def print_table(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
-    fmt = {"rows": "{:,}", "peak_rss_mb": "{:.0f}", "load_vs_calamine": "{:.2f}×", "openpyxl_speedup": "{:.1f}×"}
-    cols = KEYS
-    cells = [[(fmt.get(k, "{:.3f}").format(r[k]) if r[k] is not None else "n/a") for k in cols] for r in results]
+_FORMATS = {"rows": "{:,}", "peak_rss_mb": "{:.0f}", "load_vs_calamine": "{:.2f}×", "load_vs_fastexcel": "{:.2f}×",
+            "openpyxl_speedup": "{:.1f}×", "floor_proc_mb": "{:.0f}", "cli_proc_mb": "{:.0f}",
+            "cli_vs_floor": "{:.2f}×", "cli_mem_vs_floor": "{:.2f}×"}
+
+
+def _print_columns(results: list[dict[str, Any]], cols: list[str]) -> None:
+    cells = [[(_FORMATS.get(k, "{:.3f}").format(r[k]) if r[k] is not None else "n/a") for k in cols] for r in results]
     widths = [max(len(k), *(len(c[i]) for c in cells)) for i, k in enumerate(cols)]
     print("  ".join(k.rjust(w) for k, w in zip(cols, widths, strict=True)))
     for c in cells:
         print("  ".join(v.rjust(w) for v, w in zip(c, widths, strict=True)))
     print()
+
+
+def print_table(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
+    _print_columns(results, ["rows", *MEASUREMENTS])
+    print("whole processes, start to exit (python -c <fastexcel floor> FILE | python cli.py metrics FILE):")
+    _print_columns(results, ["rows", *PROCESS_MEASUREMENTS])
     notes = [f"times are the median of {args.runs} run(s)"]
     if args.openpyxl_runs <= 0:
         notes.append("openpyxl skipped (--openpyxl-runs 0)")
@@ -333,7 +418,8 @@ def print_table(results: list[dict[str, Any]], args: argparse.Namespace) -> None
     if args.pdf_runs != args.runs:
         notes.append(f"pdf_s is the median of {args.pdf_runs} run(s) (--pdf-runs)")
     notes.append("peak_rss_mb: summed PSS of the project worker and all its descendants (reader child, "
-                 "Chromium), sampled from /proc/*/smaps_rollup every 25 ms; excludes the floor reads")
+                 "Chromium), sampled from /proc/*/smaps_rollup every 25 ms; excludes the floor reads; "
+                 "*_proc_mb: the same of each whole process, every 10 ms")
     print("; ".join(notes))
     print()
     label_w = max(len(g[0]) for g in GOALS)

@@ -12,16 +12,25 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-# exactly these, one object per size in the order of --rows: the size and the nine measurements
+# exactly these, one object per size in the order of --rows: the size, the measurements in the
+# worker, then the whole processes (fastexcel floor and cli.py metrics)
 KEYS = {
-    "rows", "calamine_s", "openpyxl_s", "load_s", "load_vs_calamine", "openpyxl_speedup",
-    "metrics_s", "pdf_s", "rerun_s", "peak_rss_mb",
+    "rows", "calamine_s", "fastexcel_s", "openpyxl_s", "load_s", "load_vs_calamine", "load_vs_fastexcel",
+    "openpyxl_speedup", "metrics_s", "pdf_s", "rerun_s", "peak_rss_mb",
+    "floor_proc_s", "floor_proc_mb", "cli_proc_s", "cli_proc_mb", "cli_vs_floor", "cli_mem_vs_floor",
+    "cli_over_floor_s",
 }
 # A key is only required once every layer it needs exists in the tree (they land one by one).
 READER = "ledgers/reader.py"
 LAYERS_OF = {
     "load_s": (READER,),
     "load_vs_calamine": (READER,),
+    "load_vs_fastexcel": (READER,),
+    "cli_proc_s": (READER, "metrics/engine.py"),
+    "cli_proc_mb": (READER, "metrics/engine.py"),
+    "cli_vs_floor": (READER, "metrics/engine.py"),
+    "cli_mem_vs_floor": (READER, "metrics/engine.py"),
+    "cli_over_floor_s": (READER, "metrics/engine.py"),
     "openpyxl_speedup": (READER,),
     "metrics_s": (READER, "metrics/engine.py"),
     "pdf_s": (READER, "metrics/engine.py", "report/pdf.py"),
