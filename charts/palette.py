@@ -24,3 +24,10 @@ CJK_FONT_STACK = (
     '"WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", '
     '"PingFang SC", "Hiragino Sans GB", sans-serif'
 )
+
+
+def tint(hex_color: str, alpha: float = 0.14) -> str:
+    """A status colour as a see-through fill behind text (badges, count cards, grid cells)."""
+    h = hex_color.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"

@@ -133,8 +133,8 @@ class GridRow:
 
 
 def metric_ids() -> tuple[str, ...]:
-    """The grid's columns: every catalogue metric, in catalogue order."""
-    return tuple(m.id for m in METRICS)
+    """The grid's columns: every catalogue metric, theme by theme (the pages' order), catalogue order within."""
+    return tuple(m.id for theme in Theme for m in METRICS if m.theme is theme)
 
 
 def grid(communities: Iterable[CommunityInfo], results: Iterable[ResultRow],

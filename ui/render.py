@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from charts.figures import status_label
-from charts.palette import CJK_FONT_STACK, STALE_ICON, STATUS_STYLE
+from charts.palette import CJK_FONT_STACK, STALE_ICON, STATUS_STYLE, tint
 from i18n import t
 
 if TYPE_CHECKING:
@@ -62,10 +62,7 @@ def badge(status: str, lang: str) -> str:
             f"background:{_tint(style.color)}'>{html.escape(status_label(status, lang))}</span>")
 
 
-def _tint(hex_color: str, alpha: float = 0.14) -> str:
-    h = hex_color.lstrip("#")
-    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
-    return f"rgba({r},{g},{b},{alpha})"
+_tint = tint  # the one tint of a status colour (charts.palette)
 
 
 def count_card(status: str, n: int, lang: str) -> str:
