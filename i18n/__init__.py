@@ -9,7 +9,8 @@ from __future__ import annotations
 from importlib import import_module
 
 LANGS = ("zh", "en")
-_AREAS = ("common", "reader", "metrics", "ui", "report", "store", "meeting", "settings", "book", "binder", "hub")
+_AREAS = ("common", "reader", "metrics", "ui", "report", "store", "meeting", "settings", "book", "binder", "hub",
+          "users")
 
 
 def _merge() -> dict[str, tuple[str, str]]:
