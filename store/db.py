@@ -1,6 +1,7 @@
-"""The embedded database (SQLite, WAL): snapshots of uploads, target overrides, column mappings and
-action items. Every method opens its own connection, so threads and Streamlit reruns never share one,
-and every write is one ``BEGIN IMMEDIATE … COMMIT`` transaction: all of it lands, or none of it.
+"""The store of one community: snapshots of uploads, the ledger book, target overrides, column mappings
+and action items, in SQLite (the data folder's file, WAL) or PostgreSQL (``DASHBOARD_DATABASE_URL``)
+through ``store.engine``. Every method runs one transaction of its own (a write is all of it or none
+of it) and every query names the Store's community; on PostgreSQL row-level security checks it again.
 """
 
 from __future__ import annotations
@@ -12,24 +13,26 @@ import math
 import operator
 import os
 import secrets as _secrets
-import sqlite3
 import time
 from collections.abc import Iterable, Mapping
-from contextlib import AbstractContextManager, suppress
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 import settings
 from ledgers import privacy
 from ledgers.registry import SheetMapping
-from store import migrate, sqlite
+from store import sqlite
 from store.book import Confirm, Proposal, VersionInfo, diff_ledger, ledger_order, merge_reports, report_part
+from store.communities import Community, resolve
+from store.engine import DB_NAME as DB_NAME  # re-exported: the file name callers and tests know
+from store.engine import is_postgres, open_engine, scoped, upsert
 from store.frames import FORMAT, decode_frame, encode_frame
-from store.meeting import SCHEMA as MEETING_SCHEMA
 from store.meeting import MeetingRecords, log_change
 from store.models import (
     ACTION_STATUSES,
@@ -46,105 +49,22 @@ from store.models import (
     UploadedFile,
 )
 from store.pii import remask_frames, scrub_json
+from store.schema import (
+    action_items,
+    book,
+    book_log,
+    ledger_versions,
+    mappings,
+    snapshot_files,
+    snapshot_ledgers,
+    snapshots,
+    targets,
+)
 from store.versions import VERSION_COLUMNS, add_version, collect_garbage, set_current, version_info
 
 log = logging.getLogger(__name__)
 
-DB_NAME = "dashboard.sqlite3"
 SECRET_NAME = "secret.key"
-SCHEMA_VERSION = 2  # 1: snapshots held their frames; 2: the ledger book (store/migrate.py)
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS snapshots (
-    id           INTEGER PRIMARY KEY AUTOINCREMENT,
-    created_at   TEXT NOT NULL,
-    label        TEXT,
-    files_digest TEXT NOT NULL,     -- SHA-256 over the sorted file SHA-256s
-    data_digest  TEXT NOT NULL,     -- SHA-256 over the stored frames
-    report_json  TEXT NOT NULL,
-    rows_json    TEXT NOT NULL,
-    problems     INTEGER NOT NULL,
-    remasked     INTEGER NOT NULL DEFAULT 0,
-    kind         TEXT NOT NULL DEFAULT 'upload'   -- upload | book | meeting
-);
-CREATE INDEX IF NOT EXISTS snapshots_files ON snapshots(files_digest);
-CREATE TABLE IF NOT EXISTS snapshot_files (
-    snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
-    position    INTEGER NOT NULL,
-    name        TEXT NOT NULL,
-    sha256      TEXT NOT NULL,
-    size        INTEGER NOT NULL,
-    PRIMARY KEY (snapshot_id, position)
-);
--- the ledger book: every kept version of every ledger, the current one per ledger, what happened
-CREATE TABLE IF NOT EXISTS ledger_versions (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    ledger      TEXT NOT NULL,
-    created_at  TEXT NOT NULL,
-    data_digest TEXT NOT NULL,      -- SHA-256 of the encoded frame: the same rows are one version
-    format      TEXT NOT NULL,
-    rows        INTEGER NOT NULL,
-    files_json  TEXT NOT NULL,      -- [[name, sha256, size], ...] of the files it was read from
-    report_json TEXT NOT NULL,      -- this ledger's part of the import report
-    first_date  TEXT,
-    last_date   TEXT,
-    data        BLOB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS ledger_versions_digest ON ledger_versions(ledger, data_digest);
-CREATE TABLE IF NOT EXISTS book (
-    ledger      TEXT PRIMARY KEY,
-    version_id  INTEGER NOT NULL REFERENCES ledger_versions(id),
-    accepted_at TEXT NOT NULL,
-    accepted_by TEXT
-);
-CREATE TABLE IF NOT EXISTS book_log (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    at          TEXT NOT NULL,
-    by          TEXT,
-    action      TEXT NOT NULL CHECK (action IN ('accept', 'rollback', 'migrate')),
-    ledger      TEXT NOT NULL,
-    version_id  INTEGER NOT NULL REFERENCES ledger_versions(id),
-    previous_id INTEGER REFERENCES ledger_versions(id)
-);
-CREATE INDEX IF NOT EXISTS book_log_ledger ON book_log(ledger);
--- a snapshot is a freeze of ledger versions (an old upload, or the book at a meeting): no row copies
-CREATE TABLE IF NOT EXISTS snapshot_ledgers (
-    snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
-    ledger      TEXT NOT NULL,
-    position    INTEGER NOT NULL,
-    version_id  INTEGER NOT NULL REFERENCES ledger_versions(id),
-    PRIMARY KEY (snapshot_id, ledger)
-);
-CREATE TABLE IF NOT EXISTS targets (
-    metric_id  TEXT PRIMARY KEY,
-    value      REAL,
-    enabled    INTEGER NOT NULL CHECK (enabled IN (0, 1)),
-    updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS mappings (
-    signature    TEXT PRIMARY KEY,
-    ledger       TEXT NOT NULL,
-    columns_json TEXT NOT NULL,
-    updated_at   TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS action_items (
-    id           INTEGER PRIMARY KEY AUTOINCREMENT,
-    metric_id    TEXT NOT NULL,
-    what         TEXT NOT NULL,
-    who          TEXT NOT NULL,
-    due          TEXT NOT NULL,
-    meeting_date TEXT NOT NULL,
-    status       TEXT NOT NULL CHECK (status IN ('open', 'done')),
-    created_at   TEXT NOT NULL,
-    done_at      TEXT
-);
-CREATE INDEX IF NOT EXISTS action_items_metric ON action_items(metric_id);
-""" + MEETING_SCHEMA
-
-
-def _sql(statement: str) -> str:
-    """A statement of the schema without its comment lines (a chunk may be comments only)."""
-    return "\n".join(line for line in statement.splitlines() if not line.strip().startswith("--")).strip()
 
 
 def _data_digest(encoded: Iterable[tuple[str, int, bytes]]) -> str:
@@ -310,12 +230,6 @@ def _report_dict(report: ReportLike | Mapping[str, Any] | None) -> dict[str, Any
     return report.to_dict()
 
 
-def _inserted_id(cur: sqlite3.Cursor) -> int:
-    """The id of the row an INSERT just made (sqlite3 types it Optional for statements that are not)."""
-    assert cur.lastrowid is not None
-    return cur.lastrowid
-
-
 def _snapshot_id(snapshot_id: int | SnapshotInfo) -> int:
     return operator.index(snapshot_id)
 
@@ -331,52 +245,38 @@ def _date(value: date | str, field: str) -> date:
         raise StoreError("store.error.bad_date", field=field, value=value) from None
 
 
-class Store(MeetingRecords):
-    """The dashboard's database in ``data_dir``; cheap to create, safe to share between threads."""
+S, SF, SL, V = snapshots, snapshot_files, snapshot_ledgers, ledger_versions
 
-    def __init__(self, data_dir: Path | str | None = None, *, secret: bytes | str | None = None) -> None:
+
+class Store(MeetingRecords):
+    """One community's records in the dashboard's database; cheap to create, safe to share between threads.
+
+    ``engine``: an engine from ``store.engine.open_engine`` (default: ``DASHBOARD_DATABASE_URL``, else
+    the SQLite file in ``data_dir``). ``community``: a name (made if missing) or an id; None is the
+    install's one community, made as 「本社区」 on first open.
+    """
+
+    def __init__(self, data_dir: Path | str | None = None, *, secret: bytes | str | None = None,
+                 engine: Engine | None = None, community: str | int | None = None) -> None:
         self.data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
         self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.path = self.data_dir / DB_NAME
         self._secret = secret.encode("utf-8") if isinstance(secret, str) else secret
-        self._init_schema()
+        if engine is None:
+            configured = settings.from_env()
+            engine = open_engine(configured.database_url, self.data_dir, owner_url=configured.database_owner_url)
+        self.engine = engine
+        self.community: Community = resolve(engine, community)
+        self.community_id = self.community.id
 
     # ------------------------------------------------------------------------------ connections
 
-    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
-        return sqlite.connect(self.path)
+    def _read(self) -> AbstractContextManager[Connection]:
+        """One read transaction: a consistent view even while someone writes."""
+        return scoped(self.engine, [self.community_id], write=False)
 
-    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
-        return sqlite.write(self.path)
-
-    def _init_schema(self) -> None:
-        try:
-            with self._connect() as conn:
-                # WAL: readers never block the writer, and a crash mid-write leaves the last
-                # committed state intact (the unfinished transaction is simply not in the log).
-                conn.execute("PRAGMA journal_mode = WAL")
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    version = conn.execute("PRAGMA user_version").fetchone()[0]
-                    if version > SCHEMA_VERSION:
-                        raise StoreError("store.error.newer_schema", version=version)
-                    migrate.before_schema(conn, version)
-                    # Statement by statement: executescript() would COMMIT the open transaction first.
-                    for statement in _SCHEMA.split(";"):
-                        if _sql(statement):
-                            conn.execute(statement)
-                    if moved := migrate.after_schema(conn, version):
-                        log.info("store upgraded from schema %d: %d snapshots now freeze ledger versions",
-                                 version, moved)
-                    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
-                conn.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
-            raise StoreError("store.error.unreadable", path=str(self.path)) from exc
-        with suppress(OSError):
-            self.path.chmod(0o600)
+    def _write(self) -> AbstractContextManager[Connection]:
+        return scoped(self.engine, [self.community_id], write=True)
 
     @property
     def key_beside_data(self) -> bool:
@@ -390,9 +290,14 @@ class Store(MeetingRecords):
         return self._secret
 
     def integrity_check(self) -> str:
-        """SQLite's own verdict on the file: ``"ok"`` when sound."""
-        with self._connect() as conn:
-            return "; ".join(r[0] for r in conn.execute("PRAGMA integrity_check"))
+        """The database's own verdict: ``"ok"`` when sound (SQLite's integrity_check; PostgreSQL checks
+        its pages itself, so there it is ``"ok"`` once a query answers)."""
+        if is_postgres(self.engine):
+            with self._read() as conn:
+                conn.execute(select(1))
+            return "ok"
+        with sqlite.connect(self.path) as raw:
+            return "; ".join(r[0] for r in raw.execute("PRAGMA integrity_check"))
 
     # -------------------------------------------------------------------------------- snapshots
 
@@ -426,59 +331,56 @@ class Store(MeetingRecords):
         files_digest = _files_digest(file_infos)
         rows = {ledger: n for ledger, n, _ in encoded}
         problems = len(report.get("problems", []) or [])
-        report_json = json.dumps(report, ensure_ascii=False, default=str)
         created = _now()
+        cid = self.community_id
 
         with self._write() as conn:
             # Checked inside the write lock, so two identical uploads at once still make one snapshot.
-            row = conn.execute(
-                "SELECT id FROM snapshots WHERE files_digest = ? AND data_digest = ? ORDER BY id DESC",
-                (files_digest, data_digest)).fetchone()
-            if row is not None:
-                info = self._snapshot_info(conn, row[0])
+            found = conn.execute(select(S.c.id).where(S.c.community_id == cid, S.c.files_digest == files_digest,
+                                                      S.c.data_digest == data_digest).order_by(S.c.id.desc())).scalar()
+            if found is not None:
+                info = self._snapshot_info(conn, int(found))
                 assert info is not None
                 return replace(info, duplicate=True)
-            cur = conn.execute(
-                "INSERT INTO snapshots (created_at, label, files_digest, data_digest, report_json,"
-                " rows_json, problems, remasked) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (_iso(created), label, files_digest, data_digest, report_json,
-                 json.dumps(rows, ensure_ascii=False), problems, remasked))
-            sid = _inserted_id(cur)
-            conn.executemany(
-                "INSERT INTO snapshot_files (snapshot_id, position, name, sha256, size) VALUES (?, ?, ?, ?, ?)",
-                [(sid, i, f.name, f.sha256, f.size) for i, f in enumerate(file_infos)])
+            sid = int(conn.execute(insert(S).values(
+                community_id=cid, created_at=_iso(created), label=label, files_digest=files_digest,
+                data_digest=data_digest, report_json=json.dumps(report, ensure_ascii=False, default=str),
+                rows_json=json.dumps(rows, ensure_ascii=False), problems=problems, remasked=remasked,
+            ).returning(S.c.id)).scalar_one())
+            conn.execute(insert(SF), [{"snapshot_id": sid, "community_id": cid, "position": i, "name": f.name,
+                                       "sha256": f.sha256, "size": f.size} for i, f in enumerate(file_infos)])
             _fault("after_files")
             for i, (ledger, n, blob) in enumerate(encoded):
-                vid = add_version(conn, ledger, blob, n, file_infos, report_part(report, ledger), _iso(created))
-                conn.execute("INSERT INTO snapshot_ledgers (snapshot_id, ledger, position, version_id)"
-                             " VALUES (?, ?, ?, ?)", (sid, ledger, i, vid))
+                vid = add_version(conn, cid, ledger, blob, n, file_infos, report_part(report, ledger), _iso(created))
+                conn.execute(insert(SL).values(snapshot_id=sid, community_id=cid, ledger=ledger, position=i,
+                                               version_id=vid))
             _fault("after_frames")
         return SnapshotInfo(id=sid, created_at=created, label=label, files=tuple(file_infos), rows=rows,
                             problems=problems, duplicate=False, remasked=remasked)
 
-    def _snapshot_info(self, conn: sqlite3.Connection, sid: int) -> SnapshotInfo | None:
-        row = conn.execute("SELECT id, created_at, label, rows_json, problems, remasked, kind FROM snapshots"
-                           " WHERE id = ?", (sid,)).fetchone()
+    def _snapshot_info(self, conn: Connection, sid: int) -> SnapshotInfo | None:
+        row = conn.execute(select(S.c.id, S.c.created_at, S.c.label, S.c.rows_json, S.c.problems, S.c.remasked,
+                                  S.c.kind).where(S.c.id == sid, S.c.community_id == self.community_id)).first()
         if row is None:
             return None
         files = tuple(FileInfo(name, sha, size) for name, sha, size in conn.execute(
-            "SELECT name, sha256, size FROM snapshot_files WHERE snapshot_id = ? ORDER BY position", (sid,)))
+            select(SF.c.name, SF.c.sha256, SF.c.size).where(SF.c.snapshot_id == sid,
+                                                            SF.c.community_id == self.community_id)
+            .order_by(SF.c.position)))
         return SnapshotInfo(id=row[0], created_at=datetime.fromisoformat(row[1]), label=row[2], files=files,
                             rows=json.loads(row[3]), problems=row[4], remasked=row[5], kind=SnapshotKind(row[6]))
 
     def snapshots(self) -> list[SnapshotInfo]:
         """Every kept snapshot, newest first."""
-        with self._connect() as conn:
-            conn.execute("BEGIN")  # one read transaction: a consistent list even while someone writes
-            ids = [r[0] for r in conn.execute("SELECT id FROM snapshots ORDER BY id DESC")]
-            out = [info for sid in ids if (info := self._snapshot_info(conn, sid)) is not None]
-            conn.execute("COMMIT")
-        return out
+        with self._read() as conn:
+            ids = conn.execute(select(S.c.id).where(S.c.community_id == self.community_id)
+                               .order_by(S.c.id.desc())).scalars().all()
+            return [info for sid in ids if (info := self._snapshot_info(conn, int(sid))) is not None]
 
     def snapshot(self, snapshot_id: int | SnapshotInfo) -> SnapshotInfo:
         """One snapshot's description; StoreError ``store.error.no_snapshot`` if it is not there."""
         sid = _snapshot_id(snapshot_id)
-        with self._connect() as conn:
+        with self._read() as conn:
             info = self._snapshot_info(conn, sid)
         if info is None:
             raise StoreError("store.error.no_snapshot", id=sid)
@@ -486,28 +388,28 @@ class Store(MeetingRecords):
 
     def latest_snapshot_id(self) -> int | None:
         """The newest snapshot's id, or None when nothing has been uploaded yet."""
-        with self._connect() as conn:
-            row = conn.execute("SELECT max(id) FROM snapshots").fetchone()
-        return None if row[0] is None else int(row[0])
+        with self._read() as conn:
+            newest = conn.execute(select(func.max(S.c.id)).where(S.c.community_id == self.community_id)).scalar()
+        return None if newest is None else int(newest)
 
     def load_snapshot(self, snapshot_id: int | SnapshotInfo) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
         """(frames, report dict) exactly as saved: ledger order, columns and dtypes as the reader
         made them (Contract 1)."""
         sid = _snapshot_id(snapshot_id)
-        with self._connect() as conn:
-            conn.execute("BEGIN")
-            head = conn.execute("SELECT report_json, kind FROM snapshots WHERE id = ?", (sid,)).fetchone()
-            rows = conn.execute("SELECT s.ledger, v.format, v.data, v.report_json FROM snapshot_ledgers s"
-                                " JOIN ledger_versions v ON v.id = s.version_id WHERE s.snapshot_id = ?"
-                                " ORDER BY s.position", (sid,)).fetchall()
-            conn.execute("COMMIT")
+        with self._read() as conn:
+            head = conn.execute(select(S.c.report_json, S.c.kind).where(
+                S.c.id == sid, S.c.community_id == self.community_id)).first()
+            rows = conn.execute(select(SL.c.ledger, V.c.format, V.c.data, V.c.report_json)
+                                .join(V, V.c.id == SL.c.version_id)
+                                .where(SL.c.snapshot_id == sid, SL.c.community_id == self.community_id)
+                                .order_by(SL.c.position)).all()
         if head is None:
             raise StoreError("store.error.no_snapshot", id=sid)
         frames: dict[str, pd.DataFrame] = {}
         for ledger, fmt, blob, _ in rows:
             if fmt != FORMAT:
                 raise StoreError("store.error.unreadable_snapshot", id=sid)
-            frames[ledger] = decode_frame(blob)
+            frames[ledger] = decode_frame(bytes(blob))
         if SnapshotKind(head[1]).whole_upload:  # the upload's own report, exactly as it was
             return frames, json.loads(head[0])
         return frames, merge_reports([json.loads(r[3]) for r in rows])
@@ -516,17 +418,19 @@ class Store(MeetingRecords):
         """Remove a snapshot (its files and frames go with it). False if it was not there."""
         sid = _snapshot_id(snapshot_id)
         with self._write() as conn:
-            gone = conn.execute("DELETE FROM snapshots WHERE id = ?", (sid,)).rowcount > 0
-            collect_garbage(conn)  # its own versions, unless the book or another snapshot holds them
+            gone = conn.execute(delete(S).where(S.c.id == sid, S.c.community_id == self.community_id)).rowcount > 0
+            collect_garbage(conn, self.community_id)  # its own versions, unless the book or another snapshot holds them
         if gone:
             self._checkpoint()
         return gone
 
     def _checkpoint(self) -> None:
-        """Copy the WAL into the database and empty it: the deleted rows' old pages stay readable in
-        the ``-wal`` file until then (secure_delete zeroes them only in the database file)."""
-        with self._connect() as conn:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        """SQLite: copy the WAL into the database and empty it: the deleted rows' old pages stay readable
+        in the ``-wal`` file until then (secure_delete zeroes them only in the database file)."""
+        if is_postgres(self.engine):
+            return
+        with sqlite.connect(self.path) as raw:
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # ------------------------------------------------------------------------------ ledger book
 
@@ -554,17 +458,23 @@ class Store(MeetingRecords):
             proposal.encoded[ledger] = (blob, digest, len(frame), report_part(report, ledger))
         return proposal
 
+    def _book_rows(self, *columns: Any) -> Any:
+        """SELECT ``columns`` FROM the community's book JOIN its current versions."""
+        return (select(*columns).select_from(book).join(V, V.c.id == book.c.version_id)
+                .where(book.c.community_id == self.community_id))
+
     def _current_versions(self) -> dict[str, tuple[int, str]]:
-        with self._connect() as conn:
-            return {ledger: (int(vid), dig) for ledger, vid, dig in conn.execute(
-                "SELECT b.ledger, b.version_id, v.data_digest FROM book b JOIN ledger_versions v ON v.id = b.version_id")}
+        with self._read() as conn:
+            rows = conn.execute(self._book_rows(book.c.ledger, book.c.version_id, V.c.data_digest)).all()
+        return {ledger: (int(vid), dig) for ledger, vid, dig in rows}
 
     def _version_frame(self, version_id: int) -> pd.DataFrame:
-        with self._connect() as conn:
-            row = conn.execute("SELECT format, data FROM ledger_versions WHERE id = ?", (version_id,)).fetchone()
+        with self._read() as conn:
+            row = conn.execute(select(V.c.format, V.c.data).where(
+                V.c.id == version_id, V.c.community_id == self.community_id)).first()
         if row is None or row[0] != FORMAT:
             raise StoreError("store.error.no_version", id=version_id)
-        return decode_frame(row[1])
+        return decode_frame(bytes(row[1]))
 
     def accept(self, proposal: Proposal, ledgers: Iterable[str] | None = None, *, by: str | None = None,
                confirm: Iterable[str] | Confirm = ()) -> list[VersionInfo]:
@@ -582,15 +492,17 @@ class Store(MeetingRecords):
             if proposal.diffs[k].needs_confirmation and k not in confirmed:
                 raise StoreError("store.error.confirm_shrink", ledger=k)
         at = _iso(_now())
+        cid = self.community_id
         with self._write() as conn:
             ids = []
             for k in chosen:
                 blob, _, rows, part = proposal.encoded[k]
                 d = proposal.diffs[k]
-                ids.append(add_version(conn, k, blob, rows, _files_of(proposal.files, part), part, at, d.dates_after))
+                ids.append(add_version(conn, cid, k, blob, rows, _files_of(proposal.files, part), part, at,
+                                       d.dates_after))
             _fault("after_versions")
             for n, (k, vid) in enumerate(zip(chosen, ids, strict=True)):
-                previous = set_current(conn, k, vid, at, by, "accept")
+                previous = set_current(conn, cid, k, vid, at, by, "accept")
                 if previous != proposal.diffs[k].base_version:
                     raise StoreError("store.error.book_moved", ledger=k)
                 if n == 0:
@@ -599,20 +511,16 @@ class Store(MeetingRecords):
 
     def book(self) -> list[VersionInfo]:
         """The current version of every ledger the book holds, in the registry's order."""
-        with self._connect() as conn:
-            rows = conn.execute(f"SELECT {VERSION_COLUMNS}, b.accepted_at, b.accepted_by FROM book b"
-                                " JOIN ledger_versions v ON v.id = b.version_id").fetchall()
+        with self._read() as conn:
+            rows = conn.execute(self._book_rows(*VERSION_COLUMNS, book.c.accepted_at, book.c.accepted_by)).all()
         by_ledger = {r[1]: version_info(r, r[7], r[8], current=True) for r in rows}
         return [by_ledger[k] for k in ledger_order(list(by_ledger))]
 
     def load_book(self) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
         """(frames, report) of the book as it is now; empty when nothing was ever accepted."""
-        with self._connect() as conn:
-            conn.execute("BEGIN")  # one read: a consistent book even while someone accepts
-            rows = conn.execute("SELECT b.ledger, v.format, v.data, v.report_json FROM book b"
-                                " JOIN ledger_versions v ON v.id = b.version_id").fetchall()
-            conn.execute("COMMIT")
-        return self._frames_and_report(rows)
+        with self._read() as conn:  # one read: a consistent book even while someone accepts
+            rows = conn.execute(self._book_rows(book.c.ledger, V.c.format, V.c.data, V.c.report_json)).all()
+        return self._frames_and_report([tuple(r) for r in rows])
 
     def _frames_and_report(self, rows: list[tuple[Any, ...]]) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
         by_ledger = {r[0]: r for r in rows}
@@ -621,62 +529,64 @@ class Store(MeetingRecords):
             _, fmt, blob, report_json = by_ledger[ledger]
             if fmt != FORMAT:
                 raise StoreError("store.error.unreadable_snapshot", id=ledger)
-            frames[ledger] = decode_frame(blob)
+            frames[ledger] = decode_frame(bytes(blob))
             parts.append(json.loads(report_json))
         return frames, merge_reports(parts)
+
+    def _frozen(self, conn: Connection, snapshot_id: int | None = None) -> list[tuple[int, str, str]]:
+        """(snapshot id, ledger, data digest) of what snapshots froze, newest snapshot first."""
+        query = (select(SL.c.snapshot_id, SL.c.ledger, V.c.data_digest).join(V, V.c.id == SL.c.version_id)
+                 .where(SL.c.community_id == self.community_id))
+        if snapshot_id is not None:
+            query = query.where(SL.c.snapshot_id == snapshot_id)
+        return [(int(s), str(k), str(d)) for s, k, d in conn.execute(query.order_by(SL.c.snapshot_id.desc()))]
 
     def baseline(self, content_id: str, *, before: int | None = None) -> SnapshotInfo | None:
         """The snapshot to compare with: the newest (older than snapshot ``before`` when given) whose
         ledgers differ from ``content_id`` (a ``book_id()``), so a meeting snapshot just taken of the
         very book on screen is passed over for the one before it. None when there is none."""
-        with self._connect() as conn:
-            conn.execute("BEGIN")
-            rows = conn.execute("SELECT s.snapshot_id, s.ledger, v.data_digest FROM snapshot_ledgers s"
-                                " JOIN ledger_versions v ON v.id = s.version_id ORDER BY s.snapshot_id DESC").fetchall()
+        with self._read() as conn:
             by_snapshot: dict[int, list[tuple[str, str]]] = {}
-            for sid, ledger, dig in rows:
-                by_snapshot.setdefault(int(sid), []).append((ledger, dig))
+            for sid, ledger, dig in self._frozen(conn):
+                by_snapshot.setdefault(sid, []).append((ledger, dig))
             for sid, pairs in by_snapshot.items():  # newest first
                 if (before is None or sid < before) and _content_id(pairs) != content_id:
-                    info = self._snapshot_info(conn, sid)
-                    conn.execute("COMMIT")
-                    return info
-            conn.execute("COMMIT")
+                    return self._snapshot_info(conn, sid)
         return None
 
     def snapshot_content_id(self, snapshot_id: int | SnapshotInfo) -> str:
         """``book_id()`` of the ledgers a snapshot froze."""
-        with self._connect() as conn:
-            pairs = conn.execute("SELECT s.ledger, v.data_digest FROM snapshot_ledgers s JOIN ledger_versions v"
-                                 " ON v.id = s.version_id WHERE s.snapshot_id = ?", (_snapshot_id(snapshot_id),)).fetchall()
-        return _content_id(pairs)
+        with self._read() as conn:
+            frozen = self._frozen(conn, _snapshot_id(snapshot_id))
+        return _content_id((ledger, dig) for _, ledger, dig in frozen)
 
     def book_id(self) -> str:
         """A short digest of the current versions' contents: changes whenever the book does, and
         equal books (even in two data folders) have equal ids, so caches keyed on it stay right."""
-        with self._connect() as conn:
-            rows = conn.execute("SELECT b.ledger, v.data_digest FROM book b"
-                                " JOIN ledger_versions v ON v.id = b.version_id").fetchall()
-        return _content_id(rows)
+        with self._read() as conn:
+            rows = conn.execute(self._book_rows(book.c.ledger, V.c.data_digest)).all()
+        return _content_id((str(k), str(d)) for k, d in rows)
 
     def history(self, ledger: str) -> list[VersionInfo]:
         """Every version of one ledger that was ever current or frozen, newest first."""
-        with self._connect() as conn:
-            current = conn.execute("SELECT version_id FROM book WHERE ledger = ?", (ledger,)).fetchone()
-            rows = conn.execute(
-                f"SELECT {VERSION_COLUMNS}, (SELECT max(at) FROM book_log l WHERE l.version_id = v.id),"
-                " (SELECT by FROM book_log l WHERE l.version_id = v.id ORDER BY l.id DESC LIMIT 1)"
-                " FROM ledger_versions v WHERE v.ledger = ? ORDER BY v.id DESC", (ledger,)).fetchall()
-        cur = current[0] if current else None
+        log_at = select(func.max(book_log.c.at)).where(book_log.c.version_id == V.c.id).scalar_subquery()
+        log_by = (select(book_log.c.by).where(book_log.c.version_id == V.c.id)
+                  .order_by(book_log.c.id.desc()).limit(1).scalar_subquery())
+        with self._read() as conn:
+            cur = conn.execute(select(book.c.version_id).where(book.c.community_id == self.community_id,
+                                                               book.c.ledger == ledger)).scalar()
+            rows = conn.execute(select(*VERSION_COLUMNS, log_at, log_by).where(
+                V.c.ledger == ledger, V.c.community_id == self.community_id).order_by(V.c.id.desc())).all()
         return [version_info(r, r[7], r[8], current=r[0] == cur) for r in rows]
 
     def rollback(self, ledger: str, version_id: int, *, by: str | None = None) -> VersionInfo:
         """Make an earlier version of ``ledger`` current again (undo); logged like an accept."""
         with self._write() as conn:
-            row = conn.execute("SELECT ledger FROM ledger_versions WHERE id = ?", (int(version_id),)).fetchone()
-            if row is None or row[0] != ledger:
+            found = conn.execute(select(V.c.ledger).where(V.c.id == int(version_id),
+                                                          V.c.community_id == self.community_id)).scalar()
+            if found != ledger:
                 raise StoreError("store.error.no_version", id=version_id)
-            set_current(conn, ledger, int(version_id), _iso(_now()), by, "rollback")
+            set_current(conn, self.community_id, ledger, int(version_id), _iso(_now()), by, "rollback")
         return next(v for v in self.book() if v.ledger == ledger)
 
     def take_snapshot(self, label: str | None = None, *,
@@ -685,12 +595,14 @@ class Store(MeetingRecords):
         no rows. ``kind="meeting"`` takes one only if this month (Shanghai) has no meeting snapshot
         yet, else returns None; checked inside the write lock, so two sessions make one."""
         created = _now()
+        cid = self.community_id
         with self._write() as conn:
-            if kind.once_a_month and conn.execute("SELECT 1 FROM snapshots WHERE kind = 'meeting' AND"
-                                                  " substr(created_at, 1, 7) = ?", (f"{created:%Y-%m}",)).fetchone():
+            if kind.once_a_month and conn.execute(select(S.c.id).where(
+                    S.c.community_id == cid, S.c.kind == SnapshotKind.MEETING.value,
+                    func.substr(S.c.created_at, 1, 7) == f"{created:%Y-%m}").limit(1)).first():
                 return None
-            rows = conn.execute("SELECT b.ledger, v.id, v.rows, v.files_json, v.data_digest FROM book b"
-                                " JOIN ledger_versions v ON v.id = b.version_id").fetchall()
+            rows = conn.execute(self._book_rows(book.c.ledger, V.c.id, V.c.rows, V.c.files_json, V.c.data_digest)
+                                ).all()
             if not rows:
                 raise StoreError("store.error.no_rows")
             order = ledger_order([r[0] for r in rows])
@@ -698,16 +610,15 @@ class Store(MeetingRecords):
             files = _unique_files(json.loads(by_ledger[k][3]) for k in order)
             data_digest = hashlib.sha256("\n".join(f"{k}:{by_ledger[k][4]}" for k in order).encode()).hexdigest()
             counts = {k: int(by_ledger[k][2]) for k in order}
-            cur = conn.execute(
-                "INSERT INTO snapshots (created_at, label, files_digest, data_digest, report_json, rows_json,"
-                " problems, remasked, kind) VALUES (?, ?, ?, ?, '{}', ?, 0, 0, ?)",
-                (_iso(created), label, _files_digest(files), data_digest,
-                 json.dumps(counts, ensure_ascii=False), kind.value))
-            sid = int(cur.lastrowid or 0)
-            conn.executemany("INSERT INTO snapshot_files (snapshot_id, position, name, sha256, size) VALUES (?, ?, ?, ?, ?)",
-                             [(sid, i, f.name, f.sha256, f.size) for i, f in enumerate(files)])
-            conn.executemany("INSERT INTO snapshot_ledgers (snapshot_id, ledger, position, version_id) VALUES (?, ?, ?, ?)",
-                             [(sid, k, i, by_ledger[k][1]) for i, k in enumerate(order)])
+            sid = int(conn.execute(insert(S).values(
+                community_id=cid, created_at=_iso(created), label=label, files_digest=_files_digest(files),
+                data_digest=data_digest, report_json="{}", rows_json=json.dumps(counts, ensure_ascii=False),
+                problems=0, remasked=0, kind=kind.value).returning(S.c.id)).scalar_one())
+            if files:
+                conn.execute(insert(SF), [{"snapshot_id": sid, "community_id": cid, "position": i, "name": f.name,
+                                           "sha256": f.sha256, "size": f.size} for i, f in enumerate(files)])
+            conn.execute(insert(SL), [{"snapshot_id": sid, "community_id": cid, "ledger": k, "position": i,
+                                       "version_id": by_ledger[k][1]} for i, k in enumerate(order)])
         return self.snapshot(sid)
 
     # ---------------------------------------------------------------------------------- targets
@@ -718,10 +629,17 @@ class Store(MeetingRecords):
 
     def target_records(self) -> dict[str, TargetRecord]:
         """The overrides with the time each was last changed (for "office-set on …")."""
-        with self._connect() as conn:
-            rows = conn.execute("SELECT metric_id, value, enabled, updated_at FROM targets"
-                                " ORDER BY metric_id").fetchall()
+        c = targets.c
+        with self._read() as conn:
+            rows = conn.execute(select(c.metric_id, c.value, c.enabled, c.updated_at)
+                                .where(c.community_id == self.community_id).order_by(c.metric_id)).all()
         return {m: TargetRecord(m, v, bool(e), datetime.fromisoformat(u)) for m, v, e, u in rows}
+
+    def _old_target(self, conn: Connection, metric_id: str) -> tuple[float | None, bool] | None:
+        c = targets.c
+        row = conn.execute(select(c.value, c.enabled).where(c.community_id == self.community_id,
+                                                            c.metric_id == metric_id)).first()
+        return None if row is None else (row[0], bool(row[1]))
 
     def set_target(self, metric_id: str, value: float | None, enabled: bool = True, *,
                    reason: str = "") -> TargetRecord:
@@ -738,32 +656,33 @@ class Store(MeetingRecords):
                 raise StoreError("store.error.bad_target", metric=metric_id, value=value)
         now = _now()
         with self._write() as conn:
-            old = conn.execute("SELECT value, enabled FROM targets WHERE metric_id = ?", (metric_id,)).fetchone()
-            log_change(conn, metric_id, (None, True) if old is None else (old[0], bool(old[1])),
+            old = self._old_target(conn, metric_id)
+            log_change(conn, self.community_id, metric_id, (None, True) if old is None else old,
                        (value, bool(enabled)), reason, now)
-            conn.execute(
-                "INSERT INTO targets (metric_id, value, enabled, updated_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT(metric_id) DO UPDATE SET value = excluded.value,"
-                " enabled = excluded.enabled, updated_at = excluded.updated_at",
-                (metric_id, value, int(bool(enabled)), _iso(now)))
+            upsert(conn, targets, {"community_id": self.community_id, "metric_id": metric_id, "value": value,
+                                   "enabled": int(bool(enabled)), "updated_at": _iso(now)},
+                   ["community_id", "metric_id"], ["value", "enabled", "updated_at"])
         return TargetRecord(metric_id, value, bool(enabled), now)
 
     def reset_target(self, metric_id: str, *, reason: str = "") -> bool:
         """Back to the plan's value and switched on (logged). False if there was no override."""
         with self._write() as conn:
-            old = conn.execute("SELECT value, enabled FROM targets WHERE metric_id = ?", (metric_id,)).fetchone()
+            old = self._old_target(conn, metric_id)
             if old is not None:
-                log_change(conn, metric_id, (old[0], bool(old[1])), (None, True), reason, _now())
-            return conn.execute("DELETE FROM targets WHERE metric_id = ?", (metric_id,)).rowcount > 0
+                log_change(conn, self.community_id, metric_id, old, (None, True), reason, _now())
+            return conn.execute(delete(targets).where(targets.c.community_id == self.community_id,
+                                                      targets.c.metric_id == metric_id)).rowcount > 0
 
     # --------------------------------------------------------------------------------- mappings
 
     def mappings(self) -> dict[str, SheetMapping]:
         """Remembered hand mappings: header signature -> {"ledger": key, "columns": {src: canonical}},
         in the shape ``ledgers.reader.load_files(mappings=...)`` takes."""
-        with self._connect() as conn:
-            rows = conn.execute("SELECT signature, ledger, columns_json FROM mappings ORDER BY signature")
-            return {sig: {"ledger": ledger, "columns": json.loads(cols)} for sig, ledger, cols in rows}
+        c = mappings.c
+        with self._read() as conn:
+            rows = conn.execute(select(c.signature, c.ledger, c.columns_json)
+                                .where(c.community_id == self.community_id).order_by(c.signature)).all()
+        return {sig: {"ledger": ledger, "columns": json.loads(cols)} for sig, ledger, cols in rows}
 
     def save_mapping(self, signature: str, ledger: str, columns: Mapping[str, str]) -> None:
         """Remember (or replace) the mapping for sheets whose headers have this signature."""
@@ -771,16 +690,15 @@ class Store(MeetingRecords):
             raise StoreError("store.error.bad_mapping")
         cols = {str(k): str(v) for k, v in columns.items()}
         with self._write() as conn:
-            conn.execute(
-                "INSERT INTO mappings (signature, ledger, columns_json, updated_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT(signature) DO UPDATE SET ledger = excluded.ledger,"
-                " columns_json = excluded.columns_json, updated_at = excluded.updated_at",
-                (signature, ledger, json.dumps(cols, ensure_ascii=False), _iso(_now())))
+            upsert(conn, mappings, {"community_id": self.community_id, "signature": signature, "ledger": ledger,
+                                    "columns_json": json.dumps(cols, ensure_ascii=False), "updated_at": _iso(_now())},
+                   ["community_id", "signature"], ["ledger", "columns_json", "updated_at"])
 
     def delete_mapping(self, signature: str) -> bool:
         """Forget a mapping. False if there was none."""
         with self._write() as conn:
-            return conn.execute("DELETE FROM mappings WHERE signature = ?", (signature,)).rowcount > 0
+            return conn.execute(delete(mappings).where(mappings.c.community_id == self.community_id,
+                                                       mappings.c.signature == signature)).rowcount > 0
 
     # ----------------------------------------------------------------------------- action items
 
@@ -793,11 +711,10 @@ class Store(MeetingRecords):
         due_d, meeting_d = _date(due, "due"), _date(meeting_date, "meeting_date")
         now = _now()
         with self._write() as conn:
-            cur = conn.execute(
-                "INSERT INTO action_items (metric_id, what, who, due, meeting_date, status, created_at)"
-                " VALUES (?, ?, ?, ?, ?, 'open', ?)",
-                (metric_id, what, who, due_d.isoformat(), meeting_d.isoformat(), _iso(now)))
-            item_id = _inserted_id(cur)
+            item_id = int(conn.execute(insert(action_items).values(
+                community_id=self.community_id, metric_id=metric_id, what=what, who=who, due=due_d.isoformat(),
+                meeting_date=meeting_d.isoformat(), status="open", created_at=_iso(now),
+            ).returning(action_items.c.id)).scalar_one())
         return ActionItem(item_id, metric_id, what, who, due_d, meeting_d, "open", now, None,
                           overdue=due_d < _now().date())
 
@@ -808,20 +725,15 @@ class Store(MeetingRecords):
         if status not in (None, "overdue", *ACTION_STATUSES):
             raise StoreError("store.error.bad_status", status=status)
         today = as_of or _now().date()
-        sql = ("SELECT id, metric_id, what, who, due, meeting_date, status, created_at, done_at"
-               " FROM action_items")
-        where, args = [], []
+        c = action_items.c
+        query = select(c.id, c.metric_id, c.what, c.who, c.due, c.meeting_date, c.status, c.created_at,
+                       c.done_at).where(c.community_id == self.community_id)
         if metric_id is not None:
-            where.append("metric_id = ?")
-            args.append(metric_id)
+            query = query.where(c.metric_id == metric_id)
         if status is not None:
-            where.append("status = ?")
-            args.append("open" if status == "overdue" else status)
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY status = 'done', due, id"
-        with self._connect() as conn:
-            rows = conn.execute(sql, args).fetchall()
+            query = query.where(c.status == ("open" if status == "overdue" else status))
+        with self._read() as conn:
+            rows = conn.execute(query.order_by(c.status == "done", c.due, c.id)).all()
         items = []
         for i, m, what, who, due, meet, st, created, done in rows:
             due_d = date.fromisoformat(due)
@@ -839,11 +751,10 @@ class Store(MeetingRecords):
             raise StoreError("store.error.bad_status", status=status)
         done_at = _iso(_now()) if status == "done" else None
         with self._write() as conn:
-            return conn.execute("UPDATE action_items SET status = ?, done_at = ? WHERE id = ?",
-                                (status, done_at, int(item_id))).rowcount > 0
+            return conn.execute(update(action_items).where(*self._item(item_id)).values(
+                status=status, done_at=done_at)).rowcount > 0
 
     def delete_action_item(self, item_id: int) -> bool:
         """Remove an action item entered by mistake. False if there was none."""
         with self._write() as conn:
-            return conn.execute("DELETE FROM action_items WHERE id = ?", (int(item_id),)).rowcount > 0
-
+            return conn.execute(delete(action_items).where(*self._item(item_id))).rowcount > 0

@@ -3,36 +3,16 @@ log of target changes. A mixin of ``store.db.Store`` (its connection, write lock
 
 from __future__ import annotations
 
-import sqlite3
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from store.models import StoreError
+from sqlalchemy import Connection, insert, select, update
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS check_ins (
-    id           INTEGER PRIMARY KEY AUTOINCREMENT,
-    metric_id    TEXT NOT NULL,
-    meeting_date TEXT NOT NULL,
-    note         TEXT NOT NULL,
-    owner        TEXT NOT NULL DEFAULT '',
-    status       TEXT NOT NULL DEFAULT '',   -- the metric's status at that meeting
-    created_at   TEXT NOT NULL,
-    UNIQUE (metric_id, meeting_date)
-);
-CREATE TABLE IF NOT EXISTS target_log (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    metric_id   TEXT NOT NULL,
-    at          TEXT NOT NULL,
-    old_value   REAL,
-    new_value   REAL,
-    old_enabled INTEGER,
-    new_enabled INTEGER,
-    reason      TEXT NOT NULL DEFAULT ''
-)
-"""
+from store.engine import upsert
+from store.models import StoreError
+from store.schema import action_items, check_ins, target_log
 
 
 @dataclass(frozen=True)
@@ -67,24 +47,26 @@ def _day(value: date | str, field: str) -> date:
         raise StoreError("store.error.bad_date", field=field, value=value) from None
 
 
-def log_change(conn: sqlite3.Connection, metric_id: str, old: tuple[float | None, bool | None],
+def log_change(conn: Connection, community_id: int, metric_id: str, old: tuple[float | None, bool | None],
                new: tuple[float | None, bool | None], reason: str, at: datetime) -> None:
     """Write a target change inside the caller's transaction; nothing when nothing changed."""
     if old == new:
         return
-    conn.execute("INSERT INTO target_log (metric_id, at, old_value, new_value, old_enabled, new_enabled, reason)"
-                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                 (metric_id, at.isoformat(), old[0], new[0], None if old[1] is None else int(old[1]),
-                  None if new[1] is None else int(new[1]), (reason or "").strip()))
+    conn.execute(insert(target_log).values(
+        community_id=community_id, metric_id=metric_id, at=at.isoformat(), old_value=old[0], new_value=new[0],
+        old_enabled=None if old[1] is None else int(old[1]), new_enabled=None if new[1] is None else int(new[1]),
+        reason=(reason or "").strip()))
 
 
 class MeetingRecords:
-    """Methods the Store gains for the meeting (``_connect``, ``_write`` and ``_now`` are the Store's)."""
+    """Methods the Store gains for the meeting (``_read``, ``_write``, ``community_id`` are the Store's)."""
 
-    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:  # pragma: no cover - the Store's
+    community_id: int
+
+    def _read(self) -> AbstractContextManager[Connection]:  # pragma: no cover - the Store's
         raise NotImplementedError
 
-    def _write(self) -> AbstractContextManager[sqlite3.Connection]:  # pragma: no cover - the Store's
+    def _write(self) -> AbstractContextManager[Connection]:  # pragma: no cover - the Store's
         raise NotImplementedError
 
     @staticmethod
@@ -101,16 +83,19 @@ class MeetingRecords:
         if not what:
             raise StoreError("store.error.bad_action")
         with self._write() as conn:
-            return conn.execute("UPDATE action_items SET what = ?, who = ?, due = ? WHERE id = ?",
-                                (what, (who or "").strip(), _day(due, "due").isoformat(), int(item_id))).rowcount > 0
+            return conn.execute(update(action_items).where(*self._item(item_id)).values(
+                what=what, who=(who or "").strip(), due=_day(due, "due").isoformat())).rowcount > 0
+
+    def _item(self, item_id: int) -> tuple[Any, ...]:
+        return action_items.c.id == int(item_id), action_items.c.community_id == self.community_id
 
     def mark_action_done(self, item_id: int, on: date | str) -> bool:
         """Close a 督办事项 as done on a given day (the day it was done, not the day it was typed in)."""
         day = _day(on, "done_at")
         done_at = datetime(day.year, day.month, day.day, tzinfo=self._clock().tzinfo)
         with self._write() as conn:
-            return conn.execute("UPDATE action_items SET status = 'done', done_at = ? WHERE id = ?",
-                                (done_at.isoformat(), int(item_id))).rowcount > 0
+            return conn.execute(update(action_items).where(*self._item(item_id)).values(
+                status="done", done_at=done_at.isoformat())).rowcount > 0
 
     # -------------------------------------------------------------------------------- check-ins
 
@@ -122,21 +107,21 @@ class MeetingRecords:
             raise StoreError("store.error.bad_check_in")
         day, now = _day(meeting_date, "meeting_date"), self._clock()
         with self._write() as conn:
-            conn.execute("INSERT INTO check_ins (metric_id, meeting_date, note, owner, status, created_at)"
-                         " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(metric_id, meeting_date) DO UPDATE SET"
-                         " note = excluded.note, owner = excluded.owner, status = excluded.status,"
-                         " created_at = excluded.created_at",
-                         (metric_id, day.isoformat(), note, (owner or "").strip(), status, now.isoformat()))
+            upsert(conn, check_ins, {"community_id": self.community_id, "metric_id": metric_id,
+                                     "meeting_date": day.isoformat(), "note": note, "owner": (owner or "").strip(),
+                                     "status": status, "created_at": now.isoformat()},
+                   ["community_id", "metric_id", "meeting_date"], ["note", "owner", "status", "created_at"])
         return CheckIn(metric_id, day, note, (owner or "").strip(), status, now)
 
     def check_ins(self, metric_id: str | None = None) -> list[CheckIn]:
         """Check-ins, newest meeting first."""
-        sql = "SELECT metric_id, meeting_date, note, owner, status, created_at FROM check_ins"
-        args: tuple[Any, ...] = ()
+        c = check_ins.c
+        query = select(c.metric_id, c.meeting_date, c.note, c.owner, c.status, c.created_at).where(
+            c.community_id == self.community_id)
         if metric_id is not None:
-            sql, args = sql + " WHERE metric_id = ?", (metric_id,)
-        with self._connect() as conn:
-            rows = conn.execute(sql + " ORDER BY meeting_date DESC, id DESC", args).fetchall()
+            query = query.where(c.metric_id == metric_id)
+        with self._read() as conn:
+            rows = conn.execute(query.order_by(c.meeting_date.desc(), c.id.desc())).all()
         return [CheckIn(m, date.fromisoformat(d), n, o, s, datetime.fromisoformat(c)) for m, d, n, o, s, c in rows]
 
     # ------------------------------------------------------------------------------ target log
@@ -145,12 +130,13 @@ class MeetingRecords:
                           new: tuple[float | None, bool | None], reason: str = "") -> None:
         """Write down a target change: (value, enabled) before and after, and why."""
         with self._write() as conn:
-            log_change(conn, metric_id, old, new, reason, self._clock())
+            log_change(conn, self.community_id, metric_id, old, new, reason, self._clock())
 
     def target_log(self) -> list[TargetChange]:
         """Every logged target change, oldest first."""
-        with self._connect() as conn:
-            rows = conn.execute("SELECT metric_id, at, old_value, new_value, old_enabled, new_enabled, reason"
-                                " FROM target_log ORDER BY at, id").fetchall()
+        c = target_log.c
+        with self._read() as conn:
+            rows = conn.execute(select(c.metric_id, c.at, c.old_value, c.new_value, c.old_enabled, c.new_enabled,
+                                       c.reason).where(c.community_id == self.community_id).order_by(c.at, c.id)).all()
         return [TargetChange(m, datetime.fromisoformat(a), ov, nv, None if oe is None else bool(oe),
                              None if ne is None else bool(ne), r) for m, a, ov, nv, oe, ne, r in rows]

@@ -1,21 +1,24 @@
-"""SQL for ledger versions, shared by the store and the migration: find-or-insert a version, read
-one back, set the book's current version of a ledger. Every function runs inside the caller's
-transaction and never commits."""
+"""SQL for ledger versions: find-or-insert a version, read one back, set the book's current version of
+a ledger. Every function runs inside the caller's transaction, for one community, and never commits."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import Connection, delete, insert, select
+
 from store.book import VersionInfo, date_range
+from store.engine import upsert
 from store.frames import FORMAT, decode_frame
 from store.models import FileInfo
+from store.schema import book, book_log, ledger_versions, snapshot_ledgers
 
-VERSION_COLUMNS = "v.id, v.ledger, v.created_at, v.rows, v.files_json, v.first_date, v.last_date"
+V = ledger_versions
+VERSION_COLUMNS = (V.c.id, V.c.ledger, V.c.created_at, V.c.rows, V.c.files_json, V.c.first_date, V.c.last_date)
 
 
 def digest(blob: bytes) -> str:
@@ -28,43 +31,41 @@ def dates_of(ledger: str, blob: bytes) -> tuple[date | None, date | None]:
     return date_range(decode_frame(blob), STARRED_DATES.get(ledger))
 
 
-def find_version(conn: sqlite3.Connection, ledger: str, data_digest: str) -> int | None:
-    row = conn.execute("SELECT id FROM ledger_versions WHERE ledger = ? AND data_digest = ? ORDER BY id LIMIT 1",
-                       (ledger, data_digest)).fetchone()
-    return None if row is None else int(row[0])
+def find_version(conn: Connection, community_id: int, ledger: str, data_digest: str) -> int | None:
+    found = conn.execute(select(V.c.id).where(V.c.community_id == community_id, V.c.ledger == ledger,
+                                              V.c.data_digest == data_digest).order_by(V.c.id).limit(1)).scalar()
+    return None if found is None else int(found)
 
 
-def add_version(conn: sqlite3.Connection, ledger: str, blob: bytes, rows: int, files: Sequence[FileInfo],
-                report: dict[str, Any], created: str,
+def add_version(conn: Connection, community_id: int, ledger: str, blob: bytes, rows: int,
+                files: Sequence[FileInfo], report: dict[str, Any], created: str,
                 dates: tuple[date | None, date | None] | None = None) -> int:
     """The version holding exactly these rows: the existing one when the same rows were kept before
     (a re-upload makes no new version), else a new one."""
     data_digest = digest(blob)
-    found = find_version(conn, ledger, data_digest)
+    found = find_version(conn, community_id, ledger, data_digest)
     if found is not None:
         return found
     first, last = dates if dates is not None else dates_of(ledger, blob)
-    cur = conn.execute(
-        "INSERT INTO ledger_versions (ledger, created_at, data_digest, format, rows, files_json, report_json,"
-        " first_date, last_date, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (ledger, created, data_digest, FORMAT, rows,
-         json.dumps([[f.name, f.sha256, f.size] for f in files], ensure_ascii=False),
-         json.dumps(report, ensure_ascii=False, default=str),
-         first.isoformat() if first else None, last.isoformat() if last else None, blob))
-    return int(cur.lastrowid or 0)
+    return int(conn.execute(insert(V).values(
+        community_id=community_id, ledger=ledger, created_at=created, data_digest=data_digest, format=FORMAT,
+        rows=rows, files_json=json.dumps([[f.name, f.sha256, f.size] for f in files], ensure_ascii=False),
+        report_json=json.dumps(report, ensure_ascii=False, default=str),
+        first_date=first.isoformat() if first else None, last_date=last.isoformat() if last else None,
+        data=blob).returning(V.c.id)).scalar_one())
 
 
-def set_current(conn: sqlite3.Connection, ledger: str, version_id: int, at: str, by: str | None,
+def set_current(conn: Connection, community_id: int, ledger: str, version_id: int, at: str, by: str | None,
                 action: str) -> int | None:
     """Make ``version_id`` the book's current version of ``ledger`` and log it; the previous id."""
-    row = conn.execute("SELECT version_id FROM book WHERE ledger = ?", (ledger,)).fetchone()
-    previous = None if row is None else int(row[0])
-    conn.execute("INSERT INTO book (ledger, version_id, accepted_at, accepted_by) VALUES (?, ?, ?, ?)"
-                 " ON CONFLICT(ledger) DO UPDATE SET version_id = excluded.version_id,"
-                 " accepted_at = excluded.accepted_at, accepted_by = excluded.accepted_by",
-                 (ledger, version_id, at, by))
-    conn.execute("INSERT INTO book_log (at, by, action, ledger, version_id, previous_id) VALUES (?, ?, ?, ?, ?, ?)",
-                 (at, by, action, ledger, version_id, previous))
+    row = conn.execute(select(book.c.version_id).where(book.c.community_id == community_id,
+                                                       book.c.ledger == ledger)).scalar()
+    previous = None if row is None else int(row)
+    upsert(conn, book, {"community_id": community_id, "ledger": ledger, "version_id": version_id,
+                        "accepted_at": at, "accepted_by": by},
+           ["community_id", "ledger"], ["version_id", "accepted_at", "accepted_by"])
+    conn.execute(insert(book_log).values(community_id=community_id, at=at, by=by, action=action, ledger=ledger,
+                                         version_id=version_id, previous_id=previous))
     return previous
 
 
@@ -80,10 +81,14 @@ def version_info(row: Sequence[Any], accepted_at: str | None = None, accepted_by
         accepted_by=accepted_by, current=current)
 
 
-def collect_garbage(conn: sqlite3.Connection) -> int:
+def collect_garbage(conn: Connection, community_id: int) -> int:
     """Drop versions nothing refers to any more (a deleted snapshot's own rows): they hold PII."""
-    return conn.execute(
-        "DELETE FROM ledger_versions WHERE id NOT IN (SELECT version_id FROM book)"
-        " AND id NOT IN (SELECT version_id FROM snapshot_ledgers)"
-        " AND id NOT IN (SELECT version_id FROM book_log)"
-        " AND id NOT IN (SELECT previous_id FROM book_log WHERE previous_id IS NOT NULL)").rowcount
+    mine = V.c.community_id == community_id
+    return conn.execute(delete(V).where(
+        mine,
+        V.c.id.not_in(select(book.c.version_id).where(book.c.community_id == community_id)),
+        V.c.id.not_in(select(snapshot_ledgers.c.version_id).where(snapshot_ledgers.c.community_id == community_id)),
+        V.c.id.not_in(select(book_log.c.version_id).where(book_log.c.community_id == community_id)),
+        V.c.id.not_in(select(book_log.c.previous_id).where(book_log.c.community_id == community_id,
+                                                           book_log.c.previous_id.is_not(None))),
+    )).rowcount

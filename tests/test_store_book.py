@@ -213,7 +213,7 @@ def test_a_database_written_by_schema_1_opens_as_a_book(tmp_path: Path) -> None:
     store = Store(data, secret=b"test-secret")
     assert store.integrity_check() == "ok"
     with sqlite3.connect(store.path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3  # 3: communities (store.engine.SCHEMA_VERSION)
         assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'snapshot_frames'").fetchone()
     old = [s for s in store.snapshots()]
     assert [(s.id, s.label, s.kind, sorted(s.rows)) for s in old] == [

@@ -25,7 +25,7 @@ def test_database_is_created_in_wal_mode(tmp_path: Path) -> None:
     assert db.exists()
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3  # 3: communities (store.engine.SCHEMA_VERSION)
 
 
 def test_default_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
