@@ -403,7 +403,49 @@ def run_binder(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------- entry point
-COMMANDS = (add_metrics_command, add_pdf_command, add_import_command, add_binder_command)  # a new subcommand: write add_<name>_command and list it here
+# ---------------------------------------------------------------- package (for the street)
+def add_package_command(subparsers) -> None:
+    parser = subparsers.add_parser("package", help="导出上报包（交街道）：指标结果、状态、导入摘要和 PDF，不含台账明细和个人信息")
+    parser.add_argument("--out", required=True, metavar="FILE.zip", help="输出的上报包（.zip）")
+    parser.add_argument("--name", required=True, metavar="社区名称", help="社区名称，与街道登记的一致")
+    parser.add_argument("--no-pdf", dest="no_pdf", action="store_true", help="不附 PDF（更快）")
+    add_period_arguments(parser)
+    parser.set_defaults(handler=run_package)
+
+
+def run_package(args: argparse.Namespace) -> int:
+    """The book's results, statuses and import summary (and its PDF), signed with the street's key."""
+    from hub.package import PackageError, Street, build
+    from metrics.engine import compute_all
+    from report.pdf import ReportError, ReportUnavailable, build_pdf_from_frames
+    from settings import from_env
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".zip" or not out.parent.is_dir():
+        raise UsageError(f"上报包应写成已有文件夹里的 .zip 文件：{args.out}")
+    config = from_env()
+    try:
+        street = Street.from_settings(config.street, config.street_key)
+    except PackageError as exc:
+        raise UsageError(str(exc)) from None
+    as_of = parse_as_of(args.as_of)
+    frames, report, sources = source_frames(args)
+    results = compute_all(frames, year=args.year, as_of=as_of)
+    pdf = None
+    if not args.no_pdf:
+        try:
+            pdf = build_pdf_from_frames(frames, report, year=results.year, as_of=results.as_of, sources=sources,
+                                        community=args.name)
+        except (ReportUnavailable, ReportError) as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+    out.write_bytes(build(street, community=args.name, year=results.year, as_of=results.as_of,
+                          results=results.metrics, report=report, pdf=pdf))
+    print(f"已写出上报包 {out}（{len(results.metrics)} 项指标，数据截至 {results.as_of}）")
+    return 0
+
+
+COMMANDS = (add_metrics_command, add_pdf_command, add_import_command, add_binder_command, add_package_command)  # a new subcommand: write add_<name>_command and list it here
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -120,6 +120,10 @@ SETTINGS: tuple[Setting, ...] = (
                 "default `DASHBOARD_DATABASE_URL`. The app's role is then granted rows only."),
     Setting(name="DASHBOARD_HUB", attr="hub", source=Source.ENV, read=_flag,
             doc="`1`: the street hub (街道) — logins with roles, several communities, the street pages. Default off."),
+    Setting(name="DASHBOARD_STREET", attr="street", source=Source.ENV, read=_text,
+            doc="The street's id (e.g. `静安区石门二路街道`): the hub's title, and signed into every report package its communities export."),
+    Setting(name="DASHBOARD_STREET_KEY", attr="street_key", source=Source.ENV, read=_text,
+            doc="The street's key for report packages (HMAC-SHA-256), the same on the hub and its communities' installs; a package signed with another key is refused."),
     Setting(name="DASHBOARD_PARSER_CHILDREN", attr="parser_children", source=Source.ENV, read=_count,
             doc="How many uploads are parsed at once (each in its own capped child process). Default 2."),
     Setting(name="REPORT_CHROMIUM", attr="chromium", source=Source.ENV, read=_program,
@@ -135,7 +139,7 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
-_HIDDEN = frozenset({"password", "secret", "database_url", "database_owner_url"})  # URLs hold passwords
+_HIDDEN = frozenset({"password", "secret", "database_url", "database_owner_url", "street_key"})  # URLs hold passwords
 
 
 @dataclass(frozen=True)
@@ -153,6 +157,8 @@ class Settings:
     database_url: str | None = None
     database_owner_url: str | None = None
     hub: bool = False
+    street: str | None = None
+    street_key: str | None = None
     parser_children: int = 2
     chromium: str | None = None
     cjk_font: str | None = None

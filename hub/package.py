@@ -236,3 +236,34 @@ def _summary(raw: Any, filename: str) -> dict[str, Any]:
     if not ok:
         raise PackageError("hub.package.error.pii", file=filename, part=SUMMARY)
     return dict(raw)
+
+
+# ---------------------------------------------------------------- the hub's side
+
+
+def store_package(engine: Any, package: Package, filename: str, *, allowed: Iterable[int] | None) -> int:
+    """Write a checked package into its community: its results (replacing the stored ones) and the
+    package itself (summary, PDF). ``allowed``: the communities the user holds (None: every one, the
+    street's role). Returns the community's id; raises :class:`PackageError` for a community of
+    another user or one this street does not have."""
+    from sqlalchemy import insert
+
+    from hub import results as hub_results
+    from store.communities import community_by_name
+    from store.engine import scoped
+    from store.schema import packages
+
+    community = community_by_name(engine, package.community)
+    if community is None:
+        raise PackageError("hub.package.error.unknown_community", file=filename, community=package.community)
+    if allowed is not None and community.id not in set(allowed):
+        raise PackageError("hub.package.error.community", file=filename, community=package.community)
+    rows = [{"metric_id": r.id, "value": r.value, "status": str(r.status), "target": r.target,
+             "as_of": (r.as_of or package.as_of).isoformat()} for r in package.results]
+    hub_results.write(engine, community.id, rows, hub_results.PACKAGE_PREFIX + package.sha256)
+    with scoped(engine, [community.id], write=True) as conn:
+        conn.execute(insert(packages).values(
+            community_id=community.id, imported_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            package_sha256=package.sha256, summary_json=json.dumps(package.summary, ensure_ascii=False),
+            pdf=package.pdf))
+    return community.id

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -115,3 +116,90 @@ def test_without_a_street_key_nothing_is_signed(street, key):
     with pytest.raises(PackageError) as caught:
         Street.from_settings(street, key)
     assert "DASHBOARD_STREET_KEY" in str(caught.value)
+
+
+# ---------------------------------------------------------------- the hub imports it
+
+
+@pytest.fixture
+def hub(tmp_path):
+    from store.communities import ensure_community
+    from store.engine import open_engine
+
+    engine = open_engine(None, tmp_path)
+    ids = {name: ensure_community(engine, name).id for name in ("桃园社区", "杏花社区")}
+    return engine, ids
+
+
+def test_the_hub_stores_the_results_and_the_package_in_its_community(hub):
+    from sqlalchemy import select
+
+    from hub.package import store_package
+    from hub.results import street_rows
+    from store.engine import scoped
+    from store.schema import packages
+
+    engine, ids = hub
+    got = store_package(engine, read(package(), "桃园.zip", OURS), "桃园.zip", allowed=None)
+    assert got == ids["桃园社区"]
+    assert {(r.community_id, r.metric_id, r.status) for r in street_rows(engine)} == {
+        (got, "B08", Status.AT_RISK), (got, "B04", Status.BEHIND)}
+    with scoped(engine, [got], write=False) as conn:
+        kept = conn.execute(select(packages.c.community_id, packages.c.pdf, packages.c.summary_json)).all()
+    assert kept[0][0] == got and kept[0][1] == b"%PDF-1.4 fake" and '"rows":' in kept[0][2].replace(" ", "")
+
+
+def test_a_package_for_a_community_the_user_does_not_hold_is_refused_and_nothing_written(hub):
+    from hub.package import store_package
+    from hub.results import street_rows
+
+    engine, ids = hub
+    with pytest.raises(PackageError) as caught:
+        store_package(engine, read(package(), "桃园.zip", OURS), "桃园.zip", allowed=[ids["杏花社区"]])
+    assert caught.value.key == "hub.package.error.community" and "桃园社区" in str(caught.value)
+    assert street_rows(engine) == []
+
+
+def test_a_package_for_a_community_the_street_does_not_have_is_refused(hub):
+    from hub.package import store_package
+
+    engine, _ = hub
+    other = build(OURS, community="无名社区", year=2026, as_of=D, results=RESULTS_IN)
+    with pytest.raises(PackageError) as caught:
+        store_package(engine, read(other, "x.zip", OURS), "x.zip", allowed=None)
+    assert caught.value.key == "hub.package.error.unknown_community"
+
+
+# ---------------------------------------------------------------- a single install exports it
+
+
+def test_the_cli_exports_a_package_the_hub_reads(tmp_path, monkeypatch, capsys):
+    import cli
+    from ledgers.reader import load_files
+    from metrics.engine import compute_all
+    from ui.data import sample_files
+
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DASHBOARD_STREET", OURS.id)
+    monkeypatch.setenv("DASHBOARD_STREET_KEY", OURS.key.decode())
+    out = tmp_path / "桃园.zip"
+    paths = [str(p) for p in sample_files()]
+    assert cli.main(["package", "--out", str(out), "--name", "桃园社区", "--no-pdf", *paths]) == 0
+    got = read(out.read_bytes(), out.name, OURS)
+    expected = compute_all(load_files(sample_files(), in_process=True).frames)
+    assert got.community == "桃园社区" and got.as_of == expected.as_of
+    assert [(r.id, r.status) for r in got.results] == [(m.id, m.status) for m in expected.metrics]
+    assert sum(part["rows"] for part in got.summary["ledgers"].values()) > 0
+    zf = zipfile.ZipFile(out)
+    text = "".join(zf.read(n).decode("utf-8") for n in zf.namelist())
+    assert not re.search(r"[\u4e00-\u9fff]\*|\d{3}\*{4}|\*{11}", text)  # no masked name, phone or ID
+    assert "当事人" not in text and "_row" not in text  # no ledger column, no row
+
+
+def test_the_cli_refuses_without_a_street_key(tmp_path, monkeypatch, capsys):
+    import cli
+
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("DASHBOARD_STREET_KEY", raising=False)
+    assert cli.main(["package", "--out", str(tmp_path / "x.zip"), "--name", "桃园社区", "sample_data"]) == 2
+    assert "DASHBOARD_STREET_KEY" in capsys.readouterr().err
