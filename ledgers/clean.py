@@ -14,6 +14,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ledgers.coltypes import parse_yes_no
@@ -129,9 +130,27 @@ class Column:
                 codes, marked_uniq = pd.factorize(marked, use_na_sentinel=True)
                 uniq = np.empty(len(marked_uniq), dtype=object)
                 uniq[:] = [True if u is _TRUE_CELL else False if u is _FALSE_CELL else u for u in marked_uniq]
-        self.codes = np.asarray(codes, dtype=np.intp)
+        self._derive(np.asarray(codes, dtype=np.intp), uniq, homogeneous == "string")
+
+    @classmethod
+    def from_arrow(cls, strings: Any) -> Column:
+        """A column fastexcel read as text (``ledgers.arrowgrid``): dictionary-encoded by Arrow, so
+        only its distinct texts become Python values (decoded to calamine's cells)."""
+        import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+        from ledgers import arrowgrid
+
+        enc = pc.dictionary_encode(arrowgrid.as_strings(strings))
+        out = cls()
+        codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+        uniq = arrowgrid.decode(enc.dictionary)
+        out._derive(codes, uniq, all(type(u) is str for u in uniq))
+        return out
+
+    def _derive(self, codes: npt.NDArray[np.intp], uniq: np.ndarray, all_text: bool) -> None:
+        self.codes = codes
         self.uniq = uniq
-        kind = ["s"] * len(uniq) if homogeneous == "string" else [_KIND.get(type(u), "o") for u in uniq]
+        kind = ["s"] * len(uniq) if all_text else [_KIND.get(type(u), "o") for u in uniq]
         self.kind = np.array(kind + ["n"], dtype="<U1")
         text = np.empty(len(uniq) + 1, dtype=object)
         text[:-1] = norm_texts(uniq, kind)

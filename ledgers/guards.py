@@ -47,6 +47,7 @@ class Inspection:
     formula_blanks: dict[str, set[tuple[int, int]]] = field(default_factory=dict)  # sheet -> {(row0, col0)}
     deferred: dict[str, str] = field(default_factory=dict)  # sheet -> worksheet part, not scanned yet
     data: bytes = field(default=b"", repr=False)
+    layout: dict[str, SheetLayout] = field(default_factory=dict)  # sheet -> what its scan saw (deferred scans)
 
     def check_sheet(self, sheet: str) -> set[tuple[int, int]]:
         """The per-sheet checks ``inspect(defer_sheets=True)`` left for just before the sheet is
@@ -54,11 +55,24 @@ class Inspection:
         part = self.deferred.pop(sheet, None)
         if part is None:
             return self.formula_blanks.get(sheet, set())
+        layout = SheetLayout()
         with _zip_errors():
-            found = _scan_sheet(zipfile.ZipFile(io.BytesIO(self.data)), part)
+            found = _scan_sheet(zipfile.ZipFile(io.BytesIO(self.data)), part, layout)
+        self.layout[sheet] = layout
         if found:
             self.formula_blanks[sheet] = found
         return found
+
+
+@dataclass
+class SheetLayout:
+    """What a worksheet's streaming scan saw besides its extent, for a reader that does not report it
+    (fastexcel): the merged ranges as calamine gives them, ((row0, col0), (row1, col1)) 0-based, and
+    the 0-based row of the first cell holding a value (where calamine's range starts; -1: no such
+    cell; None: not told, the XML is not written the plain way)."""
+
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    first_row: int | None = -1
 
 
 def inspect(name: str, data: bytes, *, defer_sheets: bool = False) -> Inspection:
@@ -265,7 +279,7 @@ class _Extent:
             self.rows, self.cols = max(self.rows, row), max(self.cols, col)
 
 
-def _scan_sheet(zf: zipfile.ZipFile, part: str) -> set[tuple[int, int]]:
+def _scan_sheet(zf: zipfile.ZipFile, part: str, layout: SheetLayout | None = None) -> set[tuple[int, int]]:
     """Stream one worksheet's XML: refuse it if a parser would allocate too large a rectangle, and
     return the formula cells without a cached value.
 
@@ -276,15 +290,15 @@ def _scan_sheet(zf: zipfile.ZipFile, part: str) -> set[tuple[int, int]]:
     it is refused, so an honest tall or wide sheet is never refused by a bound.
     """
     blanks: set[tuple[int, int]] = set()
-    extent, claimed = _measure(zf, part, _Extent(), blanks)
+    extent, claimed = _measure(zf, part, _Extent(), blanks, layout)
     if extent.over() and extent.bounded:
         extent, claimed = _measure(zf, part, _Extent(exact=True), None)
     _check_extent(part, max(extent.rows, claimed[0]), max(extent.cols, claimed[1]))
     return blanks
 
 
-def _measure(zf: zipfile.ZipFile, part: str, extent: _Extent,
-             blanks: set[tuple[int, int]] | None) -> tuple[_Extent, tuple[int, int]]:
+def _measure(zf: zipfile.ZipFile, part: str, extent: _Extent, blanks: set[tuple[int, int]] | None,
+             layout: SheetLayout | None = None) -> tuple[_Extent, tuple[int, int]]:
     claimed = (0, 0)
     carry, total, first = b"", 0, True
 
@@ -292,6 +306,8 @@ def _measure(zf: zipfile.ZipFile, part: str, extent: _Extent,
         extent.feed(piece)
         if blanks is not None and b"<f" in piece:
             blanks.update(_formula_blanks(piece))
+        if layout is not None:
+            _see_layout(piece, layout)
 
     with zf.open(part) as fh:
         while True:
@@ -316,6 +332,27 @@ def _measure(zf: zipfile.ZipFile, part: str, extent: _Extent,
             carry = buf[end:]
             scan(buf[:end])
     return extent, claimed
+
+
+# The first cell holding a value, written the plain way: a reference first, then an optional formula,
+# then a value that is not empty (calamine leaves out cells without one, and formulas without a value).
+_FIRST_VALUE = re.compile(rb'<c r="[A-Z]{1,3}(\d+)"[^>]*?>(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?(?:<v>[^<]|<is>)')
+_ANY_CELL = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?c[\s/>]")
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref\s*=\s*["\']([A-Za-z]{1,3})(\d+):([A-Za-z]{1,3})(\d+)["\']')
+
+
+def _see_layout(piece: bytes, layout: SheetLayout) -> None:
+    if layout.first_row == -1 and _ANY_CELL.search(piece):
+        m = _FIRST_VALUE.search(piece)
+        if m and _Extent._plain(piece[: m.start()]):
+            layout.first_row = int(m.group(1)) - 1
+        elif m is None and _Extent._plain(piece):
+            pass  # cells, none with a value yet: the next piece may hold the first
+        else:
+            layout.first_row = None
+    if b"mergeCell" in piece:
+        layout.merged.extend(((int(r0) - 1, col_number(c0) - 1), (int(r1) - 1, col_number(c1) - 1))
+                             for c0, r0, c1, r1 in _MERGE_REF.findall(piece))
 
 
 def _dimension(head: bytes) -> tuple[int, int]:

@@ -2,9 +2,11 @@
 
 Files are checked by ``ledgers.guards`` and parsed in a child process (``ledgers.worker``) with a memory
 limit and a timeout, so a hostile or broken file costs a problem in the report, never the app.
-Workbooks are read raw with python-calamine (the engine behind ``pd.read_excel(engine="calamine")``,
-used directly for sheet visibility and merged ranges); CSVs are decoded as UTF-8, UTF-8-BOM, UTF-16
-(BOM) or GB18030. Header finding, cleaning and typing live in ``ledgers.sheet`` / ``ledgers.clean``.
+An .xlsx is read raw by fastexcel into Arrow string columns (``ledgers.arrowgrid``: no Python object
+per cell; the guard's scan of each sheet gives its merged ranges and where its cells start); an .xls,
+and a sheet fastexcel cannot be trusted with, by python-calamine. CSVs are decoded as UTF-8,
+UTF-8-BOM, UTF-16 (BOM) or GB18030. Header finding, cleaning and typing live in ``ledgers.sheet`` /
+``ledgers.clean``. ``$LEDGERS_CALAMINE=1`` reads every workbook with python-calamine (to compare).
 """
 
 from __future__ import annotations
@@ -149,7 +151,7 @@ def read_file(name: str, path: str | None, data: bytes | None, mappings: Mapping
         blank_sheets: list[RawSheet] = []  # held until a sheet with data shows the workbook is not empty
         any_data = False
         for raw in _parse(name, data, info):
-            if not any_data and not any(any(_nonblank(v) for v in row) for row in raw.grid):
+            if not any_data and not raw.has_data():
                 blank_sheets.append(raw)
                 continue
             if not any_data:
@@ -181,10 +183,6 @@ def _failed_file(name: str, exc: Exception) -> FileResult:
 
 def _memory_limit_mb() -> int | str:
     return os.environ.get("LEDGERS_MEMORY_MB", "?")
-
-
-def _nonblank(v: object) -> bool:
-    return not (v is None or v == "" or (isinstance(v, str) and not v.strip()))
 
 
 def _parse(name: str, data: bytes, info: guards.Inspection) -> Iterator[RawSheet]:
@@ -234,12 +232,70 @@ def _parse(name: str, data: bytes, info: guards.Inspection) -> Iterator[RawSheet
 
 
 def _read_book(data: bytes, info: guards.Inspection) -> Iterator[RawSheet]:
+    """An .xlsx is read by fastexcel into Arrow (``_read_xlsx``); an .xls, and the odd sheet fastexcel
+    cannot be trusted with, by python-calamine."""
+    if info.kind == "xlsx" and not os.environ.get("LEDGERS_CALAMINE"):
+        yield from _read_xlsx(data, info)
+    else:
+        yield from _read_calamine(data, info)
+
+
+def _read_xlsx(data: bytes, info: guards.Inspection) -> Iterator[RawSheet]:
+    """Each worksheet as Arrow string columns (no Python object per cell). The guard's scan of the
+    sheet, run just before, gives what fastexcel does not: the extent check, formulas without a
+    value, merged ranges and the row the cells start on. A sheet the scan could not place (XML not
+    written the plain way), a sheet fastexcel lists but the workbook's relationships do not map, and
+    a sheet whose long numbers may be text or numbers are read by python-calamine instead."""
+    import fastexcel
+
+    worksheets = set(info.deferred) | set(info.formula_blanks)
+    try:
+        book = fastexcel.read_excel(data)
+        names = book.sheet_names
+    except fastexcel.FastExcelError as exc:
+        raise guards.GuardError(Code.PARSE_FAILED, detail=str(exc)[:120] or type(exc).__name__) from exc
+    for name in names:
+        if name not in worksheets:
+            yield from _read_calamine(data, info, only=name)
+            continue
+        formula_blanks = info.check_sheet(name)  # extent (calamine trusts it) before parsing
+        layout = info.layout.get(name, guards.SheetLayout())
+        raw = _arrow_sheet(book, name, layout, formula_blanks) if layout.first_row is not None else None
+        if raw is None:
+            yield from _read_calamine(data, info, only=name)
+        else:
+            yield raw
+
+
+def _arrow_sheet(book: Any, name: str, layout: guards.SheetLayout,
+                 formula_blanks: set[tuple[int, int]]) -> RawSheet | None:
+    """One sheet by fastexcel, or None when python-calamine must read it (long numbers)."""
+    import fastexcel
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    from ledgers.arrowgrid import ArrowGrid, ambiguous
+
+    try:
+        sheet = book.load_sheet(name, header_row=None, dtypes="string")
+        hidden = sheet.visible != "visible"
+        batch = sheet.to_arrow() if sheet.width else pa.record_batch([])
+        columns = {c.absolute_index: batch.column(k) for k, c in enumerate(sheet.selected_columns)}
+    except fastexcel.FastExcelError as exc:
+        raise guards.GuardError(Code.PARSE_FAILED, detail=str(exc)[:120] or type(exc).__name__) from exc
+    if any(ambiguous(arr) for arr in columns.values()):
+        return None
+    top = max(layout.first_row or 0, 0)
+    grid = ArrowGrid(columns, top, batch.num_rows)
+    return RawSheet(name, [], hidden=hidden, merged=layout.merged, formula_blanks=formula_blanks, arrow=grid)
+
+
+def _read_calamine(data: bytes, info: guards.Inspection, only: str | None = None) -> Iterator[RawSheet]:
     import python_calamine as pc
 
     try:
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
         for meta in wb.sheets_metadata:
-            if str(meta.typ).endswith("ChartSheet"):
+            if str(meta.typ).endswith("ChartSheet") or (only is not None and meta.name != only):
                 continue
             formula_blanks = info.check_sheet(meta.name)  # extent (calamine trusts it) before parsing
             ws = wb.get_sheet_by_name(meta.name)

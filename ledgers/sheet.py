@@ -26,6 +26,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from ledgers import clean, privacy
+from ledgers.arrowgrid import ArrowGrid, decode
 from ledgers.coltypes import ColumnType
 from ledgers.registry import LEDGERS, ColumnSpec, LedgerSpec, Mappings, SheetMapping
 from ledgers.report import Code, Problem, Severity, SheetReport, UnknownSheet
@@ -81,6 +82,37 @@ class RawSheet:
     formula_blanks: set[tuple[int, int]] = field(default_factory=set)  # 0-based (row, col)
     from_file: bool = False  # a CSV: its "sheet name" is the file name
     notes: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)  # (row, code, params) met reading it
+    arrow: ArrowGrid | None = None  # read by fastexcel: the cells as Arrow columns instead of ``grid``
+
+    @property
+    def width(self) -> int:
+        if self.arrow is not None:
+            return self.arrow.width
+        return max((len(row) for row in self.grid), default=0)
+
+    def head(self, n: int) -> list[list[Any]]:
+        """The first ``n`` rows of cells."""
+        return self.arrow.head(n) if self.arrow is not None else self.grid[:n]
+
+    def has_data(self) -> bool:
+        """Any cell holding more than whitespace."""
+        if self.arrow is not None:
+            return self.arrow.has_data()
+        return any(any(_nonblank(v) for v in row) for row in self.grid)
+
+    def __len__(self) -> int:
+        return len(self.arrow) if self.arrow is not None else len(self.grid)
+
+    def columns(self, start: int, width: int) -> list[Any]:
+        """The cells from 0-based row ``start`` on, ``width`` columns: numpy object arrays of the
+        grid, or Arrow string arrays of fastexcel's columns."""
+        if self.arrow is not None:
+            return [self.arrow.column(j, start) for j in range(width)]
+        return _columns(self.grid[start:], width)
+
+
+def _nonblank(v: object) -> bool:
+    return not (v is None or v == "" or (isinstance(v, str) and not v.strip()))
 
 
 class Problems:
@@ -302,7 +334,7 @@ class SheetResult:
 
 def _header_rows(raw: RawSheet, width: int) -> list[list[str]]:
     """The first rows as header text, ``width`` wide, a merged cell's value in each cell it spans."""
-    head = [[_header_text(v) for v in row] + [""] * (width - len(row)) for row in raw.grid[: HEADER_SCAN_ROWS + 1]]
+    head = [[_header_text(v) for v in row] + [""] * (width - len(row)) for row in raw.head(HEADER_SCAN_ROWS + 1)]
     for (r0, c0), (r1, c1) in raw.merged:
         if r0 > HEADER_SCAN_ROWS:
             continue
@@ -350,13 +382,13 @@ def read_sheet(file: str, raw: RawSheet, file_hints: list[str], mappings: Mappin
     report = SheetReport(file, sheet, "empty", hidden=raw.hidden)
     if raw.hidden:
         problems.add(sheet, None, None, Code.SHEET_HIDDEN, Severity.INFO)
-    width = max((len(row) for row in raw.grid), default=0)
+    width = raw.width
     if width == 0:
         problems.add(sheet, None, None, Code.SHEET_EMPTY, Severity.WARNING)
         return SheetResult(report)
 
     head = _header_rows(raw, width)
-    if not any(any(r) for r in head) and _all_blank(raw.grid, width):
+    if not any(any(r) for r in head) and _all_blank(raw, width):
         problems.add(sheet, None, None, Code.SHEET_EMPTY, Severity.WARNING)
         return SheetResult(report)
 
@@ -407,9 +439,14 @@ def _columns(rows: list[list[Any]], width: int) -> list[np.ndarray]:
     return [np.ascontiguousarray(grid[:, j]) for j in range(width)]
 
 
-def _all_blank(rows: list[list[Any]], width: int) -> bool:
-    for values in _columns(rows, width):
-        col = clean.Column(values)
+def _column(values: Any) -> clean.Column:
+    """A raw column of cells (numpy, from the grid) or of fastexcel's texts (Arrow), factorized."""
+    return clean.Column(values) if isinstance(values, np.ndarray) else clean.Column.from_arrow(values)
+
+
+def _all_blank(raw: RawSheet, width: int) -> bool:
+    for values in raw.columns(0, width):
+        col = _column(values)
         if not col.rows(col.blank).all():
             return False
     return True
@@ -463,9 +500,12 @@ class _Cells:
     """The data rows below the header, column by column; each column factorized on first use."""
 
     def __init__(self, raw: RawSheet, fit: HeaderFit, width: int) -> None:
-        data = raw.grid[fit.bottom + 1:]
-        self.rownum = np.arange(fit.bottom + 2, fit.bottom + 2 + len(data), dtype=np.int64)  # Excel row numbers
-        self.raw_cols = _columns(data, width)
+        n = max(len(raw) - fit.bottom - 1, 0)
+        self.rownum = np.arange(fit.bottom + 2, fit.bottom + 2 + n, dtype=np.int64)  # Excel row numbers
+        self.raw_cols: list[Any] = raw.columns(fit.bottom + 1, width)
+        if raw.arrow is not None and any(r0 > fit.bottom for (r0, _c0), _end in raw.merged):
+            # a merge over data rows is filled cell by cell: those sheets' cells as Python values
+            self.raw_cols = [decode(c) for c in self.raw_cols]
         self.filled = _fill_merged(raw, self.raw_cols, fit.bottom + 1, width) if raw.merged else []
         self._cols: dict[int, clean.Column] = {}
 
@@ -474,7 +514,7 @@ class _Cells:
 
     def column(self, j: int) -> clean.Column:
         if j not in self._cols:
-            self._cols[j] = clean.Column(self.raw_cols[j])
+            self._cols[j] = _column(self.raw_cols[j])
         return self._cols[j]
 
     def all_blank(self, j: int) -> bool:
