@@ -11,6 +11,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from metrics import wording
 from metrics.registry import BY_ID, METRICS, MetricSpec
@@ -80,6 +81,19 @@ class ResultRow:
         return float(round(self.value * size))
 
 
+class CommunityLike(Protocol):
+    """What the grid reads of a community (``store.communities.Community`` and CommunityInfo are one)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def households(self) -> int | None: ...
+
+
 @dataclass(frozen=True)
 class CommunityInfo:
     """What the grid shows of a community beside its cells (store.communities.Community has these)."""
@@ -111,7 +125,7 @@ class GridCell:
 
 @dataclass(frozen=True)
 class GridRow:
-    community: CommunityInfo
+    community: CommunityLike
     cells: tuple[GridCell, ...]
     as_of: dt.date | None
     counts: dict[Status, int] = field(default_factory=dict)
@@ -137,7 +151,7 @@ def metric_ids() -> tuple[str, ...]:
     return tuple(m.id for theme in Theme for m in METRICS if m.theme is theme)
 
 
-def grid(communities: Iterable[CommunityInfo], results: Iterable[ResultRow],
+def grid(communities: Iterable[CommunityLike], results: Iterable[ResultRow],
          columns: Sequence[str] | None = None) -> list[GridRow]:
     """One row per community (every community, reported or not), sorted by what needs attention."""
     by_community: dict[int, dict[str, ResultRow]] = {}
@@ -172,7 +186,7 @@ def street_counts(rows: Iterable[GridRow]) -> dict[Status, int]:
     return total
 
 
-def column(rows: Iterable[GridRow], metric_id: str) -> list[tuple[CommunityInfo, GridCell]]:
+def column(rows: Iterable[GridRow], metric_id: str) -> list[tuple[CommunityLike, GridCell]]:
     """One metric across the street: (community, cell) of every row, in the rows' order."""
     out = []
     for row in rows:

@@ -35,13 +35,14 @@ class _Cell:
     tint: str
     color: str
     off: bool
+    title: str  # the tooltip on screen: id, name, value, target, status
 
 
-def _cell(cell: GridCell) -> _Cell:
+def _cell(cell: GridCell, lang: str) -> _Cell:
     if cell.status is None:
-        return _Cell(wording.NONE, "#FFFFFF", "#8C959F", True)
+        return _Cell(wording.NONE, "#FFFFFF", "#8C959F", True, f"{cell.metric_id} {t('hub.switched_off', lang)}")
     style = cell.status.style
-    return _Cell(style.icon, tint(style.color, CELL_ALPHA), style.text_color, False)
+    return _Cell(style.icon, tint(style.color, CELL_ALPHA), style.text_color, False, cell.title(lang))
 
 
 def _households(n: int | None, lang: str) -> str:
@@ -73,23 +74,33 @@ def _summary(row: GridRow, lang: str) -> dict[str, Any]:
             "halves": [metrics[:half], metrics[half:]] if metrics else []}
 
 
+def grid_context(rows: Sequence[GridRow], lang: str) -> dict[str, Any]:
+    """What templates/street/grid.html draws: the same grid on paper and on the 街道总览 page."""
+    columns = [c.metric_id for c in rows[0].cells] if rows else []
+    return {"lang": lang, "themes": _themes(columns, lang), "columns": columns,
+            "rows": [{"name": r.community.name, "households": _households(r.community.households, lang),
+                      "problems": r.problems if r.reported else wording.NONE,
+                      "cells": [_cell(c, lang) for c in r.cells]} for r in rows]}
+
+
+def grid_html(rows: Sequence[GridRow], lang: str = "zh") -> str:
+    """The grid alone with its style sheet, for the page (st.html)."""
+    return render("street/screen.html", **grid_context(rows, lang))
+
+
 def street_html(rows: Sequence[GridRow], *, street: str, lang: str = "zh",
                 generated_at: dt.datetime | None = None) -> str:
     """The street PDF's HTML: ``rows`` in the grid's order (hub.grid.grid)."""
-    columns = [c.metric_id for c in rows[0].cells] if rows else []
     at = (generated_at or dt.datetime.now(SHANGHAI)).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
     title = t("hub.pdf.title", lang, street=street)
-    caption = " · ".join([t("hub.caption", lang, n=len(rows), m=len(columns)), t("hub.pdf.generated", lang, at=at)])
+    caption = " · ".join([t("hub.caption", lang, n=len(rows), m=len(BY_ID)), t("hub.pdf.generated", lang, at=at)])
     totals = street_counts(rows)
     return render(
-        "street/page.html", lang=lang, html_lang="zh-CN" if lang == "zh" else "en", title=title, caption=caption,
+        "street/page.html", html_lang="zh-CN" if lang == "zh" else "en", title=title, caption=caption,
         font_file=FONT_FILE, family=Markup(FONT_FAMILY), block_w=0, cell_w=0,
         counts=[{"status": s, "n": totals[s]} for s in Status],
         statuses=[{"status": s, "tint": tint(s.color, CELL_ALPHA)} for s in Status],
-        themes=_themes(columns, lang), columns=columns,
-        rows=[{"name": r.community.name, "households": _households(r.community.households, lang),
-               "problems": r.problems if r.reported else "—", "cells": [_cell(c) for c in r.cells]} for r in rows],
-        summaries=[_summary(r, lang) for r in rows])
+        summaries=[_summary(r, lang) for r in rows], **grid_context(rows, lang))
 
 
 def street_pdf(rows: Sequence[GridRow], *, street: str, lang: str = "zh",

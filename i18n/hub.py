@@ -2,7 +2,7 @@
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "hub.nav": ("街道总览", "Street overview"),
-    "hub.title": ("{street} 街道总览", "{street}: street overview"),
+    "hub.title": ("{street} · 街道总览", "{street} · street overview"),
     "hub.caption": ("{n} 个社区 · {m} 项指标 · 读取各社区已保存的计算结果（不重新计算台账）",
                     "{n} communities · {m} metrics · read from each community's stored results (no ledger is recomputed)"),
     "hub.street.default": ("本街道", "This street"),
@@ -28,6 +28,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "hub.chart.households": ("社区户数", "Households"),
     "hub.chart.households_hover": ("户数 %{x:,}", "households %{x:,}"),
     "hub.chart.left_out": ("未画出（无数据或户数未知）：{names}", "Not drawn (no value or households unknown): {names}"),
+    "hub.problems.title": ("各社区问题数", "Problems per community"),
+    "hub.open.hint": ("点击一行，打开该社区的看板（只读）。", "Click a row to open that community's dashboard (read-only)."),
+    "hub.metric.title": ("单项指标：各社区分布", "One metric across the communities"),
+    "hub.targets.title": ("街道统一目标", "Street-wide targets"),
+    "hub.targets.caption": ("街道统一目标适用于每个社区；社区可以定得更严，不能放宽；街道目标不能比创建计划宽松。",
+                            "The street's targets apply to every community; a community may tighten, never loosen; none looser than the plan."),
+    "hub.targets.value": ("目标值（百分比填 95 或 0.95）", "Target (95 or 0.95 for 95 %)"),
+    "hub.targets.save": ("保存街道目标", "Save the street target"),
     "hub.empty": ("还没有社区。", "No communities yet."),
     "hub.pdf.button": ("生成街道 PDF", "Make the street PDF"),
     "hub.pdf.download": ("下载街道 PDF", "Download the street PDF"),

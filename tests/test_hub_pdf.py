@@ -35,8 +35,9 @@ def test_grid_cells_carry_the_status_icon_not_colour_alone():
     html = street_html(rows(), street="石门二路街道", generated_at=AT)
     grid_html = html.split('<table class="grid">')[1].split("</table>")[0]
     # 46 cells a row, three rows: B08 met in 桃园, B04 behind, …; 杏花 B03 behind; 梅林 all without data
-    assert grid_html.count("✔") == 1 and grid_html.count("✖") == 2 and grid_html.count("▲") == 1
-    assert grid_html.count("○") == 46  # not reported: every metric without data
+    assert grid_html.count(">✔</td>") == 1 and grid_html.count(">✖</td>") == 2 and grid_html.count(">▲</td>") == 1
+    assert grid_html.count(">○</td>") == 46  # not reported: every metric without data
+    assert 'title="B08 纠纷调解率：87.0%（≥ 90%）▲ 需关注"' in grid_html  # the cell says it all on hover
     assert grid_html.count('class="cell off"') == 2 * 44  # reported: a metric not in its results is switched off
 
 
