@@ -222,6 +222,16 @@ def upsert(conn: Connection, table: Table, values: Mapping[str, Any], keys: Sequ
     conn.execute(stmt)
 
 
+def forget(url: str) -> None:
+    """Close the pooled connections of ``url``'s engine and drop it from the cache (a test that is
+    about to drop its database, or a URL that will not be used again)."""
+    with _lock:
+        engine = _engines.pop(url, None)
+        if engine is not None:
+            _upgraded.discard(engine.url.render_as_string(hide_password=False))
+            engine.dispose()
+
+
 def dispose_all() -> None:
     """Close every pooled connection (tests, and a process about to fork)."""
     with _lock:

@@ -58,3 +58,23 @@ def app_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("LEDGERS_IN_PROCESS", "1")
     monkeypatch.chdir(ROOT)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One throw-away PostgreSQL cluster for the session (tests/support/postgres.py)."""
+    from tests.support.postgres import start_cluster
+
+    yield from start_cluster()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path):
+    """A database URL per test, once for each store: the SQLite file in ``tmp_path/data``, or a fresh
+    PostgreSQL database (the app's role; tests.support.postgres.open_db knows its owner)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'data' / 'dashboard.sqlite3'}"
+        return
+    from tests.support.postgres import fresh_database
+
+    yield from fresh_database(request.getfixturevalue("pg_cluster"))

@@ -14,6 +14,7 @@ import pytest
 from store.book import Caution, Change, Confirm, row_changes
 from store.db import Store
 from store.models import SnapshotKind, StoreError
+from tests.support.postgres import count, open_db
 from tests.support.store import (
     FakeReport,
     FakeResult,
@@ -27,8 +28,9 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "data", secret=b"test-secret")
+def store(tmp_path: Path, db_url: str) -> Store:
+    """The store on SQLite and on PostgreSQL (the db_url fixture is parametrized)."""
+    return Store(tmp_path / "data", secret=b"test-secret", engine=open_db(db_url, tmp_path / "data"))
 
 
 def _only(ledger: str, variant: int = 1, rows: int = 3) -> tuple[FakeResult, list[tuple[str, bytes]]]:
@@ -38,8 +40,7 @@ def _only(ledger: str, variant: int = 1, rows: int = 3) -> tuple[FakeResult, lis
 
 
 def _versions(store: Store) -> int:
-    with sqlite3.connect(store.path) as conn:
-        return conn.execute("SELECT count(*) FROM ledger_versions").fetchone()[0]
+    return count(store, "ledger_versions")
 
 
 def test_first_upload_fills_the_book(store: Store) -> None:

@@ -9,11 +9,13 @@ import pytest
 
 from store.db import Store
 from store.models import StoreError
+from tests.support.postgres import open_db
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "data")
+def store(tmp_path: Path, db_url: str) -> Store:
+    """The store on SQLite and on PostgreSQL (the db_url fixture is parametrized)."""
+    return Store(tmp_path / "data", engine=open_db(db_url, tmp_path / "data"))
 
 
 def test_edit_and_close_an_action_item(store: Store) -> None:
@@ -22,7 +24,7 @@ def test_edit_and_close_an_action_item(store: Store) -> None:
     (got,) = store.action_items(as_of=date(2026, 11, 20))
     assert (got.what, got.who, got.due, got.overdue) == ("补充两名调解员", "调解委员会", date(2026, 12, 1), False)
     assert store.mark_action_done(item.id, date(2026, 11, 18))
-    (got,) = Store(store.data_dir).action_items()  # a fresh store reads the same
+    (got,) = Store(store.data_dir, engine=store.engine).action_items()  # a fresh store reads the same
     assert got.status == "done" and got.done_at is not None and got.done_at.date() == date(2026, 11, 18)
     assert got.done_at.utcoffset() == timedelta(hours=8)  # Shanghai time
     assert not store.update_action_item(999, what="x", who="", due="2026-12-01")
@@ -50,7 +52,7 @@ def test_check_ins_one_per_metric_per_meeting_newest_first(store: Store) -> None
 def test_target_changes_are_logged_in_order(store: Store) -> None:
     store.log_target_change("B08", (None, True), (0.8, True), "街道同意下调")
     store.log_target_change("B08", (0.8, True), (0.8, False), "")
-    log = Store(store.data_dir).target_log()
+    log = Store(store.data_dir, engine=store.engine).target_log()
     assert [(c.metric_id, c.old_value, c.new_value, c.old_enabled, c.new_enabled, c.reason) for c in log] == [
         ("B08", None, 0.8, True, True, "街道同意下调"), ("B08", 0.8, 0.8, True, False, "")]
     assert log[0].at.utcoffset() == timedelta(hours=8)  # Shanghai time

@@ -11,18 +11,20 @@ import pytest
 
 from store.db import SECRET_NAME, Store, secret_key
 from store.models import StoreError, TargetSetting
+from tests.support.postgres import open_db
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "data", secret=b"test-secret")
+def store(tmp_path: Path, db_url: str) -> Store:
+    """The store on SQLite and on PostgreSQL (the db_url fixture is parametrized)."""
+    return Store(tmp_path / "data", secret=b"test-secret", engine=open_db(db_url, tmp_path / "data"))
 
 
 def test_targets_round_trip(store: Store) -> None:
     assert store.targets() == {}
     rec = store.set_target("B07a", 0.9, True)
     store.set_target("B05c", None, False)  # switched off, plan value kept
-    again = Store(store.data_dir)
+    again = Store(store.data_dir, engine=store.engine)
     assert again.targets() == {"B07a": TargetSetting(0.9, True), "B05c": TargetSetting(None, False)}
     records = again.target_records()
     assert records["B07a"].updated_at == rec.updated_at and rec.updated_at.utcoffset() is not None
@@ -51,7 +53,7 @@ def test_mappings_round_trip(store: Store) -> None:
     store.save_mapping("sig-1", "volunteers", {"名字": "姓名", "组别": "队伍"})
     store.save_mapping("sig-2", "mediation", {"日期": "受理日期"})
     store.save_mapping("sig-1", "staff", {"名字": "姓名"})  # remapped: replaces
-    assert Store(store.data_dir).mappings() == {
+    assert Store(store.data_dir, engine=store.engine).mappings() == {
         "sig-1": {"ledger": "staff", "columns": {"名字": "姓名"}},
         "sig-2": {"ledger": "mediation", "columns": {"日期": "受理日期"}},
     }
@@ -85,7 +87,7 @@ def test_action_items(store: Store) -> None:
     assert [i.id for i in store.action_items(status="open", as_of=april)] == [a.id, b.id]
     assert store.set_action_status(c.id, "open") and store.action_items(status="done") == []
     assert store.set_action_status(999, "done") is False
-    round_trip = Store(store.data_dir).action_items("C02")[0]
+    round_trip = Store(store.data_dir, engine=store.engine).action_items("C02")[0]
     assert (round_trip.what, round_trip.who, round_trip.due, round_trip.meeting_date) == (
         "联系绿化队", "综治组", date(2026, 4, 15), meeting)
     assert store.delete_action_item(b.id) and len(store.action_items()) == 2

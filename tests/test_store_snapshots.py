@@ -11,12 +11,14 @@ import pytest
 
 from store.db import DB_NAME, Store, default_data_dir
 from store.models import SnapshotInfo, StoreError
+from tests.support.postgres import count, open_db
 from tests.support.store import FakeReport, FakeResult, assert_frames_equal, ledger_frames, upload
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "data", secret=b"test-secret")
+def store(tmp_path: Path, db_url: str) -> Store:
+    """The store on SQLite and on PostgreSQL (the db_url fixture is parametrized)."""
+    return Store(tmp_path / "data", secret=b"test-secret", engine=open_db(db_url, tmp_path / "data"))
 
 
 def test_database_is_created_in_wal_mode(tmp_path: Path) -> None:
@@ -44,7 +46,7 @@ def test_round_trip_keeps_frames_dtypes_and_report(store: Store) -> None:
     assert [f.name for f in info.files] == ["活动台账0.xlsx", "志愿者名册.xlsx"]
     assert info.files[0].sha256 == hashlib.sha256(b"xlsx bytes 0").hexdigest()
 
-    frames, report = Store(store.data_dir).load_snapshot(info.id)  # a fresh Store: from disk
+    frames, report = Store(store.data_dir, engine=store.engine).load_snapshot(info.id)  # a fresh Store: from disk
     assert_frames_equal(result.frames, frames)
     assert report == result.report.to_dict()
     # the stored description matches what save_snapshot returned
@@ -74,9 +76,8 @@ def test_same_files_twice_return_the_existing_snapshot(store: Store) -> None:
     assert again.duplicate and again.id == first.id
     assert again.files == first.files  # the stored snapshot, as first saved
     assert len(store.snapshots()) == 1
-    with sqlite3.connect(store.path) as conn:
-        assert conn.execute("SELECT count(*) FROM ledger_versions").fetchone()[0] == 3
-        assert conn.execute("SELECT count(*) FROM snapshot_files").fetchone()[0] == 2
+    assert count(store, "ledger_versions") == 3
+    assert count(store, "snapshot_files") == 2
 
 
 def test_one_new_file_among_old_ones_makes_a_whole_new_snapshot(store: Store) -> None:
@@ -103,9 +104,8 @@ def test_deleted_snapshot_can_be_uploaded_again(store: Store) -> None:
     assert store.delete_snapshot(first.id) is True
     assert store.delete_snapshot(first.id) is False
     assert store.snapshots() == [] and store.latest_snapshot_id() is None
-    with sqlite3.connect(store.path) as conn:  # files and frames went with it
-        assert conn.execute("SELECT count(*) FROM ledger_versions").fetchone()[0] == 0
-        assert conn.execute("SELECT count(*) FROM snapshot_files").fetchone()[0] == 0
+    # files and frames went with it
+    assert count(store, "ledger_versions") == 0 and count(store, "snapshot_files") == 0
     again = store.save_snapshot(*upload(0))
     assert not again.duplicate and again.id > first.id
 
