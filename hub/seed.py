@@ -79,3 +79,28 @@ def seed(engine: Engine, data_dir: Path, *, street: str = demo.STREET, count: in
         for username, role in seed_users(engine, ids):
             log(f"user {username} ({role})")
     return [cid for _, cid in ids]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m hub.seed [--count N] [--rows N]``: seed the demo street into the configured database
+    (``DASHBOARD_DATABASE_URL``, else the SQLite file of ``DASHBOARD_DATA_DIR``)."""
+    import argparse
+
+    from settings import from_env
+    from store.engine import open_engine
+
+    parser = argparse.ArgumentParser(description="seed the demo street (街道) of the hub")
+    parser.add_argument("--count", type=int, default=24, help="communities (default 24)")
+    parser.add_argument("--rows", type=int, default=None, help="ledger rows of every generated community")
+    args = parser.parse_args(argv)
+    config = from_env()
+    data_dir = config.data_dir.resolve()
+    engine = open_engine(config.database_url, data_dir, owner_url=config.database_owner_url)
+    seed(engine, data_dir, street=config.street or demo.STREET, count=args.count, rows=args.rows)
+    print(f"logins: {STREET_ADMIN} (街道管理员), clerk1…clerk{args.count} (居委会录入员, in the order above); "
+          f"password {DEMO_PASSWORD}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
