@@ -34,11 +34,12 @@ def as_strings(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
     return arr if pa.types.is_string(arr.type) else arr.cast(pa.string())
 
 
-def decode(strings: pa.Array) -> np.ndarray:
-    """The cells behind calamine's texts (an object array; None where null), one pass per kind."""
+def decode(strings: pa.Array, texts: list[str | None] | None = None) -> np.ndarray:
+    """The cells behind calamine's texts (an object array; None where null), one pass per kind;
+    ``texts``: ``strings.to_pylist()`` when the caller has it already."""
     strings = as_strings(strings)
     out = np.empty(len(strings), dtype=object)
-    out[:] = strings.to_pylist()
+    out[:] = strings.to_pylist() if texts is None else texts
     if len(strings) == 0:
         return out
     number = pc.fill_null(pc.match_substring_regex(strings, _NUMBER_RE), False)

@@ -143,17 +143,26 @@ class Column:
         enc = pc.dictionary_encode(arrowgrid.as_strings(strings))
         out = cls()
         codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
-        uniq = arrowgrid.decode(enc.dictionary)
-        out._derive(codes, uniq, all(type(u) is str for u in uniq))
+        texts = enc.dictionary.to_pylist()
+        uniq = arrowgrid.decode(enc.dictionary, texts)
+        out._derive(codes, uniq, all(type(u) is str for u in uniq), _norm_arrow(enc.dictionary, texts))
+        out._memo["src"] = texts
         return out
 
-    def _derive(self, codes: npt.NDArray[np.intp], uniq: np.ndarray, all_text: bool) -> None:
+    def _derive(self, codes: npt.NDArray[np.intp], uniq: np.ndarray, all_text: bool,
+                normed: list[str] | None = None) -> None:
+        """``normed``: ``norm_text`` of every distinct value already (taken for the text cells)."""
         self.codes = codes
         self.uniq = uniq
         kind = ["s"] * len(uniq) if all_text else [_KIND.get(type(u), "o") for u in uniq]
         self.kind = np.array(kind + ["n"], dtype="<U1")
         text = np.empty(len(uniq) + 1, dtype=object)
-        text[:-1] = norm_texts(uniq, kind)
+        if normed is None:
+            text[:-1] = norm_texts(uniq, kind)
+        else:
+            text[:-1] = normed
+            if not all_text:
+                text[:-1][np.array(kind) != "s"] = None
         self.text = text
         self.blank = (self.kind == "n") | ((self.kind == "s") & (text == ""))
         self._memo: dict[Hashable, Any] = {}
@@ -197,6 +206,32 @@ class Column:
         """``func`` of each distinct normalised string (``fill`` for the other kinds and blanks, and
         for strings without a match of ``pre`` when given)."""
         return self.memo(("map_text", key), lambda: map_ext(self.text, func, dtype, fill, pre=pre, miss=fill))
+
+
+# _CONTROL_RE in RE2's syntax, for Arrow
+_CONTROL_RE2 = (r"[\x{0}-\x{8}\x{b}\x{c}\x{e}-\x{1f}\x{7f}-\x{9f}\x{200b}-\x{200f}\x{2028}-\x{202e}"
+                r"\x{2060}-\x{2064}\x{feff}]")
+
+
+def _norm_arrow(strings: Any, texts: list[str]) -> list[str]:
+    """``norm_text`` of each of ``texts`` (= ``strings.to_pylist()``, an Arrow string array without
+    nulls), worked out by Arrow: a value that NFKC or the control characters would change goes
+    through ``norm_text`` itself; the rest only need trimming, which Arrow's trim does exactly as
+    ``str.strip`` (checked over every code point)."""
+    import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+    out = list(texts)
+    if not texts:
+        return out
+    trimmed = pc.utf8_trim_whitespace(strings)
+    fold = pc.or_(pc.not_equal(pc.utf8_normalize(strings, form="NFKC"), strings),
+                  pc.match_substring_regex(strings, _CONTROL_RE2))
+    changed = pc.or_(fold, pc.not_equal(trimmed, strings))
+    if pc.any(changed).as_py():
+        fold_np = fold.to_numpy(zero_copy_only=False)
+        for i in np.flatnonzero(changed.to_numpy(zero_copy_only=False)).tolist():
+            out[i] = norm_text(texts[i]) if fold_np[i] else trimmed[i].as_py()
+    return out
 
 
 def _holds_one_or_zero(uniq: np.ndarray) -> bool:
@@ -263,19 +298,19 @@ def text_ext(col: Column) -> np.ndarray:
             out = col.text.copy()
             out[col.blank] = None
             return out
-        out = np.empty(len(col.kind), dtype=object)
-        for i, (u, k, t, b) in enumerate(zip(col.uniq, col.kind, col.text, col.blank, strict=False)):
+        out = col.text.copy()  # a text cell's normalised text; None for the other kinds
+        out[col.blank] = None
+        # fastexcel's text per distinct cell (Column.from_arrow): a whole number as calamine wrote it
+        src: list[str] | None = col._memo.get("src")
+        for i in np.flatnonzero(~np.isin(col.kind, ["s", "n"])).tolist():
+            u, k = col.uniq[i], col.kind[i]
             if k == "b":
                 out[i] = "TRUE" if u else "FALSE"
-            elif b:
-                out[i] = None
-            elif k == "s":
-                out[i] = t
             elif k == "i" or k == "f":
-                out[i] = _num_text(u)
+                s = src[i] if src is not None else "."
+                out[i] = s if "." not in s and not s.startswith("-0") else _num_text(u)
             else:
                 out[i] = _other_text(u)
-        out[-1] = None
         return out
 
     return col.memo("text", make)
