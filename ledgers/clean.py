@@ -218,7 +218,7 @@ def _norm_arrow(strings: Any, texts: list[str]) -> list[str]:
     nulls), worked out by Arrow: a value that NFKC or the control characters would change goes
     through ``norm_text`` itself; the rest only need trimming, which Arrow's trim does exactly as
     ``str.strip`` (checked over every code point)."""
-    import pyarrow.compute as pc  # type: ignore[import-untyped]
+    import pyarrow.compute as pc
 
     out = list(texts)
     if not texts:
