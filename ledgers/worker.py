@@ -4,7 +4,8 @@ A file that slips past ``ledgers.guards`` and makes calamine abort or balloon ki
 the parent names that file in the report and carries on with the remaining files in a fresh child.
 The child is ``python -m ledgers.worker`` (multiprocessing's spawn/forkserver would re-run the
 caller's ``__main__`` in the child, and under Streamlit that is the app script itself). Requests and
-results travel as pickles over stdin/stdout.
+results travel as pickles over stdin/stdout; each typed sheet inside them as an Arrow IPC stream
+(``ledgers.ipc``: dictionary arrays of the distinct typed values and the rows' codes).
 
 The child is kept warm: starting Python and importing pandas costs ~0.5-1 s, so after a request that
 went well the child waits for the next ``load_files`` of this process (one idle child at most; a
@@ -33,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import settings
+from ledgers import ipc
 from ledgers.reader import FileResult, read_file
 from ledgers.registry import Mappings
 from ledgers.report import SheetReport
@@ -101,7 +103,7 @@ def _child() -> None:
             send(("start", k))
 
             def sink(key: str, frame: PackedFrame, k: int = k) -> None:
-                send(("frame", k, key, frame))
+                send(("frame", k, key, ipc.pack(frame)))  # Arrow IPC: codes and typed values as buffers
 
             try:
                 result = read_file(name, path, data, mappings, secret, sink=sink)
@@ -258,7 +260,7 @@ def _run_jobs(jobs: list[tuple[str, str | None, bytes | None]], mappings: Mappin
                 frames = []
                 deadline = time.monotonic() + timeout
             elif msg[0] == "frame":
-                frames.append((msg[2], msg[3].frame()))  # built here while the child reads on
+                frames.append((msg[2], ipc.unpack(msg[3]).frame()))  # built here while the child reads on
             elif msg[0] == "done":
                 result = msg[2]
                 if not result.failed:
