@@ -1,7 +1,8 @@
 """Command line: `python cli.py metrics [--year Y] [--as-of YYYY-MM-DD] [--format json|table]
 [--compare SNAPSHOT] [--snapshot NAME] [PATH...]`, `python cli.py pdf [...] --out FILE.pdf [PATH...]` and
 `python cli.py import PATH... [--accept [--confirm]]`; `python cli.py binder --out FILE.pdf [--zip FILE.zip]
-[--assess-date YYYY-MM-DD] [PATH...]` (the 迎检材料 binder). Without PATH, metrics and pdf read the ledger
+[--assess-date YYYY-MM-DD] [PATH...]` (the 迎检材料 binder); `python cli.py users add|list|passwd` (the
+hub's accounts: `users add NAME --role street_admin` makes the first administrator). Without PATH, metrics and pdf read the ledger
 book of $DASHBOARD_DATA_DIR (as the app), or the snapshot --snapshot names; with PATHs, those files.
 
 Each subcommand is one `add_<name>_command(subparsers)` function that registers its parser and its
@@ -402,7 +403,73 @@ def run_binder(args: argparse.Namespace) -> int:
     return 0
 
 
-# ---------------------------------------------------------------- entry point
+# ---------------------------------------------------------------- users (hub)
+def add_users_command(subparsers) -> None:
+    parser = subparsers.add_parser("users", help="街道枢纽的用户：开设账号、列出、改密码（密码从键盘或标准输入读取）")
+    actions = parser.add_subparsers(dest="users_action", required=True, parser_class=ChineseArgumentParser)
+    add = actions.add_parser("add", help="开设账号（第一个街道管理员也用它）")
+    add.add_argument("username", help="用户名")
+    add.add_argument("--role", required=True, choices=["street_admin", "clerk", "member"],
+                     help="street_admin 街道管理员、clerk 居委会录入员、member 居委会委员")
+    add.add_argument("--community", metavar="NAME", help="所属社区的名称（居委会的账号必须给出）")
+    actions.add_parser("list", help="列出全部用户（不显示密码）")
+    passwd = actions.add_parser("passwd", help="为用户设置新密码")
+    passwd.add_argument("username", help="用户名")
+    parser.set_defaults(handler=run_users)
+
+
+def read_password(prompt: str) -> str:
+    """From the keyboard (twice, not echoed), or the first line of standard input when it is not a
+    terminal (scripts); never from an argument, which any user of the machine could read in ps."""
+    import getpass
+
+    from i18n import t
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass(prompt)
+    if getpass.getpass(t("users.create.repeat", "zh") + "：") != first:
+        raise UsageError(t("users.error.mismatch", "zh"))
+    return first
+
+
+def run_users(args: argparse.Namespace) -> int:
+    from i18n import t
+    from settings import from_env
+    from store import users as accounts
+    from store.communities import community_by_name, list_communities
+    from store.db import default_data_dir
+    from store.engine import open_engine
+
+    config = from_env()
+    engine = open_engine(config.database_url, default_data_dir(), owner_url=config.database_owner_url)
+    names = {c.id: c.name for c in list_communities(engine)}
+    try:
+        if args.users_action == "list":
+            for u in accounts.list_users(engine):
+                where = names.get(u.community_id, "") if u.community_id else t("users.session.street", "zh")
+                state = t(f"users.status.{'disabled' if u.disabled else 'active'}", "zh")
+                print(f"{u.username}\t{t(u.role.label_key, 'zh')}\t{where}\t{state}")
+            return 0
+        if args.users_action == "add":
+            community = community_by_name(engine, args.community) if args.community else None
+            if args.community and community is None:
+                raise UsageError(t("users.cli.no_community", "zh", name=args.community,
+                                   known="、".join(names.values()) or "—"))
+            user = accounts.create_user(engine, args.username, read_password(t("users.create.password", "zh") + "："),
+                                        args.role, community.id if community else None)
+            print(t("users.cli.added", "zh", username=user.username, role=t(user.role.label_key, "zh")))
+            return 0
+        found = [u for u in accounts.list_users(engine) if u.username == accounts.normalise_username(args.username)]
+        if not found:
+            raise UsageError(t("users.error.missing", "zh"))
+        accounts.set_password(engine, found[0].id, read_password(t("users.edit.password", "zh") + "："))
+        print(t("users.edit.reset_done", "zh", username=found[0].username))
+        return 0
+    except accounts.UserError as exc:
+        raise UsageError(exc.text("zh")) from exc
+
+
 # ---------------------------------------------------------------- package (for the street)
 def add_package_command(subparsers) -> None:
     parser = subparsers.add_parser("package", help="导出上报包（交街道）：指标结果、状态、导入摘要和 PDF，不含台账明细和个人信息")
@@ -445,7 +512,9 @@ def run_package(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = (add_metrics_command, add_pdf_command, add_import_command, add_binder_command, add_package_command)  # a new subcommand: write add_<name>_command and list it here
+# ---------------------------------------------------------------- entry point
+COMMANDS = (add_metrics_command, add_pdf_command, add_import_command, add_binder_command, add_package_command,
+            add_users_command)  # a new subcommand: write add_<name>_command and list it here
 
 
 def build_parser() -> argparse.ArgumentParser:

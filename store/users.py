@@ -155,6 +155,13 @@ def _table() -> Any:
     return users
 
 
+def _tx(engine: Any, *, write: bool) -> Any:
+    """One transaction outside any community (the users table is the street's, not a community's)."""
+    from store.engine import scoped
+
+    return scoped(engine, (), write=write)
+
+
 def _user(row: Any) -> User:
     return User(id=int(row.id), username=row.username, role=Role(row.role), community_id=row.community_id,
                 disabled=bool(row.disabled), created_at=row.created_at or "")
@@ -163,9 +170,9 @@ def _user(row: Any) -> User:
 def _check_community(engine: Any, role: Role, community_id: int | None) -> int | None:
     if not role.one_community:
         return None  # the street's role sees every community and belongs to none
-    from store.communities import list_communities
+    from store.communities import community_by_id
 
-    if community_id is None or community_id not in {c.id for c in list_communities(engine)}:
+    if community_id is None or community_by_id(engine, int(community_id)) is None:
         raise UserError("users.error.community")
     return int(community_id)
 
@@ -180,12 +187,15 @@ def create_user(engine: Any, username: str, password: str, role: Role | str, com
     community = _check_community(engine, role, community_id)
     digest = hash_password(password)
     users = _table()
-    with engine.begin() as conn:
-        if conn.execute(sa.select(users.c.id).where(users.c.username == name)).first() is not None:
-            raise UserError("users.error.taken", username=name)
-        new_id = conn.execute(users.insert().values(username=name, password_hash=digest, role=role.value,
-                                                    community_id=community, created_at=_now(), disabled=0)
-                              ).inserted_primary_key[0]
+    try:
+        with _tx(engine, write=True) as conn:
+            if conn.execute(sa.select(users.c.id).where(users.c.username == name)).first() is not None:
+                raise UserError("users.error.taken", username=name)
+            new_id = conn.execute(users.insert().values(username=name, password_hash=digest, role=role.value,
+                                                        community_id=community, created_at=_now(), disabled=0)
+                                  ).inserted_primary_key[0]
+    except sa.exc.IntegrityError as exc:  # the same name made at the same moment elsewhere
+        raise UserError("users.error.taken", username=name) from exc
     found = get_user(engine, int(new_id))
     assert found is not None
     return found
@@ -197,7 +207,7 @@ def verify(engine: Any, username: str, password: str) -> User | None:
     import sqlalchemy as sa
 
     users = _table()
-    with engine.connect() as conn:
+    with _tx(engine, write=False) as conn:
         row = conn.execute(sa.select(users).where(users.c.username == normalise_username(username))).first()
     if row is None or row.disabled:
         password_matches(_DUMMY_HASH, password)
@@ -206,7 +216,7 @@ def verify(engine: Any, username: str, password: str) -> User | None:
     if not ok:
         return None
     if new_hash is not None:
-        with engine.begin() as conn:
+        with _tx(engine, write=True) as conn:
             conn.execute(users.update().where(users.c.id == row.id).values(password_hash=new_hash))
     return _user(row)
 
@@ -215,7 +225,7 @@ def get_user(engine: Any, user_id: int) -> User | None:
     import sqlalchemy as sa
 
     users = _table()
-    with engine.connect() as conn:
+    with _tx(engine, write=False) as conn:
         row = conn.execute(sa.select(users).where(users.c.id == int(user_id))).first()
     return None if row is None else _user(row)
 
@@ -224,7 +234,7 @@ def list_users(engine: Any) -> list[User]:
     import sqlalchemy as sa
 
     users = _table()
-    with engine.connect() as conn:
+    with _tx(engine, write=False) as conn:
         return [_user(r) for r in conn.execute(sa.select(users).order_by(users.c.community_id, users.c.username))]
 
 
@@ -241,6 +251,6 @@ def set_disabled(engine: Any, user_id: int, disabled: bool) -> None:
 
 def _update(engine: Any, user_id: int, **values: Any) -> None:
     users = _table()
-    with engine.begin() as conn:
+    with _tx(engine, write=True) as conn:
         if conn.execute(users.update().where(users.c.id == int(user_id)).values(**values)).rowcount != 1:
             raise UserError("users.error.missing")
