@@ -35,8 +35,9 @@ def _evidence_store(path: str) -> EvidenceStore:
 
 
 def evidence_store() -> EvidenceStore:
-    """The evidence of ``$DASHBOARD_DATA_DIR`` (beside the ledger book), one per folder per process."""
-    return _evidence_store(str(state.data_dir().resolve()))
+    """The evidence of ``$DASHBOARD_DATA_DIR`` (beside the ledger book), one per folder per process;
+    in a hub, the session's community's own folder (state.evidence_dir)."""
+    return _evidence_store(str(state.evidence_dir()))
 
 
 def window(view: View, lang: str) -> Window:

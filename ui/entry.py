@@ -44,8 +44,9 @@ def run() -> None:
     except SettingsError as exc:  # fail closed: nothing of the board until the setting is corrected
         settings_stop(exc, lang)
     network_gate(config, lang)
-    may_view = auth.allowed("view")  # protect_viewing: nothing but the password form until unlocked
-    pages = nav.navigation(ROOT, lang)
+    auth.begin_run()  # a hub reads the session's account again: a disabled one ends here
+    may_view = auth.allowed("view")  # protect_viewing / a hub: nothing but the form until unlocked / logged in
+    pages = nav.navigation(ROOT, lang, reach() if may_view else None)
     page = st.navigation(pages.sections, position="sidebar" if may_view and not meeting.projector_on() else "hidden")
     if page is pages.alias:  # /dashboard, the overview's name: show it at its real address, "/"
         st.switch_page(pages.home)
@@ -55,6 +56,9 @@ def run() -> None:
             sidebar.language_switch()
         auth.view_gate(state.lang())
         st.stop()
+    if page in pages.street or (config.hub and auth.session_community() is None):
+        street_run(page, pages, lang)
+        return
     view = sidebar.render(lang)
     _RUN.view = view
     try:
@@ -64,6 +68,41 @@ def run() -> None:
             page.run()
     finally:
         _RUN.view = None
+
+
+def reach() -> nav.Reach | None:
+    """What the navigation offers: everything in a single install (None); in a hub, what the user's
+    role allows and the community pages only when the session has a community."""
+    if not auth.hub():
+        return None
+    user = auth.current_user()
+    return nav.Reach(may=user.allows if user is not None else (lambda _right: False),
+                     community=auth.session_community() is not None)
+
+
+def street_run(page: st.Page, pages: nav.Navigation, lang: str) -> None:
+    """A hub page that shows no community (街道总览, 用户管理), or a community page asked for by the
+    street's administrator before opening one: the language and who is logged in, no data."""
+    with st.sidebar:
+        sidebar.language_switch()
+        auth.sidebar_status(state.lang())
+    if page not in pages.street:  # nothing of any community is read
+        st.info(t("users.street.choose", lang), icon=":material/location_city:")
+        st.page_link(pages.home, label=t("users.nav.street", lang), icon=":material/location_city:")
+        return
+    _RUN.street = True
+    try:
+        page.run()
+    finally:
+        _RUN.street = False
+
+
+def street_page() -> None:
+    """Called first by every hub page that shows no community (pages/users.py, pages/street.py): when
+    started without the entry, run the entry (login, navigation by role, this page inside) and stop."""
+    if not getattr(_RUN, "street", False):
+        run()
+        st.stop()
 
 
 def request_host() -> str | None:
@@ -83,13 +122,14 @@ def listening_address() -> str | None:
 
 
 def network_gate(config: Settings, lang: str) -> None:
-    """Before anything is drawn: a server listening beyond this computer needs a password, and the
-    request must name this board (loopback or ``allowed_hosts``): another name is DNS rebinding."""
+    """Before anything is drawn: a server listening beyond this computer needs a password (a hub: its
+    logins), and the request must name this board (loopback or ``allowed_hosts``): another name is
+    DNS rebinding."""
     host = request_host()
     if host is None:
         return
     address = listening_address()
-    if not is_loopback(address) and config.password is None:
+    if not is_loopback(address) and config.password is None and not config.hub:  # a hub: every user logs in
         refuse(lang, t("ui.net.exposed", lang, address=address or "0.0.0.0"), f"listening on {address!r}")
     if not host_allowed(host, config.allowed_hosts):
         refuse(lang, t("ui.net.host", lang), "a request whose Host is not this board's")

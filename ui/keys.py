@@ -36,6 +36,16 @@ MEETING_ERROR = "_meeting_error"  # an action item that could not be saved, show
 UNLOCKED = "auth_unlocked"  # the office password was given this session
 AUTH_WRONG = "_auth_wrong"  # (form, wait s, locked out) of the last wrong or refused try, shown once
 
+# the logged-in user of a hub (DASHBOARD_HUB): who, in which role, of which community; never a password
+USER_ID = "auth_user_id"
+USER_ROLE = "auth_user_role"  # store.users.Role's value
+USER_COMMUNITY = "auth_user_community"  # the user's community id; None for the street's role
+VIEW_COMMUNITY = "street_view_community"  # the community the street's administrator opened, read-only
+LOGIN_USERNAME = "auth_login_username"
+LOGIN_PASSWORD = "auth_login_password"  # emptied by the login form's callback, never kept
+LOGIN_WRONG = "_auth_login_wrong"  # (wait s, locked out, checked) of the last failed login, shown once
+USERS_NOTICE = "_users_notice"  # the 用户管理 page's last done/refused message, shown once
+
 
 def password_field(where: str) -> str:
     """The password input of the unlock form at ``where`` (emptied by its callback, never kept)."""
@@ -45,3 +55,8 @@ def password_field(where: str) -> str:
 def lang_stamp(widget_key: str) -> str:
     """The language a choice widget's labels were last drawn in (see state.choice)."""
     return f"_lang_of:{widget_key}"
+
+
+def users_field(name: str) -> str:
+    """A field of the 用户管理 page's forms (its password fields are emptied by their callbacks)."""
+    return f"users_{name}"

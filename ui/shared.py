@@ -29,14 +29,20 @@ def _dataset(data_dir: str, key: str, _store: Any) -> data.Dataset | None:
     return data.book_dataset(_store)
 
 
+def _where(store: Store) -> str:
+    # the community is part of the key: a snapshot id another community's session cached must miss
+    # here and go to this session's store, which refuses it
+    return f"{store.data_dir}#{getattr(store, 'community_id', None)}"
+
+
 def snapshot(store: Store, snapshot_id: int) -> data.Dataset:
-    dataset = _dataset(str(store.data_dir), f"snapshot:{int(snapshot_id)}", store)
+    dataset = _dataset(_where(store), f"snapshot:{int(snapshot_id)}", store)
     assert dataset is not None
     return dataset
 
 
 def book(store: Store, book_id: str) -> data.Dataset | None:
-    return _dataset(str(store.data_dir), f"book:{book_id}", store)
+    return _dataset(_where(store), f"book:{book_id}", store)
 
 
 def forget() -> None:

@@ -209,8 +209,7 @@ def render(lang: str) -> state.View:
         top = st.container()
         auth.sidebar_status(lang)
         st.divider()
-        community = st.text_input(t("ui.sidebar.community", lang), value=t("app.community", "zh"),
-                                  key="community")
+        community = community_name(lang)
         dataset = choose_dataset(lang)
         year, as_of = period(dataset, lang)
     store = state.get_store()
@@ -224,6 +223,16 @@ def render(lang: str) -> state.View:
         meeting.projector_toggle(lang)
         pdf_button(view)
     return view
+
+
+def community_name(lang: str) -> str:
+    """The name on the pages and the PDF: typed here in a single install; in a hub the session's
+    community's own name, not editable (a title naming another community would mislead)."""
+    if auth.hub():
+        community = auth.session_community()
+        assert community is not None  # entry.run draws no sidebar view without one
+        return auth.community_name(community)
+    return st.text_input(t("ui.sidebar.community", lang), value=t("app.community", "zh"), key="community")
 
 
 # ---------------------------------------------------------------- the PDF

@@ -117,9 +117,43 @@ def _store(path: str) -> Any:
     return Store(Path(path))
 
 
+def engine() -> Any:
+    """The database of this install (``DASHBOARD_DATABASE_URL``, else the SQLite file in the data
+    folder), its schema upgraded on first open; one per URL per process (store.engine shares them)."""
+    from store.engine import open_engine
+
+    config = settings()
+    return open_engine(config.database_url, data_dir().resolve(), owner_url=config.database_owner_url)
+
+
+@st.cache_resource(show_spinner=False)
+def _community_store(path: str, url: str, community_id: int) -> Any:
+    from store.db import Store
+
+    return Store(Path(path), engine=engine(), community=community_id)
+
+
 def get_store() -> Any:
-    """The store of ``$DASHBOARD_DATA_DIR`` (or ./data), one per folder per process."""
-    return _store(str(data_dir().resolve()))
+    """THE store of this session, the one way every page, the sidebar, the PDF and the uploads reach
+    data. A single install: the store of ``$DASHBOARD_DATA_DIR`` (or ./data). A hub: the store of
+    ``auth.session_community()`` alone, the logged-in user's community (or the one the street's
+    administrator opened); no page, URL or snapshot id names another. None: ``auth.NoCommunity``."""
+    config = settings()
+    if not config.hub:
+        return _store(str(data_dir().resolve()))
+    from ui import auth
+
+    community = auth.session_community()
+    if community is None:
+        raise auth.NoCommunity("this session has no community")
+    return _community_store(str(data_dir().resolve()), config.database_url or "", community)
+
+
+def evidence_dir() -> Path:
+    """Where the session's 迎检材料 files live: the data folder; in a hub, a folder per community in it."""
+    if not settings().hub:
+        return data_dir().resolve()
+    return data_dir().resolve() / "communities" / str(int(get_store().community_id))
 
 
 @st.cache_resource(show_spinner=False)
