@@ -32,7 +32,7 @@ def _dataset(data_dir: str, key: str, _store: Any) -> data.Dataset | None:
 def _where(store: Store) -> str:
     # the community is part of the key: a snapshot id another community's session cached must miss
     # here and go to this session's store, which refuses it
-    return f"{store.data_dir}#{getattr(store, 'community_id', None)}"
+    return f"{store.data_dir}#{store.community_id}"
 
 
 def snapshot(store: Store, snapshot_id: int) -> data.Dataset:
