@@ -53,9 +53,9 @@ class Navigation:
 def navigation(root: Path, lang: str, reach: Reach | None = None) -> Navigation:
     """Every page at the URL of its file name (see ui/entry.py for why): the dashboard pages, then
     data and targets. ``reach`` None: a single install, every page (the password guards changes).
-    A hub: the street's pages by right, each managing page only for a role with its right, and the
-    community's pages with a community; without one (the street's administrator before opening one)
-    they stay addressable but hidden, and the street's first page is at "/"."""
+    A hub: the street's pages by right, each managing page listed only for a role with its right, and
+    the community's pages with a community; without one (the street's administrator before opening
+    one) they stay addressable but hidden, and the street's first page is at "/"."""
     may = reach.may if reach is not None else (lambda right: right not in ("street", "users"))
     shown = reach is None or reach.community
     street = _street_pages(root, lang, may, default=not shown)
@@ -67,16 +67,19 @@ def navigation(root: Path, lang: str, reach: Reach | None = None) -> Navigation:
                               visibility=seen) for th in THEMES]
     board += [st.Page(root / MEETING, title=t("meeting.nav", lang), icon=":material/co_present:", visibility=seen),
               alias]
-    manage = [st.Page(root / file, title=t(title, lang), icon=icon, visibility=seen) for file, title, icon, right in (
-        (DATA, "ui.nav.data", ":material/upload_file:", "upload"),
-        (TARGETS, "ui.nav.targets", ":material/tune:", "targets"),
-        (BINDER, "binder.nav", ":material/folder_special:", "upload")) if may(right)]
+    # a role without a managing page's right does not see it listed; its address still answers (the
+    # overview's links point there) with the page read-only, each control guarded by auth.require
+    manage = [st.Page(root / file, title=t(title, lang), icon=icon, visibility=seen if may(right) else "hidden")
+              for file, title, icon, right in ((DATA, "ui.nav.data", ":material/upload_file:", "upload"),
+                                               (TARGETS, "ui.nav.targets", ":material/tune:", "targets"),
+                                               (BINDER, "binder.nav", ":material/folder_special:", "upload"))]
+    listed = any(p.visibility == "visible" for p in manage)
     sections: dict[str, list[st.Page]] = {}
     if street:
         sections[t("users.nav.section", lang)] = street if shown else street + board + manage
     if shown or not street:
-        sections[t("ui.nav.section.board", lang)] = board
-        if manage:
+        sections[t("ui.nav.section.board", lang)] = board if listed else board + manage
+        if listed:
             sections[t("ui.nav.section.manage", lang)] = manage
     return Navigation(sections, home if shown or not street else street[0], alias, tuple(street))
 
