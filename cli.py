@@ -111,11 +111,25 @@ def compute_from_args(args: argparse.Namespace):
     return compute_all(frames, year=args.year, as_of=as_of), report
 
 
-def open_store():
-    """The store of $DASHBOARD_DATA_DIR (or ./data), as the app opens it."""
+def open_store(args: argparse.Namespace | None = None):
+    """The store as the app opens it: $DASHBOARD_DATABASE_URL, else the SQLite file of
+    $DASHBOARD_DATA_DIR (or ./data); the community --community names, else the install's one."""
+    from i18n import t
+    from settings import from_env
+    from store.communities import community_by_name, list_communities
     from store.db import Store, default_data_dir
+    from store.engine import open_engine
 
-    return Store(default_data_dir())
+    name = (getattr(args, "community", None) or "").strip()
+    if not name:
+        return Store(default_data_dir())
+    config = from_env()
+    engine = open_engine(config.database_url, default_data_dir(), owner_url=config.database_owner_url)
+    found = community_by_name(engine, name)
+    if found is None:  # a typo must not make a new, empty community
+        known = "、".join(c.name for c in list_communities(engine)) or "—"
+        raise UsageError(t("store.cli.no_community", "zh", name=name, known=known))
+    return Store(default_data_dir(), engine=engine, community=found.id)
 
 
 def find_snapshot(store, name: str):
@@ -141,7 +155,7 @@ def source_frames(args: argparse.Namespace):
         frames, report = load_ledgers(files)
         return frames, report, [(p.name, dt.datetime.fromtimestamp(p.stat().st_mtime).replace(microsecond=0))
                                 for p in files]
-    store = open_store()
+    store = open_store(args)
     if getattr(args, "snapshot", None):
         info = find_snapshot(store, args.snapshot)
         frames, report = store.load_snapshot(info.id)
@@ -157,8 +171,14 @@ def add_period_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--year", type=int, help="年份（默认：数据中最近的年份）")
     parser.add_argument("--as-of", dest="as_of", help="统计截止日 YYYY-MM-DD（默认：该年最后一条记录的日期）")
     parser.add_argument("--snapshot", metavar="NAME", help="不给 PATH 时：读取这个快照（编号或名称），而不是当前台账")
+    add_community_argument(parser)
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="台账文件或文件夹（不给则读取 $DASHBOARD_DATA_DIR 的当前台账）")
+
+
+def add_community_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--community", metavar="NAME",
+                        help="哪个社区的台账（默认：本库唯一的社区）；与 $DASHBOARD_DATABASE_URL 一起用于街道库")
 
 
 # ---------------------------------------------------------------- metrics
@@ -173,7 +193,7 @@ def add_metrics_command(subparsers) -> None:
 
 def run_metrics(args: argparse.Namespace) -> int:
     results, report = compute_from_args(args)
-    comparison = compare_with(args.compare, results) if args.compare else None
+    comparison = compare_with(args.compare, results, args) if args.compare else None
     if args.format == "table":
         print(format_table(results, report, comparison, lang=args.lang))
         return 0
@@ -191,17 +211,17 @@ def pdf_compare(args: argparse.Namespace):
 
     if not args.compare:
         return None
-    store = open_store()
+    store = open_store(args)
     info = find_snapshot(store, args.compare)
     caption = t("book.compare.since", args.lang, id=info.id, time=f"{info.created_at:%Y-%m-%d %H:%M}")
     return caption, store.load_snapshot(info.id)[0]
 
 
-def compare_with(name: str, results):
+def compare_with(name: str, results, args: argparse.Namespace | None = None):
     """metrics.compare of the snapshot ``name`` against the results already computed."""
     from metrics.compare import compare_books
 
-    store = open_store()
+    store = open_store(args)
     before, _ = store.load_snapshot(find_snapshot(store, name).id)
     return compare_books(before, {}, year=results.year, as_of=results.as_of, after_results=results)
 
@@ -280,7 +300,7 @@ def run_pdf(args: argparse.Namespace) -> int:
     frames, report, sources = source_frames(args)
     try:
         data = build_pdf_from_frames(frames, report, year=args.year, as_of=as_of, sources=sources,
-                                     lang=args.lang, compare=pdf_compare(args))
+                                     lang=args.lang, compare=pdf_compare(args), community=args.community or None)
     except (ReportUnavailable, ReportError) as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -294,6 +314,7 @@ def add_import_command(subparsers) -> None:
     parser = subparsers.add_parser("import", help="把台账文件更新进当前台账：先列出每个文件的结果和每本台账的变化")
     parser.add_argument("--accept", action="store_true", help="采用（不加则只预览，台账不变）")
     parser.add_argument("--confirm", action="store_true", help="有「少了一半以上」等提醒的台账也采用")
+    add_community_argument(parser)
     parser.add_argument("paths", nargs="+", metavar="PATH", help="台账文件或文件夹")
     parser.set_defaults(handler=run_import)
 
@@ -307,7 +328,7 @@ def run_import(args: argparse.Namespace) -> int:
     from ui.verdict import accepted_line, banner, caution_text, ledger_label, preview_rows
 
     files = collect_files(args.paths)
-    store = open_store()
+    store = open_store(args)
     outcome = handle_upload([(p.name, p.read_bytes()) for p in files], store)
     if outcome.error:
         print(outcome.error, file=sys.stderr)
@@ -527,6 +548,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from settings import SettingsError, from_env
+    from store.models import StoreError
 
     try:
         args = build_parser().parse_args(argv)
@@ -535,6 +557,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, SettingsError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    except StoreError as exc:  # a refusal of the store (e.g. 数据库暂时无法连接): its own words
+        from i18n import t
+
+        print(t(exc.key, "zh", **exc.fields), file=sys.stderr)
+        return 1
     except Exception as exc:  # noqa: BLE001 — a scripted monthly run gets one readable line, not a traceback
         from ledgers.privacy import scrub_text  # an exception may quote a cell: no raw ID or phone on stderr
 

@@ -99,6 +99,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "store.error.db_unavailable": ("数据库暂时无法连接，本次操作没有保存任何内容，请稍后重试。",
                                    "The database cannot be reached right now; nothing of this action was "
                                    "saved. Please try again shortly."),
+    "store.cli.no_community": ("找不到社区「{name}」。库中的社区：{known}",
+                               "No community “{name}”. The database holds: {known}"),
     "store.error.bad_community": ("社区名称不能为空", "The community needs a name"),
     "store.error.no_community": ("找不到社区「{name}」", "Community “{name}” not found"),
     "store.error.which_community": ("数据库中有多个社区（{known}），请指定一个。",
