@@ -104,6 +104,10 @@ def load_ledgers(files: list[Path]):
 
 def compute_from_args(args: argparse.Namespace):
     """PATHs, else the book (or --snapshot) -> (Results, report dict), for every metrics subcommand."""
+    if args.paths:  # the reader's child starts up while the metrics below are imported
+        from ledgers.worker import prestart
+
+        prestart()
     from metrics.engine import compute_all
 
     as_of = parse_as_of(args.as_of)

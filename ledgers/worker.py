@@ -31,15 +31,16 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import settings
-from ledgers import ipc
-from ledgers.reader import FileResult, read_file
 from ledgers.registry import Mappings
 from ledgers.report import SheetReport
-from ledgers.sheet import PackedFrame, Problems
 from ledgers.slots import Slots
+
+if TYPE_CHECKING:  # the reader's modules cost pandas and pyarrow: loaded where used, so ``prestart``
+    from ledgers.reader import FileResult  # can start the child before this process imports them
+    from ledgers.sheet import PackedFrame
 
 _ROOT = str(Path(__file__).resolve().parent.parent)
 _MAX_IDLE = 1
@@ -78,6 +79,14 @@ def _release_memory() -> None:
 
 
 def _child() -> None:
+    # everything a request needs is imported before the cap: the cap is headroom on top of it
+    import fastexcel  # noqa: F401
+    import pyarrow.compute  # type: ignore[import-untyped]  # noqa: F401
+    import python_calamine  # noqa: F401
+
+    from ledgers import ipc
+    from ledgers.reader import read_file
+
     memory_mb = int(sys.argv[1]) if len(sys.argv) > 1 else 4096
     inp = sys.stdin.buffer
     out = sys.stdout.buffer
@@ -121,6 +130,9 @@ def _child() -> None:
 
 
 def _failed(name: str, code: str, **params: Any) -> FileResult:
+    from ledgers.reader import FileResult
+    from ledgers.sheet import Problems
+
     problems = Problems(name)
     problems.add(None, None, None, code, "error", **params)
     return FileResult(name, problems=problems.items, sheets=[SheetReport(name, None, "failed")], failed=True)
@@ -219,6 +231,18 @@ def _give_back(child: _Child) -> None:
     child.close()
 
 
+def prestart(memory_mb: int = 4096) -> None:
+    """Start the reader's child now, so its start-up (Python, pandas, pyarrow: ~0.5 s) runs while
+    this process imports the rest (``cli.py`` before its metrics); ``load_files`` takes it up.
+    Nothing when the reader runs in process or an idle child is already there."""
+    if settings.from_env().ledgers_in_process:
+        return
+    with _idle_lock:
+        if any(child.usable(memory_mb) for child in _idle) or len(_idle) >= _MAX_IDLE:
+            return
+        _idle.append(_Child(memory_mb))
+
+
 @atexit.register
 def shutdown() -> None:
     """Close the idle children (they exit on end of input); called at interpreter exit."""
@@ -237,6 +261,8 @@ def run_jobs(jobs: list[tuple[str, str | None, bytes | None]], mappings: Mapping
 
 def _run_jobs(jobs: list[tuple[str, str | None, bytes | None]], mappings: Mappings | None, secret: bytes, *,
               timeout: float, memory_mb: int) -> list[FileResult]:
+    from ledgers import ipc
+
     results: dict[int, FileResult] = {}
     pending = list(range(len(jobs)))
     while pending:

@@ -107,3 +107,17 @@ def test_a_typed_sheet_crosses_as_arrow_ipc_unchanged(path):
         pd.testing.assert_frame_equal(back, frame.frame(), check_exact=True)
         for col in back.select_dtypes(include="object").columns:
             assert [type(v) for v in back[col]] == [type(v) for v in frame.frame()[col]]
+
+
+def test_a_prestarted_child_is_the_one_that_reads(monkeypatch):
+    from ledgers import worker
+
+    monkeypatch.delenv("LEDGERS_IN_PROCESS", raising=False)
+    worker.shutdown()  # no idle child left from another test
+    worker.prestart()
+    (started,) = worker._idle
+    result = load_files([SAMPLES[0]], secret=b"k")
+    assert result.frames and worker._idle == [started]  # taken up, used, given back warm
+    worker.prestart()  # an idle child is there already: no second one
+    assert worker._idle == [started]
+    worker.shutdown()
