@@ -159,6 +159,15 @@ def settings_stop(error: SettingsError, lang: str) -> NoReturn:
     st.stop()
 
 
+def database_stop() -> NoReturn:
+    """The page when the database cannot be reached or dropped the connection mid-request: what
+    happened, and that nothing of the interrupted action was saved (its transaction never committed)."""
+    lang = state.lang()
+    logging.getLogger(__name__).error("database unavailable")
+    st.error(t("store.error.db_unavailable", lang), icon=":material/cloud_off:")
+    st.stop()
+
+
 def page_view() -> state.View:
     """The view this run's entry computed for the page. Called first by every page: when the page was
     started without the entry (Streamlit's legacy folder navigation), run the entry now — the gate,
