@@ -24,6 +24,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from ledgers import clean, privacy
 from ledgers.arrowgrid import ArrowGrid, decode
@@ -813,6 +815,43 @@ def _ext(values: list[Any]) -> np.ndarray:
     return out
 
 
+def _arrow_text(ext: np.ndarray) -> Any:
+    return pa.array(ext, type=pa.string(), from_pandas=True)
+
+
+def _ascii_digits(ext: np.ndarray) -> np.ndarray:
+    """Which entries of a text ext array are ASCII digits only (``v.isascii() and v.isdigit()``)."""
+    flags = pc.fill_null(pc.ascii_is_decimal(_arrow_text(ext)), False)
+    return np.asarray(flags.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _starts_86(ext: np.ndarray) -> np.ndarray:
+    flags = pc.fill_null(pc.starts_with(_arrow_text(ext), "86"), False)
+    return np.asarray(flags.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _masked(norm: np.ndarray, pk: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per distinct normalised value: its masked form, and its length when it is all digits (else 0).
+    A run of 8+ ASCII digits (phones, IDs) is masked by Arrow as ``privacy.mask_digits`` does
+    (first 3, last 4 kept); everything else by ``privacy.mask_value``."""
+    arr = _arrow_text(norm)
+    digits = np.asarray(pc.fill_null(pc.ascii_is_decimal(arr), False).to_numpy(zero_copy_only=False), dtype=bool)
+    n = np.asarray(pc.fill_null(pc.utf8_length(arr), 0).to_numpy(zero_copy_only=False), dtype=np.int64)
+    fast = digits & (n >= 8)
+    masked = np.empty(len(norm), dtype=object)
+    if fast.any():
+        stars = pc.binary_repeat(pa.scalar("*"), pa.array(np.where(fast, n - 7, 0)))
+        joined = pc.binary_join_element_wise(pc.utf8_slice_codeunits(arr, 0, 3), stars,
+                                             pc.utf8_slice_codeunits(arr, -4), "")
+        masked[:] = joined.to_pylist()
+    for i in np.flatnonzero(~fast).tolist():
+        masked[i] = privacy.mask_value(norm[i], pk)
+    length = np.where(digits, n, 0)
+    for i in np.flatnonzero(~digits & pd.notna(norm)).tolist():
+        length[i] = len(norm[i]) if _ALL_DIGITS.fullmatch(norm[i]) else 0
+    return masked, length
+
+
 def _pii(sheet: str, column: str, col: clean.Column, problems: Problems, sub_rows: np.ndarray
          ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Normalise a personal column (``privacy.normalise``) and warn about doubtful IDs and phones,
@@ -822,9 +861,11 @@ def _pii(sheet: str, column: str, col: clean.Column, problems: Problems, sub_row
     text = clean.text_ext(col)
     if pk == "name":
         norm = text  # text_ext's values are norm_text's already: normalise(v, "name") is norm_text(v)
-    else:  # inline: a phone column holds a distinct value per person (120k at 300k rows)
-        norm = _ext([None if v is None else v if v.isascii() and v.isdigit() and not v.startswith("86")
-                     else privacy.normalise(v, pk) for v in text.tolist()])
+    else:  # a phone column holds a distinct value per person (120k at 300k rows): plain digits by Arrow
+        norm = text.copy()
+        plain = _ascii_digits(text)
+        for i in np.flatnonzero(pd.notna(text) & ~(plain & ~_starts_86(text))).tolist():
+            norm[i] = privacy.normalise(text[i], pk)
     bad = None
 
     def rows_where(flags: np.ndarray) -> np.ndarray:
@@ -845,12 +886,8 @@ def _pii(sheet: str, column: str, col: clean.Column, problems: Problems, sub_row
                 bad = lost
                 norm = norm.copy()  # an object array: the lost IDs become None
                 norm[lost] = None
-    values = norm.tolist()
-    masked = _ext([None if v is None else v[:3] + "*" * (len(v) - 7) + v[-4:] if len(v) >= 8 and v.isascii()
-                   and v.isdigit() else privacy.mask_value(v, pk) for v in values])
+    masked, length = _masked(norm, pk)
     if pk == "phone":
-        length = np.array([0 if v is None else len(v) if v.isascii() and v.isdigit() or _ALL_DIGITS.fullmatch(v)
-                           else 0 for v in values], dtype=np.int64)
         odd = (length > 0) & ~np.isin(length, [7, 8, 11, 12])
         for i in rows_where(odd)[:PROBLEM_CAP]:
             k = col.codes[i]
