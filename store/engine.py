@@ -41,6 +41,7 @@ _PRAGMAS = (
     "PRAGMA secure_delete = ON",  # deleted pages are zeroed, not left readable in the file
 )
 _MIGRATION_LOCK = 715_015  # pg_advisory_xact_lock key: two replicas starting at once migrate one at a time
+_WRITE_LOCK = 715_016  # pg_advisory_xact_lock(this, community id): one community's writes queue, as on SQLite
 
 _engines: dict[str, Engine] = {}
 _upgraded: set[str] = set()
@@ -202,11 +203,22 @@ def scoped(engine: Engine, communities: Sequence[int] | None, *, write: bool) ->
             conn.execution_options(**{_WRITE: True})
         with conn.begin():
             if is_postgres(engine):
-                ids = (list(communities) if communities is not None
-                       else list(conn.execute(text("SELECT id FROM communities")).scalars()))
-                conn.execute(text("SELECT set_config('app.community_ids', :ids, true)"),
-                             {"ids": ",".join(str(int(i)) for i in ids)})
+                _postgres_scope(conn, communities, write)
             yield conn
+
+
+def _postgres_scope(conn: Connection, communities: Sequence[int] | None, write: bool) -> None:
+    """Row-level security's list of communities for this transaction; for a write, also the
+    community's write lock. SQLite's BEGIN IMMEDIATE makes a write's read-then-write (is this upload
+    a duplicate? did the book move since the proposal? a meeting snapshot this month?) atomic; under
+    PostgreSQL's READ COMMITTED two such writes would both pass their check, so one community's writes
+    queue on an advisory lock instead (taken in id order: no deadlock), and other communities' don't wait."""
+    ids = (sorted({int(i) for i in communities}) if communities is not None
+           else list(conn.execute(text("SELECT id FROM communities ORDER BY id")).scalars()))
+    conn.execute(text("SELECT set_config('app.community_ids', :ids, true)"), {"ids": ",".join(map(str, ids))})
+    if write:
+        for community_id in ids:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k, :c)"), {"k": _WRITE_LOCK, "c": community_id})
 
 
 def upsert(conn: Connection, table: Table, values: Mapping[str, Any], keys: Sequence[str],
