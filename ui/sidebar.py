@@ -214,6 +214,10 @@ def render(lang: str) -> state.View:
         year, as_of = period(dataset, lang)
     store = state.get_store()
     targets = store.targets()
+    if state.settings().hub:  # the street's defaults apply, and no looser own target (hub.targets)
+        from hub.targets import effective, street_defaults
+
+        targets = effective(street_defaults(store.engine), targets)
     key = state.targets_key(targets)
     results = state.cached_results(dataset.frames, dataset.id, year, as_of, key)
     view = state.View(dataset, year, as_of, lang, community, targets, key, results,

@@ -24,14 +24,8 @@ METRIC_KEY = "street_metric"
 
 
 def engine() -> Any:
-    """The hub's database: ``ui.state.engine()`` where the app has it, else opened from the settings."""
-    opener = getattr(state, "engine", None)
-    if opener is not None:
-        return opener()
-    from store.engine import open_engine
-
-    config = state.settings()
-    return open_engine(config.database_url, state.data_dir().resolve())
+    """The hub's database (every community's results; the street's role reads them all)."""
+    return state.engine()
 
 
 def street_name(communities: list[Any], lang: str) -> str:
@@ -110,10 +104,7 @@ def open_community(community_id: int) -> None:
     """The street's administrator views one community's dashboard, read-only (ui.auth decides)."""
     from ui import auth
 
-    opener = getattr(auth, "open_community", None)
-    if opener is None:  # a single install has no street page; nothing to open
-        return
-    opener(community_id)
+    auth.open_community(community_id)
     st.switch_page("pages/dashboard.py")
 
 

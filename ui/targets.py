@@ -138,6 +138,20 @@ def save(store: Store, row: TargetRow, typed: float, enabled: bool, reason: str 
         store.set_target(row.id, None if same_as_plan else value, enabled, reason=reason)
 
 
+def hub_refusal(store: Store, row: TargetRow, typed: float, lang: str) -> str | None:
+    """In a hub, why a community may not save this target (looser than the street's default or the
+    plan: hub.targets), else None. A single install keeps its freedom to adjust."""
+    if not state.settings().hub:
+        return None
+    from hub.targets import TargetError, check_community_target, street_defaults
+
+    try:
+        check_community_target(row.id, row.to_engine(typed), street_defaults(store.engine))
+    except TargetError as exc:
+        return exc.text(lang)
+    return None
+
+
 def workbook(rows: list[TargetRow]) -> bytes:
     return data.targets_workbook([(r.id, r.name_zh, r.current, r.enabled, r.kind) for r in rows])
 
@@ -166,8 +180,11 @@ def editor(store: Store, rows: list[TargetRow], lang: str) -> None:
                            placeholder=t("ui.targets.reason_help", lang))
     save_col, restore_col, _ = st.columns([1, 1, 3])
     clicked = save_col.button(t("ui.targets.save", lang), type="primary", key="target_save")
+    refused = hub_refusal(store, row, value, lang) if clicked and row.allowed(value) else None
     if clicked and not row.allowed(value):
         st.error(t("ui.targets.out_of_range", lang, value=f"{value:g}", range=row.range_text(lang)), icon=":material/block:")
+    elif refused:
+        st.error(refused, icon=":material/block:")
     elif clicked:
         save(store, row, value, enabled, reason)
         state.forget_pdf()
