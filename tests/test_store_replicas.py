@@ -44,9 +44,9 @@ print(json.dumps({"book": {v.ledger: v.rows for v in store.book()}, "targets": {
 """
 
 
-def _replica(db_url: str, data: Path, *args: str) -> subprocess.Popen[str]:
+def _replica(db_url: str, data: Path, *args: str, fault: str = "") -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DASHBOARD_DATABASE_URL": db_url,
-           "DASHBOARD_DATABASE_OWNER_URL": owner_url(db_url)}
+           "DASHBOARD_DATABASE_OWNER_URL": owner_url(db_url), "DASHBOARD_FAULT": fault}
     return subprocess.Popen([sys.executable, "-c", REPLICA, str(data), *args], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
@@ -75,6 +75,23 @@ def test_two_processes_serve_the_same_data(tmp_path: Path, db_url: str) -> None:
     assert _answer(a)["book"] == {"activities": 7, "households": 7, "volunteers": 7}
     assert _answer(b)["book"] == {"activities": 4, "households": 4, "volunteers": 4}
     assert {v.ledger: v.rows for v in here.book()} == {"activities": 7, "households": 7, "volunteers": 7}
+
+
+@pytest.mark.parametrize("point", ["after_versions", "mid_book"])
+def test_a_replica_killed_mid_accept_loses_nothing_and_holds_nothing(tmp_path: Path, db_url: str, point: str) -> None:
+    """The replica dies (os._exit, like a power cut) after writing the new versions, or after moving
+    the first ledger of three: the book stays the old one whole, and its lock went with it."""
+    here = Store(tmp_path / "here", secret=b"test-secret", engine=open_db(db_url, tmp_path / "here"))
+    result, files = upload(0, rows=5)
+    here.accept(here.propose(result, files), confirm=Confirm.ALL)
+    before = (here.book(), here.load_book()[0].keys(), here.history("activities"), count(here, "ledger_versions"))
+    dying = _replica(db_url, tmp_path / "there", here.community.name, "accept", "1", "6", fault=point)
+    dying.communicate(timeout=300)
+    assert dying.returncode == 70
+    assert (here.book(), here.load_book()[0].keys(), here.history("activities"),
+            count(here, "ledger_versions")) == before
+    result, files = upload(2, rows=4)  # the community's write lock was released with the dead session
+    assert {v.rows for v in here.accept(here.propose(result, files), confirm=Confirm.ALL)} == {4}
 
 
 def test_the_database_going_away_mid_write_leaves_nothing_of_it(tmp_path: Path, db_url: str,
