@@ -266,6 +266,8 @@ class Store(MeetingRecords):
             configured = settings.from_env()
             engine = open_engine(configured.database_url, self.data_dir, owner_url=configured.database_owner_url)
         self.engine = engine
+        if not is_postgres(engine):  # the file the engine opens (integrity_check, the WAL checkpoint)
+            self.path = Path(str(engine.url.database))
         self.community: Community = resolve(engine, community)
         self.community_id = self.community.id
 
