@@ -170,3 +170,18 @@ def test_a_new_community_starts_empty(tmp_path: Path, db_url: str) -> None:
     made = ensure_community(engine, "竹园社区", street="凌云街道", households=900)
     store = Store(tmp_path / "data", engine=engine, community=made.id)
     assert (store.community, store.snapshots(), store.book()) == (made, [], [])
+
+
+@ON_POSTGRES
+def test_the_scope_ends_with_its_transaction(pg_pair: tuple[Store, Store, dict[str, Any]]) -> None:
+    """SET LOCAL: the pooled connection a request hands back carries no community into the next one."""
+    a, b, _ = pg_pair
+    engine = a.engine
+    engine.pool.dispose()  # one pooled connection from here on, so the next checkout is the same one
+    with scoped(engine, [b.community_id], write=True) as conn:
+        pid = conn.execute(text("SELECT pg_backend_pid()")).scalar()
+        assert conn.execute(text("SELECT current_setting('app.community_ids', true)")).scalar() == str(b.community_id)
+    with engine.connect() as conn:  # no scope: what a query outside store.engine.scoped would see
+        assert conn.execute(text("SELECT pg_backend_pid()")).scalar() == pid
+        assert conn.execute(text("SELECT current_setting('app.community_ids', true)")).scalar() in ("", None)
+        assert conn.execute(select(func.count()).select_from(snapshots)).scalar_one() == 0
