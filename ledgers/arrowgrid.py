@@ -26,6 +26,7 @@ _NUMBER_RE = r"^-?(?:0|[1-9]\d{0,14})(?:\.\d*[1-9])?$"
 _DATETIME_RE = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?$"
 _LONG_DIGITS_RE = r"^-?\d{16,}$"
 _BOOLS = pa.array(["true", "false"])
+_MAYBE_RE = r"^(?:-?\d|true$|false$)"  # every text _NUMBER_RE, _DATETIME_RE or _BOOLS matches begins so
 
 
 def as_strings(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -41,6 +42,10 @@ def decode(strings: pa.Array, texts: list[str | None] | None = None) -> np.ndarr
     out = np.empty(len(strings), dtype=object)
     out[:] = strings.to_pylist() if texts is None else texts
     if len(strings) == 0:
+        return out
+    # one pass for what could be calamine's text of a number, boolean or date; most text columns stop here
+    maybe = pc.fill_null(pc.match_substring_regex(strings, _MAYBE_RE), False)
+    if not pc.any(maybe).as_py():
         return out
     number = pc.fill_null(pc.match_substring_regex(strings, _NUMBER_RE), False)
     if pc.any(number).as_py():
