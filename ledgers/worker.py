@@ -243,13 +243,24 @@ def prestart(memory_mb: int = 4096) -> None:
         _idle.append(_Child(memory_mb))
 
 
-@atexit.register
 def shutdown() -> None:
-    """Close the idle children (they exit on end of input); called at interpreter exit."""
+    """Close the idle children (they exit on end of input) and wait for them."""
     with _idle_lock:
         children, _idle[:] = list(_idle), []
     for child in children:
         child.close()
+
+
+@atexit.register
+def _at_exit() -> None:
+    """At interpreter exit: end the idle children's input and leave them to exit on their own (an idle
+    child is waiting for a request; it frees its heap and exits at end of input), so a short-lived
+    ``cli.py`` does not wait for a child's clean-up before it can exit itself."""
+    with _idle_lock:
+        children, _idle[:] = list(_idle), []
+    for child in children:
+        with contextlib.suppress(OSError, ValueError):
+            child.proc.stdin.close()  # type: ignore[union-attr]
 
 
 def run_jobs(jobs: list[tuple[str, str | None, bytes | None]], mappings: Mappings | None, secret: bytes, *,
