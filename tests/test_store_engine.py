@@ -112,3 +112,15 @@ def test_a_write_must_name_its_communities(tmp_path: Path) -> None:
     engine = open_engine(None, tmp_path)
     with pytest.raises(ValueError), scoped(engine, None, write=True):
         pass
+
+
+def test_the_binders_tables_in_the_same_file_are_left_as_they_were(tmp_path: Path) -> None:
+    """store.evidence keeps its own tables in the dashboard's file; the conversion touches only the book's."""
+    from store.evidence import EvidenceStore
+
+    shutil.copy(FIXTURES / "store_v2.sqlite3", tmp_path / DB_NAME)
+    EvidenceStore(tmp_path).save_note("B01", "居委会例会制度已上墙")
+    open_engine(None, tmp_path)
+    assert EvidenceStore(tmp_path).notes()["B01"].text == "居委会例会制度已上墙"
+    with sqlite3.connect(tmp_path / DB_NAME) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
