@@ -185,3 +185,13 @@ def test_the_scope_ends_with_its_transaction(pg_pair: tuple[Store, Store, dict[s
         assert conn.execute(text("SELECT pg_backend_pid()")).scalar() == pid
         assert conn.execute(text("SELECT current_setting('app.community_ids', true)")).scalar() in ("", None)
         assert conn.execute(select(func.count()).select_from(snapshots)).scalar_one() == 0
+
+
+@ON_POSTGRES
+def test_a_write_holds_its_own_community_only(pg_pair: tuple[Store, Store, dict[str, Any]]) -> None:
+    """One community's writes queue (as BEGIN IMMEDIATE queues them on SQLite); another's go ahead."""
+    a, b, _ = pg_pair
+    try_lock = text("SELECT pg_try_advisory_xact_lock(715016, :c)")
+    with scoped(a.engine, [a.community_id], write=True), scoped(b.engine, [], write=False) as other:
+        assert other.execute(try_lock, {"c": a.community_id}).scalar() is False  # A is busy: A's next write waits
+        assert other.execute(try_lock, {"c": b.community_id}).scalar() is True  # B's is free
