@@ -62,11 +62,12 @@ def distribution(metric_id: str, points: Sequence[Point], lang: str = "zh", *, h
         fig.add_annotation(x=0, y=-0.22, xref="paper", yref="paper", showarrow=False, xanchor="left",
                            yanchor="top", font={"size": 13, "color": MUTED}, name="left_out",
                            text=t("hub.chart.left_out", lang, names="、".join(left_out)))
-    fig.update_layout(title={"text": f"{spec.id} {metric_name(_named(spec), lang)}"},
+    unit = "%" if scale == 100 else wording.unit_label(spec.unit, lang)
+    fig.update_layout(title={"text": f"{spec.id} {metric_name(_named(spec), lang)}（{unit}）"},
                       margin={"t": 72, "b": 96 if left_out else 56, "r": 96}, showlegend=True)
     fig.update_xaxes(title={"text": t("hub.chart.households", lang)}, rangemode="tozero", showgrid=True)
-    fig.update_yaxes(title={"text": wording.unit_label(spec.unit, lang) if scale == 1 else "%"},
-                     rangemode="tozero", ticksuffix="%" if scale == 100 else "")
+    # the unit is in the title: a rotated CJK axis title reads as an arrow
+    fig.update_yaxes(rangemode="tozero", ticksuffix="%" if scale == 100 else "")
     return apply(fig, height=height)
 
 

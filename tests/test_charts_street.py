@@ -47,7 +47,7 @@ def test_communities_without_a_value_or_households_are_named_not_dropped():
 def test_no_order_by_value_the_x_axis_is_households():
     fig = distribution("B08", POINTS, "en")
     assert fig.layout.xaxis.title.text == "Households"
-    assert fig.layout.title.text.startswith("B08 ")
+    assert fig.layout.title.text.startswith("B08 ") and fig.layout.title.text.endswith("（%）")
 
 
 def test_different_targets_draw_no_single_line():

@@ -111,10 +111,17 @@ def open_community(community_id: int) -> None:
 # ---------------------------------------------------------------- one metric across the street
 
 
+def _contrast(rows: list[GridRow], metric_id: str) -> tuple[bool, int, int]:
+    """The metric shown first: one some communities meet and others do not, then the most behind."""
+    statuses = [cell.status for _, cell in column(rows, metric_id)]
+    behind, at_risk = statuses.count(Status.BEHIND), statuses.count(Status.AT_RISK)
+    return Status.MET in statuses and behind > 0, behind, at_risk
+
+
 def metric_section(rows: list[GridRow], lang: str) -> None:
     st.subheader(t("hub.metric.title", lang))
     ids = [c.metric_id for c in rows[0].cells]
-    worst = max(ids, key=lambda m: sum(1 for _, cell in column(rows, m) if cell.status is Status.BEHIND))
+    worst = max(ids, key=lambda m: _contrast(rows, m))
     chosen = state.choice(st.selectbox, t("hub.metric.pick", lang), ids, key=METRIC_KEY,
                           index=ids.index(worst),
                           format_func=lambda m: f"{m} {BY_ID[m].name_zh if lang == 'zh' else BY_ID[m].name_en}")
