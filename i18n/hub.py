@@ -55,6 +55,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # report packages
     "hub.package.export": ("导出上报包", "Export a report package"),
     "hub.package.import": ("导入社区上报包", "Import a community's report package"),
+    "hub.package.import_own": ("本社区单机版导出的上报包（.zip）", "A package exported by this community's own install (.zip)"),
+    "hub.package.export_help": (
+        "上报包含指标结果、状态、导入摘要和 PDF，不含台账明细和个人信息，用{street}的密钥签名；交街道导入。",
+        "The package holds results, statuses, the import summary and the PDF, no ledger rows and no personal data, "
+        "signed with {street}'s key; the street imports it."),
+    "hub.package.download": ("下载上报包", "Download the package"),
     "hub.package.imported": ("已导入「{community}」的上报包（数据截至 {as_of}，{n} 项指标）。",
                              "Imported {community}'s package (as of {as_of}, {n} metrics)."),
     "hub.package.error.not_zip": ("文件「{file}」不是上报包（应为 .zip，由社区看板导出）。",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from i18n import t
-from ui import auth, book, data, mapper, upload
+from ui import auth, book, data, mapper, street, upload
 from ui.entry import page_view
 from ui.tables import show_table
 
@@ -54,6 +54,8 @@ if unknown:
     st.subheader(t("ui.mapper.title", lang))
     st.caption(t("ui.mapper.caption", lang))
     mapper.sheet_mappers(unknown, last.files if last is not None else [], lang)
+
+street.report_to_street(view, lang)  # 上报街道: export (a street's single install) or import (a hub)
 
 st.subheader(t("ui.data.template", lang))
 st.caption(t("ui.data.template_help", lang))

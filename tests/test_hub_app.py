@@ -82,3 +82,29 @@ def test_a_street_default_applies_to_the_community_and_cannot_be_loosened_there(
     from store.db import Store
 
     assert "B08" not in Store(Path(os.environ["DASHBOARD_DATA_DIR"]), engine=hub, community="桃园社区").targets()
+
+
+def test_a_single_install_of_a_street_exports_its_package_from_the_data_page(app_sandbox, monkeypatch):
+    from hub.package import Street, read
+    from ledgers.reader import load_files
+    from report.pdf import check_prerequisites
+    from store.book import Confirm
+    from store.db import Store
+    from ui.data import sample_files
+
+    if check_prerequisites():
+        pytest.skip("the package's PDF needs Chromium and a Chinese font")
+    monkeypatch.setenv("DASHBOARD_STREET", "石门二路街道")
+    monkeypatch.setenv("DASHBOARD_STREET_KEY", "street-key-0123456789")
+    store = Store(Path(os.environ["DASHBOARD_DATA_DIR"]))
+    store.accept(store.propose(load_files(sample_files(), secret=store.secret), sample_files()), confirm=Confirm.ALL)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.switch_page("pages/data.py").run()
+    at.button(key="street_package_make").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    data = at.session_state["_street_pdf_package"][1]
+    package = read(data, "x.zip", Street("石门二路街道", b"street-key-0123456789"))
+    view = at.session_state[keys.VIEW]
+    assert package.community == view.community and package.as_of == view.as_of
+    assert [(r.id, r.status) for r in package.results] == [(m.id, m.status) for m in view.results.metrics]
+    assert package.pdf is not None and package.pdf.startswith(b"%PDF")

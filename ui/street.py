@@ -195,3 +195,69 @@ def targets_section(db: Any, lang: str) -> None:
         st.error(exc.text(lang), icon=":material/block:")
         return
     st.rerun()
+
+
+# ---------------------------------------------------------------- on a community's data page
+
+
+def report_to_street(view: Any, lang: str) -> None:
+    """The data page's 上报街道 part. A single install of a street (``DASHBOARD_STREET`` set): export
+    the book's report package. A hub: import a package into the session's own community only."""
+    config = state.settings()
+    if config.hub:
+        _import_own(lang)
+    elif config.street and view.dataset.kind == "book":
+        _export(view, lang)
+
+
+def _export(view: Any, lang: str) -> None:
+    from hub.package import PackageError, Street, build
+    from report.pdf import ReportError, ReportUnavailable, build_pdf_from_frames
+
+    st.subheader(t("hub.package.export", lang))
+    st.caption(t("hub.package.export_help", lang, street=state.settings().street))
+    key = ("street_package", view.dataset.id, view.year, view.as_of, view.targets_key, view.community)
+    ready = st.session_state.get(PDF_KEY + "_package")
+    if ready is not None and ready[0] == key:
+        st.download_button(t("hub.package.download", lang), ready[1], mime="application/zip", type="primary",
+                           icon=":material/download:", key="street_package_download",
+                           file_name=f"{view.community}_{view.as_of:%Y%m%d}.zip")
+        return
+    if not st.button(t("hub.package.export", lang), icon=":material/outbox:", key="street_package_make"):
+        return
+    config = state.settings()
+    with st.spinner(t("ui.pdf.working", lang)):
+        try:
+            street = Street.from_settings(config.street, config.street_key)
+            frames, report = view.dataset.frames, view.dataset.report
+            pdf = build_pdf_from_frames(frames, report, year=view.year, as_of=view.as_of, targets=view.targets,
+                                        sources=view.dataset.sources, lang=lang, community=view.community)
+        except (PackageError, ReportUnavailable, ReportError) as exc:
+            st.error(exc.text(lang) if isinstance(exc, PackageError) else str(exc), icon=":material/error:")
+            return
+    data = build(street, community=view.community, year=view.year, as_of=view.as_of,
+                 results=view.results.metrics, report=report, pdf=pdf)
+    st.session_state[PDF_KEY + "_package"] = (key, data)
+    st.rerun()
+
+
+def _import_own(lang: str) -> None:
+    from hub.package import PackageError, Street, read, store_package
+    from ui import auth
+
+    if not auth.allowed("upload"):
+        return
+    st.subheader(t("hub.package.import", lang))
+    upload = st.file_uploader(t("hub.package.import_own", lang), type=["zip"], key="own_package")
+    if upload is None:
+        return
+    config = state.settings()
+    store = state.get_store()
+    try:
+        package = read(upload.getvalue(), upload.name, Street.from_settings(config.street, config.street_key))
+        store_package(store.engine, package, upload.name, allowed=[store.community_id])
+    except PackageError as exc:
+        st.error(exc.text(lang), icon=":material/block:")
+        return
+    st.success(t("hub.package.imported", lang, community=package.community, as_of=package.as_of,
+                 n=len(package.results)), icon=":material/check_circle:")
