@@ -364,6 +364,7 @@ def add_binder_command(subparsers) -> None:
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="语言（默认 zh）")
     parser.add_argument("--assess-date", dest="assess_date",
                         help="迎检日期 YYYY-MM-DD（默认：数据截止日）；时段为其前一个月往前推 12 个月")
+    add_community_argument(parser)
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="台账文件或文件夹，旁边的 evidence/ 文件夹为材料（不写：用已保存的台账和材料）")
     parser.set_defaults(handler=run_binder)
@@ -372,11 +373,13 @@ def add_binder_command(subparsers) -> None:
 def _binder_sources(args: argparse.Namespace, tmp: Path):
     """(frames, evidence store, refusals): the stored book and evidence, or the PATHs and their evidence/."""
     from evidence.folder import ingest
-    from store.evidence import EvidenceStore
+    from settings import from_env
+    from store.evidence import EvidenceStore, evidence_folder
 
     if not args.paths:
-        store = open_store()
-        return store.load_book()[0], EvidenceStore(store.data_dir), []
+        store = open_store(args)  # the community's book and, in a hub, its own folder of materials
+        folder = evidence_folder(store.data_dir, store.community_id if from_env().hub else None)
+        return store.load_book()[0], EvidenceStore(folder), []
     files = collect_files(args.paths)
     frames, _ = load_ledgers(files)
     evidence = EvidenceStore(tmp)

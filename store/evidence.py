@@ -61,6 +61,13 @@ CREATE INDEX IF NOT EXISTS evidence_notes_item ON evidence_notes(community, item
 """}
 
 
+def evidence_folder(data_dir: Path, community_id: int | None) -> Path:
+    """Where a community's 迎检材料 live: the data folder itself (a single install: None), or in a hub
+    a folder of its own in it, so one community's files and notes are never another's."""
+    folder = Path(data_dir)
+    return folder if community_id is None else folder / "communities" / str(int(community_id))
+
+
 @dataclass(frozen=True)
 class EvidenceFile:
     id: int

@@ -75,3 +75,27 @@ def test_pdf_of_a_community_from_postgresql(street: Path, tmp_path: Path, capsys
     assert cli.main(["pdf", "--community", "梅园社区", "--out", str(out)]) == 0, capsys.readouterr().err
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert "梅园社区" in text
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_binder_of_a_community_takes_its_own_materials(street: Path, tmp_path: Path, db_url: str,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a hub each community's 迎检材料 live in a folder of their own (store.evidence.evidence_folder)."""
+    import io
+
+    from pypdf import PdfReader
+
+    from store.evidence import EvidenceStore, evidence_folder
+
+    if pdf.check_prerequisites():
+        pytest.skip("Chromium or the Chinese font is missing")
+    monkeypatch.setenv("DASHBOARD_HUB", "1")
+    assert cli.main(["import", str(street), "--accept", "--community", "桃园社区"]) == 0
+    assert cli.main(["import", str(street), "--accept", "--community", "梅园社区"]) == 0
+    for community in list_communities(open_db(db_url, tmp_path / "data")):
+        EvidenceStore(evidence_folder(tmp_path / "data", community.id)).save_note("B01", f"{community.name}制度已上墙")
+    out = tmp_path / "桃园材料.pdf"
+    assert cli.main(["binder", "--community", "桃园社区", "--out", str(out)]) == 0
+    text = "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(out.read_bytes())).pages)
+    assert "桃园社区制度已上墙" in text and "梅园社区制度已上墙" not in text

@@ -151,9 +151,9 @@ def get_store() -> Any:
 
 def evidence_dir() -> Path:
     """Where the session's 迎检材料 files live: the data folder; in a hub, a folder per community in it."""
-    if not settings().hub:
-        return data_dir().resolve()
-    return data_dir().resolve() / "communities" / str(int(get_store().community_id))
+    from store.evidence import evidence_folder
+
+    return evidence_folder(data_dir().resolve(), get_store().community_id if settings().hub else None)
 
 
 @st.cache_resource(show_spinner=False)
