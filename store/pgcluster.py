@@ -83,6 +83,16 @@ def _id(flag: str) -> str:
     return subprocess.run(["id", flag, _RUN_AS], capture_output=True, text=True, check=True).stdout.strip()
 
 
+def _run(cmd: list[str], folder: Path) -> None:
+    """Run a server program; on failure say what it and the server's log said (CI shows only that)."""
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        log = folder / "server.log"
+        tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+        raise RuntimeError(f"{Path(cmd[cmd.index('--') + 1] if '--' in cmd else cmd[0]).name} failed "
+                           f"({done.returncode}): {done.stderr.strip() or done.stdout.strip()}\n{tail}")
+
+
 def start(folder: Path, *, port: int | None = None) -> Cluster:
     """Start (initialising on first use) the cluster in ``folder``; its roles and database exist after."""
     found = bin_dir()
@@ -94,12 +104,12 @@ def start(folder: Path, *, port: int | None = None) -> Cluster:
     port = port or free_port()
     _hand_over(folder)
     if fresh:
-        subprocess.run(_as_server_user([str(found / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-                                        "-E", "UTF8", "--locale=C.UTF-8"]), check=True, capture_output=True)
+        _run(_as_server_user([str(found / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
+                              "-E", "UTF8", "--locale=C.UTF-8"]), folder)
     options = (f"-p {port} -c listen_addresses=127.0.0.1 -k {folder} -c max_connections=200"
                " -c fsync=off -c synchronous_commit=off -c full_page_writes=off")  # throw-away: speed over safety
-    subprocess.run(_as_server_user([str(found / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"),
-                                    "-o", options, "-w", "-t", "60", "start"]), check=True, capture_output=True)
+    _run(_as_server_user([str(found / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"),
+                          "-o", options, "-w", "-t", "60", "start"]), folder)
     (folder / "port").write_text(str(port))
     cluster = Cluster(folder, port)
     cluster.ensure_roles()
