@@ -122,11 +122,12 @@ def test_without_a_street_key_nothing_is_signed(street, key):
 
 
 @pytest.fixture
-def hub(tmp_path):
+def hub(db_url, tmp_path):
+    """A hub of two communities, on SQLite and on PostgreSQL (the app's role, row-level security on)."""
     from store.communities import ensure_community
-    from store.engine import open_engine
+    from tests.support.postgres import open_db
 
-    engine = open_engine(None, tmp_path)
+    engine = open_db(db_url, tmp_path / "data")
     ids = {name: ensure_community(engine, name).id for name in ("桃园社区", "杏花社区")}
     return engine, ids
 

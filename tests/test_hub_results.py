@@ -12,13 +12,16 @@ from hub import results as hub_results
 from hub.targets import set_street_target
 from metrics.vocab import Status
 from store.communities import ensure_community
-from store.engine import open_engine, scoped, upsert
+from store.engine import scoped, upsert
 from store.schema import book, ledger_versions, targets
 
 
 @pytest.fixture
-def engine(tmp_path):
-    return open_engine(None, tmp_path)
+def engine(db_url, tmp_path):
+    """The hub's database on both stores: SQLite, and PostgreSQL as the app's role (row-level security on)."""
+    from tests.support.postgres import open_db
+
+    return open_db(db_url, tmp_path / "data")
 
 
 @pytest.fixture(scope="module")
@@ -104,3 +107,13 @@ def test_a_community_without_a_book_but_with_package_results_is_not_stale(engine
                                    "as_of": "2026-11-20"}], hub_results.PACKAGE_PREFIX + "abc")
     assert hub_results.stale(engine) == []
     assert [r.metric_id for r in hub_results.street_rows(engine)] == ["B08"]
+
+
+def test_the_street_reads_every_community_but_a_community_write_touches_only_its_own(engine, frames):
+    a, b = ensure_community(engine, "甲社区").id, ensure_community(engine, "乙社区").id
+    hub_results.refresh(engine, a, frames)
+    hub_results.refresh(engine, b, frames)
+    assert {r.community_id for r in hub_results.street_rows(engine)} == {a, b}  # the street's role: all
+    assert {r.community_id for r in hub_results.street_rows(engine, [a])} == {a}
+    hub_results.write(engine, a, [], "emptied")
+    assert {r.community_id for r in hub_results.street_rows(engine)} == {b}  # b's results untouched
