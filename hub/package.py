@@ -267,3 +267,35 @@ def store_package(engine: Any, package: Package, filename: str, *, allowed: Iter
             package_sha256=package.sha256, summary_json=json.dumps(package.summary, ensure_ascii=False),
             pdf=package.pdf))
     return community.id
+
+
+@dataclass(frozen=True)
+class Imported:
+    """A package the hub took in: whose, when, and its import summary (counts)."""
+
+    community: str
+    imported_at: str
+    rows: int
+    skipped: int
+    problems: dict[str, int]
+
+
+def imported(engine: Any, limit: int = 50) -> list[Imported]:
+    """The latest packages of every community (the street's role reads them all), newest first."""
+    from sqlalchemy import select
+
+    from store.engine import scoped
+    from store.schema import communities, packages
+
+    query = (select(communities.c.name, packages.c.imported_at, packages.c.summary_json)
+             .join(communities, communities.c.id == packages.c.community_id)
+             .order_by(packages.c.imported_at.desc(), packages.c.id.desc()).limit(limit))
+    with scoped(engine, None, write=False) as conn:
+        rows = conn.execute(query).all()
+    out = []
+    for name, at, text in rows:
+        summary = json.loads(text or "{}")
+        ledgers = (summary.get("ledgers") or {}).values()
+        out.append(Imported(str(name), str(at or ""), sum(int(p.get("rows", 0)) for p in ledgers),
+                            sum(int(p.get("skipped", 0)) for p in ledgers), dict(summary.get("problems") or {})))
+    return out

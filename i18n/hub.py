@@ -60,6 +60,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "上报包含指标结果、状态、导入摘要和 PDF，不含台账明细和个人信息，用{street}的密钥签名；交街道导入。",
         "The package holds results, statuses, the import summary and the PDF, no ledger rows and no personal data, "
         "signed with {street}'s key; the street imports it."),
+    "hub.package.recent": ("已导入的上报包（最新在前；导入摘要只含计数）", "Packages imported (newest first; the import summary is counts only)"),
+    "hub.package.col.at": ("导入时间", "Imported"),
+    "hub.package.col.rows": ("读入行数", "Rows read"),
+    "hub.package.col.skipped": ("跳过行数", "Rows skipped"),
+    "hub.package.col.problems": ("导入错误", "Import errors"),
     "hub.package.download": ("下载上报包", "Download the package"),
     "hub.package.imported": ("已导入「{community}」的上报包（数据截至 {as_of}，{n} 项指标）。",
                              "Imported {community}'s package (as of {as_of}, {n} metrics)."),

@@ -204,3 +204,12 @@ def test_the_cli_refuses_without_a_street_key(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("DASHBOARD_STREET_KEY", raising=False)
     assert cli.main(["package", "--out", str(tmp_path / "x.zip"), "--name", "桃园社区", "sample_data"]) == 2
     assert "DASHBOARD_STREET_KEY" in capsys.readouterr().err
+
+
+def test_the_street_lists_what_it_imported_with_the_counts(hub):
+    from hub.package import imported, store_package
+
+    engine, _ = hub
+    store_package(engine, read(package(), "桃园.zip", OURS), "桃园.zip", allowed=None)
+    [got] = imported(engine)
+    assert (got.community, got.rows, got.skipped, got.problems["error"]) == ("桃园社区", 40, 2, 1)

@@ -101,3 +101,29 @@ def test_a_stale_community_is_recomputed_on_view(street, tmp_path):
     assert hub_results.stale(street) == []
     assert len(hub_results.street_rows(street, [store.community_id])) == 46
     assert dt.date(2026, 11, 20) in {r.as_of for r in hub_results.street_rows(street, [store.community_id])}
+
+
+def test_the_street_pdf_is_made_from_the_page(street):
+    from report.pdf import check_prerequisites
+
+    if check_prerequisites():
+        pytest.skip("the PDF needs Chromium and a Chinese font")
+    at = run()
+    at.button(key="street_pdf_make").click().run()
+    assert not at.exception and not at.error
+    data = at.session_state["_street_pdf"][1]
+    assert data.startswith(b"%PDF") and at.get("download_button")
+
+
+def test_imported_packages_are_listed_with_their_counts(street):
+    from hub.package import Street, build, read, store_package
+    from tests.support.results import metric
+
+    key = Street("石门二路街道", b"street-key-0123456789")
+    data = build(key, community="梅林社区", year=2026, as_of=dt.date(2026, 11, 20), results=[metric("B08")],
+                 report={"ledgers": {"调解台账": {"rows": 58, "skipped": 1}}, "problems": []})
+    store_package(street, read(data, "梅林.zip", key), "梅林.zip", allowed=None)
+    at = run()
+    listed = at.dataframe[1].value
+    assert list(listed["社区"]) == ["梅林社区"] and list(listed["读入行数"]) == [58] and list(listed["跳过行数"]) == [1]
+    assert list(at.dataframe[0].value["社区"])[-1] == "梅林社区"  # its one result met: nothing to attend to

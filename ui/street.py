@@ -64,6 +64,7 @@ def page(lang: str) -> None:
         pdf_section(rows, name, lang)
     with st.expander(t("hub.package.import", lang), icon=":material/move_to_inbox:"):
         package_section(db, lang)
+        imported_table(db, lang)
     with st.expander(t("hub.targets.title", lang), icon=":material/tune:"):
         targets_section(db, lang)
 
@@ -173,6 +174,20 @@ def package_section(db: Any, lang: str) -> None:
         return
     st.success(t("hub.package.imported", lang, community=package.community, as_of=package.as_of,
                  n=len(package.results)), icon=":material/check_circle:")
+
+
+def imported_table(db: Any, lang: str) -> None:
+    """The packages the street took in, newest first, with their import summaries (counts only)."""
+    from hub.package import imported
+
+    shown = imported(db)
+    if not shown:
+        return
+    st.caption(t("hub.package.recent", lang))
+    st.dataframe(pd.DataFrame.from_records([{
+        t("hub.col.community", lang): p.community, t("hub.package.col.at", lang): p.imported_at[:16].replace("T", " "),
+        t("hub.package.col.rows", lang): p.rows, t("hub.package.col.skipped", lang): p.skipped,
+        t("hub.package.col.problems", lang): p.problems.get("error", 0)} for p in shown]), hide_index=True)
 
 
 def targets_section(db: Any, lang: str) -> None:
