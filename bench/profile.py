@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.profile --rows 300000                 # all four
     .venv/bin/python -m bench.profile --rows 300000 --only load metrics
+    .venv/bin/python -m bench.profile --rows 300000 --only cli       # cli.py metrics' timeline, whole process
 
 The load is profiled in process (``load_files(in_process=True)``): the guarded child is a separate
 interpreter a profiler in this one cannot see, and it runs the same ``read_file``. Full text profiles go
@@ -23,7 +24,60 @@ from pyinstrument import Profiler
 
 from bench.generate import CACHE_DIR, cached
 
-PARTS = ("load", "metrics", "pdf", "rerun")
+PARTS = ("load", "metrics", "pdf", "rerun", "cli")
+
+# cli.py metrics run as a user runs it, with marks (seconds since the process was started) where the
+# parent reaches each stage; the reader's child does what the "load" profile shows.
+_CLI_TIMELINE = """
+import sys, time
+T0 = float(sys.argv.pop(1))
+def mark(what):
+    print(f"{time.time() - T0:7.3f}  {what}", file=sys.stderr, flush=True)
+mark("interpreter up")
+sys.path.insert(0, ".")
+import cli, ledgers.worker as worker
+seen = []
+def watch_frames():  # ledgers.ipc costs pandas: patched once the parent has imported it anyway
+    import ledgers.ipc as ipc
+    unpack = ipc.unpack
+    def first_frame(sent):
+        if not seen:
+            mark("first sheet received from the child")
+        seen.append(1)
+        return unpack(sent)
+    ipc.unpack = first_frame
+for name in ("prestart", "_run_jobs"):
+    def wrap(fn=getattr(worker, name), name=name):
+        def inner(*a, **k):
+            mark(name + " called")
+            if name == "_run_jobs":
+                watch_frames()
+            out = fn(*a, **k)
+            mark(name + " returned")
+            return out
+        return inner
+    setattr(worker, name, wrap())
+sys.stdout = open("/dev/null", "w")
+code = cli.main(sys.argv[1:])
+mark(f"cli.main returned {code} ({len(seen)} sheets received)")
+"""
+
+
+def profile_cli(path: Path) -> None:
+    import subprocess
+
+    env = dict(os.environ)
+    env.pop("LEDGERS_IN_PROCESS", None)
+    with tempfile.TemporaryDirectory() as tmp:
+        env["DASHBOARD_DATA_DIR"] = tmp
+        t0 = time.time()
+        proc = subprocess.run([sys.executable, "-c", _CLI_TIMELINE, repr(t0), "metrics", str(path)],
+                              cwd=Path(__file__).resolve().parent.parent, env=env, capture_output=True, text=True)
+        end = time.time() - t0
+    print("== cli.py metrics, whole process (seconds since start)")
+    print(proc.stderr.rstrip())
+    print(f"{end:7.3f}  process exited ({proc.returncode})")
+
 
 
 def _save(name: str, rows: int, prof: Profiler, lines: int) -> None:
@@ -92,6 +146,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lines", type=int, default=60, help="lines of each profile to print")
     a = p.parse_args(argv)
     path = cached(a.rows)
+    if "cli" in a.only:
+        profile_cli(path)
+        if a.only == ["cli"]:
+            return 0
 
     from ledgers.reader import load_files
 
