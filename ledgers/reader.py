@@ -252,8 +252,11 @@ def _read_xlsx(data: bytes, info: guards.Inspection) -> Iterator[RawSheet]:
     try:
         book = fastexcel.read_excel(data)
         names = book.sheet_names
-    except fastexcel.FastExcelError as exc:
-        raise guards.GuardError(Code.PARSE_FAILED, detail=str(exc)[:120] or type(exc).__name__) from exc
+    except BaseException as exc:  # noqa: BLE001 - a Rust panic is a BaseException (pyo3's PanicException)
+        failed = _parse_failed(exc)
+        if failed is exc:
+            raise
+        raise failed from exc
     for name in names:
         if name not in worksheets:
             yield from _read_calamine(data, info, only=name)
@@ -267,10 +270,19 @@ def _read_xlsx(data: bytes, info: guards.Inspection) -> Iterator[RawSheet]:
             yield raw
 
 
+def _parse_failed(exc: BaseException) -> BaseException:
+    """fastexcel's error (or a panic in it) as the file's parse_failed problem; anything else
+    (MemoryError, KeyboardInterrupt...) as is."""
+    import fastexcel
+
+    if isinstance(exc, fastexcel.FastExcelError) or type(exc).__name__ == "PanicException":
+        return guards.GuardError(Code.PARSE_FAILED, detail=str(exc)[:120] or type(exc).__name__)
+    return exc
+
+
 def _arrow_sheet(book: Any, name: str, layout: guards.SheetLayout,
                  formula_blanks: set[tuple[int, int]]) -> RawSheet | None:
     """One sheet by fastexcel, or None when python-calamine must read it (long numbers)."""
-    import fastexcel
     import pyarrow as pa  # type: ignore[import-untyped]
 
     from ledgers.arrowgrid import ArrowGrid, ambiguous
@@ -280,8 +292,11 @@ def _arrow_sheet(book: Any, name: str, layout: guards.SheetLayout,
         hidden = sheet.visible != "visible"
         batch = sheet.to_arrow() if sheet.width else pa.record_batch([])
         columns = {c.absolute_index: batch.column(k) for k, c in enumerate(sheet.selected_columns)}
-    except fastexcel.FastExcelError as exc:
-        raise guards.GuardError(Code.PARSE_FAILED, detail=str(exc)[:120] or type(exc).__name__) from exc
+    except BaseException as exc:  # noqa: BLE001 - a Rust panic is a BaseException (pyo3's PanicException)
+        failed = _parse_failed(exc)
+        if failed is exc:
+            raise
+        raise failed from exc
     if any(ambiguous(arr) for arr in columns.values()):
         return None
     top = max(layout.first_row or 0, 0)
