@@ -35,6 +35,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "hub.targets.caption": ("街道统一目标适用于每个社区；社区可以定得更严，不能放宽；街道目标不能比创建计划宽松。",
                             "The street's targets apply to every community; a community may tighten, never loosen; none looser than the plan."),
     "hub.targets.value": ("目标值（百分比填 95 或 0.95）", "Target (95 or 0.95 for 95 %)"),
+    "hub.targets.recomputing": ("正在按新的街道目标重新计算各社区的结果……", "Recomputing every community's results with the new target…"),
     "hub.targets.save": ("保存街道目标", "Save the street target"),
     "hub.empty": ("还没有社区。", "No communities yet."),
     "hub.pdf.button": ("生成街道 PDF", "Make the street PDF"),

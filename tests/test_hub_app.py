@@ -108,3 +108,16 @@ def test_a_single_install_of_a_street_exports_its_package_from_the_data_page(app
     assert package.community == view.community and package.as_of == view.as_of
     assert [(r.id, r.status) for r in package.results] == [(m.id, m.status) for m in view.results.metrics]
     assert package.pdf is not None and package.pdf.startswith(b"%PDF")
+
+
+def test_a_street_target_saved_on_the_page_applies_to_every_community_s_results(hub):
+    from hub import results as hub_results
+
+    at = logged_in("jiedao", "pages/street.py")
+    at.selectbox(key="street_target_metric").set_value("B08")
+    at.number_input(key="street_target_value").set_value(95.0)
+    next(b for b in at.button if b.label == "保存街道目标").click().run()
+    assert not at.exception
+    assert hub_results.stale(hub) == []
+    b08 = next(r for r in hub_results.street_rows(hub) if r.metric_id == "B08")
+    assert b08.target == pytest.approx(0.95)

@@ -209,6 +209,10 @@ def targets_section(db: Any, lang: str) -> None:
     except TargetError as exc:
         st.error(exc.text(lang), icon=":material/block:")
         return
+    from hub.seed import book_loader
+
+    with st.spinner(t("hub.targets.recomputing", lang)):  # every community's results move: now, not at the next view
+        hub_results.refresh_stale(db, book_loader(db, state.data_dir().resolve()))
     st.rerun()
 
 
