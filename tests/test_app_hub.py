@@ -246,8 +246,11 @@ def test_the_pdf_is_made_of_a_alone(hub: Hub, monkeypatch: pytest.MonkeyPatch) -
 
     calls: list[tuple] = []
     monkeypatch.setattr(report.pdf, "check_prerequisites", lambda: [])
-    monkeypatch.setattr(report.pdf, "build_pdf_from_frames",
-                        lambda frames, report=None, **kw: calls.append((frames, kw)) or b"%PDF-1.7 fake")
+    def fake_pdf(frames, report=None, **kw):
+        calls.append((frames, kw))
+        return b"%PDF-1.7 fake"
+
+    monkeypatch.setattr(report.pdf, "build_pdf_from_frames", fake_pdf)
     at = logged_in("taoyuan", **{"community": str(hub.b)})
     at.session_state[keys.SNAPSHOT] = hub.b_snapshot
     at.button(key="pdf_generate").click().run()
