@@ -14,6 +14,7 @@ reader reads that sheet with python-calamine instead.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,10 @@ _DATETIME_RE = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?$"
 _LONG_DIGITS_RE = r"^-?\d{16,}$"
 _BOOLS = pa.array(["true", "false"])
 _MAYBE_RE = r"^(?:-?\d|true$|false$)"  # every text _NUMBER_RE, _DATETIME_RE or _BOOLS matches begins so
+# the same for Python's re, for a few values (ASCII digits only, as RE2's \d; fullmatch, not $)
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]*[1-9])?")
+_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?")
+_FEW = 2048  # below this many candidates, Python's loop beats a dozen Arrow calls' fixed cost
 
 
 def as_strings(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -41,11 +46,16 @@ def decode(strings: pa.Array, texts: list[str | None] | None = None) -> np.ndarr
     strings = as_strings(strings)
     out = np.empty(len(strings), dtype=object)
     out[:] = strings.to_pylist() if texts is None else texts
-    if len(strings) == 0:
+    if len(strings) <= _FEW:
+        _decode_few(out, range(len(out)))
         return out
     # one pass for what could be calamine's text of a number, boolean or date; most text columns stop here
     maybe = pc.fill_null(pc.match_substring_regex(strings, _MAYBE_RE), False)
     if not pc.any(maybe).as_py():
+        return out
+    candidates = np.flatnonzero(maybe.to_numpy(zero_copy_only=False))
+    if len(candidates) <= _FEW:
+        _decode_few(out, candidates.tolist())
         return out
     number = pc.fill_null(pc.match_substring_regex(strings, _NUMBER_RE), False)
     if pc.any(number).as_py():
@@ -60,6 +70,20 @@ def decode(strings: pa.Array, texts: list[str | None] | None = None) -> np.ndarr
         idx = np.flatnonzero(when.to_numpy(zero_copy_only=False))
         out[idx] = [_moment(v) for v in out[idx]]
     return out
+
+
+def _decode_few(out: np.ndarray, where: Any) -> None:
+    """``decode`` in place for the entries ``where``, one by one."""
+    for i in where:
+        v = out[i]
+        if v is None:
+            continue
+        if _NUMBER.fullmatch(v):
+            out[i] = float(v)
+        elif v == "true" or v == "false":
+            out[i] = v == "true"
+        elif _DATETIME.fullmatch(v):
+            out[i] = _moment(v)
 
 
 def _moment(text: str) -> Any:
