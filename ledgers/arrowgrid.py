@@ -31,7 +31,7 @@ _MAYBE_RE = r"^(?:-?\d|true$|false$)"  # every text _NUMBER_RE, _DATETIME_RE or 
 # the same for Python's re, for a few values (ASCII digits only, as RE2's \d; fullmatch, not $)
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]*[1-9])?")
 _DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?")
-_FEW = 2048  # below this many candidates, Python's loop beats a dozen Arrow calls' fixed cost
+FEW = 2048  # below this many candidates, Python's loop beats a dozen Arrow calls' fixed cost
 
 
 def as_strings(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -46,7 +46,7 @@ def decode(strings: pa.Array, texts: list[str | None] | None = None) -> np.ndarr
     strings = as_strings(strings)
     out = np.empty(len(strings), dtype=object)
     out[:] = strings.to_pylist() if texts is None else texts
-    if len(strings) <= _FEW:
+    if len(strings) <= FEW:
         _decode_few(out, range(len(out)))
         return out
     # one pass for what could be calamine's text of a number, boolean or date; most text columns stop here
@@ -54,7 +54,7 @@ def decode(strings: pa.Array, texts: list[str | None] | None = None) -> np.ndarr
     if not pc.any(maybe).as_py():
         return out
     candidates = np.flatnonzero(maybe.to_numpy(zero_copy_only=False))
-    if len(candidates) <= _FEW:
+    if len(candidates) <= FEW:
         _decode_few(out, candidates.tolist())
         return out
     number = pc.fill_null(pc.match_substring_regex(strings, _NUMBER_RE), False)

@@ -145,7 +145,9 @@ class Column:
         codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
         texts = enc.dictionary.to_pylist()
         uniq = arrowgrid.decode(enc.dictionary, texts)
-        out._derive(codes, uniq, all(type(u) is str for u in uniq), _norm_arrow(enc.dictionary, texts))
+        # a few distinct values: Python's norm_texts (one check over them joined) beats five Arrow calls
+        normed = _norm_arrow(enc.dictionary, texts) if len(texts) > arrowgrid.FEW else None
+        out._derive(codes, uniq, all(type(u) is str for u in uniq), normed)
         out._memo["src"] = texts
         return out
 
