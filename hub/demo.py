@@ -62,6 +62,11 @@ class Trouble(StrEnum):
     def apply(self, frames: Frames) -> Frames:
         return _TROUBLES[self](frames)
 
+    def word(self, lang: str = "zh") -> str:
+        from i18n import t
+
+        return t(f"hub.trouble.{self.value}", lang)
+
 
 _TROUBLES: dict[Trouble, Callable[[Frames], Frames]] = {
     Trouble.THIN_ACTIVITIES: _thin("activities", 3),
@@ -144,5 +149,5 @@ def _sources(community: DemoCommunity, cache_dir: Path | None) -> list[Path]:
 def describe(street: tuple[DemoCommunity, ...]) -> Iterator[str]:
     """One line per community (the run-hub log): name, households, rows, troubles."""
     for c in street:
-        troubles = "、".join(c.troubles) or "—"
+        troubles = "、".join(t.word() for t in c.troubles) or "—"
         yield f"{c.name}\t{c.households} 户\t{c.rows or 'sample'} 行\t{troubles}"

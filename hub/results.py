@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -30,7 +31,8 @@ from store.schema import street_targets as street_table
 Frames = Mapping[str, pd.DataFrame]
 # community id -> its book's frames (Store(…, community=id).load_book()[0])
 BookLoader = Callable[[int], Frames]
-PACKAGE_PREFIX = "package:"  # a digest of results that came in a package, not from a book here
+PACKAGE_PREFIX = "package:"
+log = logging.getLogger(__name__)  # a digest of results that came in a package, not from a book here
 
 
 def _now() -> str:
@@ -100,10 +102,17 @@ def refresh(engine: Engine, community_id: int, frames: Frames) -> list[ResultRow
 
 
 def refresh_stale(engine: Engine, load: BookLoader, communities: Sequence[int] | None = None) -> list[int]:
-    """Recompute every stale community (see :func:`stale`); the ids recomputed."""
-    done = stale(engine, communities)
-    for cid in done:
-        refresh(engine, cid, load(cid))
+    """Recompute every stale community (see :func:`stale`); the ids recomputed. A community whose book
+    cannot be read now keeps its last results (and stays stale, so the next view tries again): one
+    broken book never hides the rest of the street."""
+    done = []
+    for cid in stale(engine, communities):
+        try:
+            refresh(engine, cid, load(cid))
+        except Exception as exc:  # noqa: BLE001 — logged by type only (a message may quote a cell)
+            log.warning("results of community %s not recomputed: %s", cid, type(exc).__name__)
+            continue
+        done.append(cid)
     return done
 
 

@@ -72,7 +72,7 @@ def seed(engine: Engine, data_dir: Path, *, street: str = demo.STREET, count: in
         cid, written = seed_community(engine, data_dir, community, street, cache_dir)
         ids.append((community.name, cid))
         log(f"{'+' if written else '='} {community.name}（{community.households} 户，"
-            f"{'样例' if community.rows == 0 else f'{community.rows} 行'}）{'、'.join(community.troubles)}")
+            f"{'样例' if community.rows == 0 else f'{community.rows} 行'}）{'、'.join(t.word() for t in community.troubles)}")
     done = hub_results.refresh_stale(engine, book_loader(engine, data_dir), [cid for _, cid in ids])
     log(f"results recomputed for {len(done)} of {len(ids)} communities")
     if users:

@@ -94,4 +94,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "Package {file} holds detail it must not ({part}). Refused."),
     "hub.package.error.no_key": ("未设置街道密钥（DASHBOARD_STREET_KEY），无法签发或核验上报包。",
                                  "No street key (DASHBOARD_STREET_KEY): packages cannot be signed or checked."),
+    # the demo street's troubles (hub/demo.py)
+    "hub.trouble.thin_activities": ("活动记录偏少", "few activities recorded"),
+    "hub.trouble.few_visits": ("入户走访不足", "household visits behind"),
+    "hub.trouble.no_hotline": ("未建热线台账", "no hotline ledger"),
+    "hub.trouble.no_volunteers": ("未建志愿者名册", "no volunteer roll"),
+    "hub.trouble.stale": ("8月后未更新", "not updated since August"),
 }

@@ -43,3 +43,8 @@ def frames():
 ])
 def test_each_trouble_does_what_it_says(trouble, rows):
     assert {k: len(v) for k, v in trouble.apply(frames()).items()} == rows
+
+
+@pytest.mark.parametrize("trouble", list(Trouble))
+def test_each_trouble_has_words_in_both_languages(trouble):
+    assert trouble.word("zh") != trouble.word("en") and trouble.word("zh")

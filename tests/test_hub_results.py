@@ -117,3 +117,17 @@ def test_the_street_reads_every_community_but_a_community_write_touches_only_its
     assert {r.community_id for r in hub_results.street_rows(engine, [a])} == {a}
     hub_results.write(engine, a, [], "emptied")
     assert {r.community_id for r in hub_results.street_rows(engine)} == {b}  # b's results untouched
+
+
+def test_one_unreadable_book_does_not_hide_the_rest_of_the_street(engine, frames):
+    a, b = ensure_community(engine, "甲社区").id, ensure_community(engine, "乙社区").id
+    for cid in (a, b):
+        put_version(engine, cid, "activities")
+
+    def load(cid: int):
+        if cid == a:
+            raise OSError("disk")
+        return frames
+    assert hub_results.refresh_stale(engine, load) == [b]
+    assert hub_results.stale(engine) == [a]  # tried again at the next view
+    assert {r.community_id for r in hub_results.street_rows(engine)} == {b}
