@@ -48,3 +48,24 @@ def test_each_trouble_does_what_it_says(trouble, rows):
 @pytest.mark.parametrize("trouble", list(Trouble))
 def test_each_trouble_has_words_in_both_languages(trouble):
     assert trouble.word("zh") != trouble.word("en") and trouble.word("zh")
+
+
+def test_seeding_twice_gives_the_same_street_and_writes_nothing_the_second_time(tmp_path, monkeypatch):
+    from hub import results as hub_results
+    from hub.seed import DEMO_PASSWORD, seed
+    from store.communities import list_communities
+    from store.engine import open_engine
+    from store.users import verify
+
+    monkeypatch.setenv("BENCH_CACHE_DIR", str(tmp_path / "cache"))
+    engine = open_engine(None, tmp_path / "data")
+    lines: list[str] = []
+    seed(engine, tmp_path / "data", count=2, log=lines.append, cache_dir=tmp_path / "cache")
+    first = sorted((r.community_id, r.metric_id, r.status) for r in hub_results.street_rows(engine))
+    assert [c.name for c in list_communities(engine)] == ["杏花社区", "桃园社区"]
+    assert len({cid for cid, _, _ in first}) == 2 and lines[0].startswith("+ 桃园社区")
+    assert verify(engine, "street", DEMO_PASSWORD) is not None and verify(engine, "clerk2", DEMO_PASSWORD) is not None
+    lines.clear()
+    seed(engine, tmp_path / "data", count=2, log=lines.append, cache_dir=tmp_path / "cache")
+    assert lines[0].startswith("= 桃园社区") and "results recomputed for 0 of 2" in lines[2]
+    assert sorted((r.community_id, r.metric_id, r.status) for r in hub_results.street_rows(engine)) == first
