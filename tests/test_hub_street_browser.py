@@ -125,3 +125,40 @@ def test_a_click_on_a_row_opens_that_community_read_only(street_dir: Path) -> No
         body = page.inner_text("body")
         assert "桃园社区" in body and "创建指标总览" in body
         assert not page.locator("[data-testid='stFileUploader']").count()  # read-only: nothing to upload
+
+
+def test_a_clerk_imports_their_own_package_and_is_refused_another_s(street_dir: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from hub.package import Street, build
+    from store.communities import community_by_name
+    from store.engine import dispose_all, open_engine
+    from store.users import Role, create_user
+    from tests.support.results import metric
+
+    key = Street("石门二路街道", b"street-key-0123456789")
+    monkeypatch.setenv("DASHBOARD_STREET_KEY", key.key.decode())
+    engine = open_engine(None, street_dir / "data")
+    meilin = community_by_name(engine, "梅林社区")
+    assert meilin is not None
+    create_user(engine, "meilin", "梅林Clerk-2026", Role.CLERK, meilin.id)
+    dispose_all()
+    for name in ("梅林社区", "桃园社区"):
+        (street_dir / f"{name}.zip").write_bytes(build(key, community=name, year=2026, as_of=dt.date(2026, 11, 20),
+                                                       results=[metric("B08", status="met")]))
+    with fresh_server(street_dir) as server, browser(1366, 768) as page:
+        page.goto(f"{server}/data")
+        page.get_by_label("用户名").fill("meilin")
+        page.get_by_label("密码").fill("梅林Clerk-2026")
+        page.get_by_role("button", name="登录").click()
+        uploader = page.locator("[data-testid='stFileUploader']").filter(has_text="上报包")
+        uploader.wait_for(timeout=90_000)
+        uploader.locator("input[type=file]").set_input_files(str(street_dir / "梅林社区.zip"))
+        page.get_by_text("已导入「梅林社区」的上报包").wait_for(timeout=90_000)
+        uploader.locator("input[type=file]").set_input_files(str(street_dir / "桃园社区.zip"))
+        page.get_by_text("您没有该社区的权限").wait_for(timeout=90_000)
+        assert "桃园社区.zip" in page.inner_text("body")
+    from hub.package import imported
+
+    assert [p.community for p in imported(open_engine(None, street_dir / "data"))] == ["梅林社区"]  # only its own
