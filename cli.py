@@ -2,7 +2,9 @@
 [--compare SNAPSHOT] [--snapshot NAME] [PATH...]`, `python cli.py pdf [...] --out FILE.pdf [PATH...]` and
 `python cli.py import PATH... [--accept [--confirm]]`; `python cli.py binder --out FILE.pdf [--zip FILE.zip]
 [--assess-date YYYY-MM-DD] [PATH...]` (the 迎检材料 binder); `python cli.py users add|list|passwd` (the
-hub's accounts: `users add NAME --role street_admin` makes the first administrator). Without PATH, metrics and pdf read the ledger
+hub's accounts: `users add NAME --role street_admin` makes the first administrator); `python cli.py package
+--out FILE.zip [--name 社区名称]` (a report package for the street) and `python cli.py street [--pdf FILE.pdf]`
+(the hub's communities in the street grid's order). Without PATH, metrics and pdf read the ledger
 book of $DASHBOARD_DATA_DIR (as the app), or the snapshot --snapshot names; with PATHs, those files.
 
 Each subcommand is one `add_<name>_command(subparsers)` function that registers its parser and its
@@ -498,10 +500,26 @@ def run_users(args: argparse.Namespace) -> int:
 def add_package_command(subparsers) -> None:
     parser = subparsers.add_parser("package", help="导出上报包（交街道）：指标结果、状态、导入摘要和 PDF，不含台账明细和个人信息")
     parser.add_argument("--out", required=True, metavar="FILE.zip", help="输出的上报包（.zip）")
-    parser.add_argument("--name", required=True, metavar="社区名称", help="社区名称，与街道登记的一致")
+    parser.add_argument("--name", metavar="社区名称", help="社区名称，与街道登记的一致（默认：本安装的社区名称）")
     parser.add_argument("--no-pdf", dest="no_pdf", action="store_true", help="不附 PDF（更快）")
     add_period_arguments(parser)
     parser.set_defaults(handler=run_package)
+
+
+def package_community(args: argparse.Namespace):
+    """(the package's community name, the office's targets): --name, else the book's community, whose
+    targets then apply as on its board; files given have no targets but their own 指标目标 sheet."""
+    from store.communities import DEFAULT_NAME
+
+    if args.paths:
+        if not args.name:
+            raise UsageError("读取台账文件导出上报包时，请用 --name 写明社区名称（与街道登记的一致）")
+        return args.name, None
+    store = open_store(args)
+    name = args.name or store.community.name
+    if name == DEFAULT_NAME:  # 「本社区」 means nothing to the street
+        raise UsageError("请用 --name 写明社区名称（与街道登记的一致），「本社区」无法在街道对应")
+    return name, store.targets()
 
 
 def run_package(args: argparse.Namespace) -> int:
@@ -521,24 +539,71 @@ def run_package(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     as_of = parse_as_of(args.as_of)
     frames, report, sources = source_frames(args)
-    results = compute_all(frames, year=args.year, as_of=as_of)
+    name, targets = package_community(args)
+    results = compute_all(frames, year=args.year, as_of=as_of, targets=targets)
     pdf = None
     if not args.no_pdf:
         try:
-            pdf = build_pdf_from_frames(frames, report, year=results.year, as_of=results.as_of, sources=sources,
-                                        community=args.name)
+            pdf = build_pdf_from_frames(frames, report, year=results.year, as_of=results.as_of, targets=targets,
+                                        sources=sources, community=name)
         except (ReportUnavailable, ReportError) as exc:
             print(str(exc), file=sys.stderr)
             return 1
-    out.write_bytes(build(street, community=args.name, year=results.year, as_of=results.as_of,
+    out.write_bytes(build(street, community=name, year=results.year, as_of=results.as_of,
                           results=results.metrics, report=report, pdf=pdf))
     print(f"已写出上报包 {out}（{len(results.metrics)} 项指标，数据截至 {results.as_of}）")
     return 0
 
 
+# ---------------------------------------------------------------- street (the hub)
+def add_street_command(subparsers) -> None:
+    parser = subparsers.add_parser("street", help="街道总览：各社区问题数（按需要关注的程度排序），可生成街道 PDF")
+    parser.add_argument("--format", choices=("table", "json"), default="table", help="输出格式（默认 table）")
+    parser.add_argument("--pdf", metavar="FILE.pdf", help="同时生成街道 PDF（各社区指标状态 + 每个社区一页）")
+    parser.set_defaults(handler=run_street)
+
+
+def run_street(args: argparse.Namespace) -> int:
+    """The page's rows (stale communities recomputed first, then stored results), as text, JSON or the PDF."""
+    from hub import results as hub_results
+    from hub.grid import PROBLEMS, grid
+    from hub.pdf import street_pdf
+    from hub.seed import book_loader
+    from i18n import t
+    from report.pdf import ReportError, ReportUnavailable
+    from settings import from_env
+    from store.communities import list_communities
+    from store.db import default_data_dir
+    from store.engine import open_engine
+
+    out = pdf_out(args.pdf) if args.pdf else None
+    config = from_env()
+    data_dir = default_data_dir().resolve()
+    engine = open_engine(config.database_url, data_dir, owner_url=config.database_owner_url)
+    hub_results.refresh_stale(engine, book_loader(engine, data_dir))
+    rows = grid(list_communities(engine), hub_results.street_rows(engine))
+    listed = [{"community": r.community.name, "households": r.community.households,
+               **{str(s): r.counts.get(s, 0) for s in PROBLEMS},
+               "as_of": r.as_of.isoformat() if r.as_of else None} for r in rows]
+    if args.format == "json":
+        print(json.dumps(listed, ensure_ascii=False, indent=1))
+    else:
+        print("\t".join([t("hub.col.community", "zh"), t("hub.col.households", "zh"),
+                         *(s.label("zh") for s in PROBLEMS), t("hub.col.as_of", "zh")]))
+        for row in listed:
+            print("\t".join(str(v if v is not None else "—") for v in row.values()))
+    if out is not None:
+        try:
+            out.write_bytes(street_pdf(rows, street=config.street or t("hub.street.default", "zh")))
+        except (ReportUnavailable, ReportError) as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+    return 0
+
+
 # ---------------------------------------------------------------- entry point
 COMMANDS = (add_metrics_command, add_pdf_command, add_import_command, add_binder_command, add_package_command,
-            add_users_command)  # a new subcommand: write add_<name>_command and list it here
+            add_users_command, add_street_command)  # a new subcommand: write add_<name>_command and list it here
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -213,3 +213,24 @@ def test_the_street_lists_what_it_imported_with_the_counts(hub):
     store_package(engine, read(package(), "桃园.zip", OURS), "桃园.zip", allowed=None)
     [got] = imported(engine)
     assert (got.community, got.rows, got.skipped, got.problems["error"]) == ("桃园社区", 40, 2, 1)
+
+
+def test_the_cli_exports_the_book_with_its_office_targets(tmp_path, monkeypatch, capsys):
+    import cli
+    from ledgers.reader import load_files
+    from store.book import Confirm
+    from store.db import Store
+    from ui.data import sample_files
+
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DASHBOARD_STREET", OURS.id)
+    monkeypatch.setenv("DASHBOARD_STREET_KEY", OURS.key.decode())
+    store = Store(tmp_path / "data")
+    store.accept(store.propose(load_files(sample_files(), secret=store.secret), sample_files()), confirm=Confirm.ALL)
+    store.set_target("B08", 0.99)
+    out = tmp_path / "p.zip"
+    assert cli.main(["package", "--out", str(out), "--no-pdf"]) == 2  # 「本社区」: the street cannot place it
+    assert "--name" in capsys.readouterr().err
+    assert cli.main(["package", "--out", str(out), "--name", "桃园社区", "--no-pdf"]) == 0
+    b08 = next(r for r in read(out.read_bytes(), out.name, OURS).results if r.id == "B08")
+    assert b08.target == pytest.approx(0.99) and b08.status is Status.BEHIND  # the sample's B08 is far under 99 %

@@ -127,3 +127,20 @@ def test_imported_packages_are_listed_with_their_counts(street):
     listed = at.dataframe[1].value
     assert list(listed["社区"]) == ["梅林社区"] and list(listed["读入行数"]) == [58] and list(listed["跳过行数"]) == [1]
     assert list(at.dataframe[0].value["社区"])[-1] == "梅林社区"  # its one result met: nothing to attend to
+
+
+def test_the_cli_lists_the_street_as_the_page_orders_it_and_prints_its_pdf(street, tmp_path, capsys):
+    import json
+
+    import cli
+    from report.pdf import check_prerequisites
+
+    assert cli.main(["street", "--format", "json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(r["community"], r["behind"], r["at_risk"], r["no_data"]) for r in listed] == [
+        ("梅林社区", 0, 0, 46), ("杏花社区", 2, 0, 0), ("桃园社区", 0, 1, 0)]
+    if check_prerequisites():
+        return
+    out = tmp_path / "street.pdf"
+    assert cli.main(["street", "--pdf", str(out)]) == 0
+    assert out.read_bytes().startswith(b"%PDF")
