@@ -107,7 +107,11 @@ def _child() -> None:
         try:
             jobs, mappings, secret = pickle.load(inp)
         except (EOFError, pickle.UnpicklingError):
-            return  # the parent closed the pipe (exit) or died
+            # the parent closed the pipe (exit) or died: nothing is left to flush, and the parent may be
+            # waiting to close its end of our output, so skip the interpreter's teardown of our heap
+            out.flush()
+            sys.stderr.flush()
+            os._exit(0)
         for k, (name, path, data) in enumerate(jobs):
             send(("start", k))
 
