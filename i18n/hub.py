@@ -18,6 +18,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "hub.sorted": ("按需要关注的程度排序：尚未上报的社区在前，其次未达标、需关注、无数据多的社区。",
                    "Sorted by what needs attention: communities not reported first, then by most behind, at risk, no data."),
     "hub.legend": ("图例", "Legend"),
+    "hub.legend.line": ("图例：{keys}", "Legend: {keys}"),
     "hub.switched_off": ("未启用", "switched off"),
     "hub.open": ("查看 {community} 的看板（只读）", "Open {community}'s dashboard (read-only)"),
     "hub.open.label": ("打开社区看板", "Open a community's dashboard"),

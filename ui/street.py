@@ -89,8 +89,8 @@ def grid_table(rows: list[GridRow], lang: str) -> None:
     st.subheader(t("hub.pdf.grid", lang))
     st.caption(t("hub.sorted", lang))
     st.html(grid_html(rows, lang))
-    legend = "　".join(f"{s.icon} {s.word(lang)}" for s in Status)
-    st.caption(f"{t('hub.legend', lang)}：{legend}　{wording.NONE} {t('hub.switched_off', lang)}")
+    keys = [f"{s.icon} {s.word(lang)}" for s in Status] + [f"{wording.NONE} {t('hub.switched_off', lang)}"]
+    st.caption(t("hub.legend.line", lang, keys=("　" if lang == "zh" else " · ").join(keys)))
     st.subheader(t("hub.problems.title", lang))
     st.caption(t("hub.open.hint", lang))
     config: dict[str, Any] = {t("hub.col.households", lang): st.column_config.NumberColumn(format="localized")}
