@@ -43,8 +43,10 @@ def distribution(metric_id: str, points: Sequence[Point], lang: str = "zh", *, h
             continue
         style = STATUS_STYLE[status]
         fig.add_scatter(
-            x=[hh for _, hh, _ in mine], y=[r.value * scale for _, _, r in mine], mode="markers+text",
+            x=[hh for _, hh, _ in mine], y=[r.value * scale for _, _, r in mine],
             name=status.label(lang), text=[name for name, _, _ in mine], textposition="middle right",
+            # names printed beside the points that need a word; the met ones say theirs on hover
+            mode="markers" if status is Status.MET else "markers+text",
             textfont={"size": 12, "color": style.text_color}, cliponaxis=False,
             marker={"color": style.color, "symbol": STATUS_MARKER[status], "size": 12,
                     "line": {"color": style.text_color, "width": 2}},

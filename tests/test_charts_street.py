@@ -53,3 +53,9 @@ def test_no_order_by_value_the_x_axis_is_households():
 def test_different_targets_draw_no_single_line():
     pts = [("甲社区", 100, row(1, 0.95, Status.MET, 0.9)), ("乙社区", 200, row(2, 0.95, Status.MET, 0.95))]
     assert not [s for s in distribution("B08", pts).layout.shapes if s.name == "target"]
+
+
+def test_names_are_printed_beside_the_points_that_fall_short_only():
+    traces = {tr.name: tr for tr in distribution("B08", POINTS).data}
+    assert traces["✔ 达标"].mode == "markers" and list(traces["✔ 达标"].text) == ["甲社区"]  # on hover
+    assert traces["✖ 未达标"].mode == "markers+text" and traces["▲ 需关注"].mode == "markers+text"
