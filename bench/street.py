@@ -21,6 +21,7 @@ import argparse
 import json
 import multiprocessing as mp
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -172,6 +173,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             from store.engine import dispose_all
 
             dispose_all()
+            shutil.rmtree(folder, ignore_errors=True)  # the books and the cluster: nothing left in /tmp
     return out
 
 
