@@ -285,16 +285,17 @@ def login_form(lang: str) -> None:
                       autocomplete="current-password")
         st.form_submit_button(t("users.login.submit", lang), type="primary", icon=":material/login:",
                               on_click=_try_login, width="stretch")
+    below = st.container(width=FORM_WIDTH)  # the message as wide as the form it answers
     wrong = st.session_state.pop(keys.LOGIN_WRONG, None)
     if wrong == _ENDED:
-        st.warning(t("users.session.ended", lang), icon=":material/logout:")
+        below.warning(t("users.session.ended", lang), icon=":material/logout:")
     elif wrong is not None:
         wait, locked, checked = wrong
         text = _wrong_text(wait, locked, checked, lang)
         if checked:  # never say which of the two was wrong
             text = text.replace(t("store.auth.wrong", lang), t("users.login.wrong", lang), 1)
-        st.error(text, icon=":material/error:")
-    st.caption(t("users.login.forgot", lang))
+        below.error(text, icon=":material/error:")
+    below.caption(t("users.login.forgot", lang))
 
 
 def _try_login() -> None:

@@ -46,7 +46,7 @@ def run() -> None:
     network_gate(config, lang)
     auth.begin_run()  # a hub reads the session's account again: a disabled one ends here
     may_view = auth.allowed("view")  # protect_viewing / a hub: nothing but the form until unlocked / logged in
-    pages = nav.navigation(ROOT, lang, reach() if may_view else None)
+    pages = nav.navigation(ROOT, lang, reach())
     page = st.navigation(pages.sections, position="sidebar" if may_view and not meeting.projector_on() else "hidden")
     if page is pages.alias:  # /dashboard, the overview's name: show it at its real address, "/"
         st.switch_page(pages.home)
@@ -72,12 +72,14 @@ def run() -> None:
 
 def reach() -> nav.Reach | None:
     """What the navigation offers: everything in a single install (None); in a hub, what the user's
-    role allows and the community pages only when the session has a community."""
+    role allows and the community pages only when the session has a community. Before login every
+    page (hidden; the login form stands in each), so the address asked for is the one shown after."""
     if not auth.hub():
         return None
     user = auth.current_user()
-    return nav.Reach(may=user.allows if user is not None else (lambda _right: False),
-                     community=auth.session_community() is not None)
+    if user is None:
+        return nav.Reach(may=lambda _right: True, community=True)
+    return nav.Reach(may=user.allows, community=auth.session_community() is not None)
 
 
 def street_run(page: st.Page, pages: nav.Navigation, lang: str) -> None:
