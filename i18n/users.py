@@ -65,5 +65,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "users.edit.enabled_done": ("已恢复 {username}。", "{username} is enabled again."),
     "users.cli.added": ("已开设账号 {username}（{role}）。", "Account {username} ({role}) opened."),
     "users.cli.no_community": ("没有名为 {name} 的社区（已有：{known}）。", "No community named {name} (there are: {known})."),
+    "users.empty_book": ("本社区还没有台账：录入员在「数据导入」页上传后，这里显示本社区的指标。",
+                         "This community has no ledgers yet: once its clerk uploads them on the data page, "
+                         "its metrics show here."),
     "users.none": ("还没有用户。", "No users yet."),
 }

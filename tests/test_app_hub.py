@@ -20,9 +20,9 @@ from ui import keys
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py") if p.name not in ("users.py", "street.py"))
-A, B = "桃园社区", "梅林社区"
+A, B, C = "桃园社区", "梅林社区", "金桥社区"
 PASSWORDS = {"jiedao": "街道Admin-2026", "taoyuan": "桃园Clerk-2026", "weiyuan": "桃园Member-2026",
-             "meilin": "梅林Clerk-2026"}
+             "meilin": "梅林Clerk-2026", "jinqiao": "金桥Clerk-2026"}
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class Hub:
     b: int
     b_snapshot: int
     a_snapshot: int
+    c: int  # no data at all
 
 
 def activities(n: int, name: str) -> bytes:
@@ -74,13 +75,13 @@ def hub(app_sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Hub:
 
     monkeypatch.setenv("DASHBOARD_HUB", "1")
     engine = open_engine(None, Path(os.environ["DASHBOARD_DATA_DIR"]))
-    a, b = ensure_community(engine, A).id, ensure_community(engine, B).id
+    a, b, c = (ensure_community(engine, name).id for name in (A, B, C))
     for name, role, community in (("jiedao", Role.STREET_ADMIN, None), ("taoyuan", Role.CLERK, a),
-                                  ("weiyuan", Role.MEMBER, a), ("meilin", Role.CLERK, b)):
+                                  ("weiyuan", Role.MEMBER, a), ("meilin", Role.CLERK, b), ("jinqiao", Role.CLERK, c)):
         create_user(engine, name, PASSWORDS[name], role, community)
     a_snap = fill(community_store(a), tmp_path, 5, "桃园")
     b_snap = fill(community_store(b), tmp_path, 9, "梅林")
-    return Hub(a, b, b_snap, a_snap)
+    return Hub(a, b, b_snap, a_snap, c)
 
 
 def ok(at: AppTest) -> None:
@@ -206,6 +207,16 @@ def test_a_user_of_a_sees_a_on_every_page(hub: Hub, user: str, page: str) -> Non
     assert B not in shown and "梅林" not in shown
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_a_community_without_ledgers_shows_nothing_rather_than_the_sample(hub: Hub, page: str) -> None:
+    at = logged_in("jinqiao", page)
+    view = at.session_state[keys.VIEW]
+    assert view.community == C and view.dataset.frames == {} and view.dataset.kind != "sample"
+    shown = texts(at)
+    assert "桃园" not in shown and "梅林" not in shown
+    assert "本社区还没有台账" in " ".join(i.value for i in at.sidebar.info)
+
+
 @pytest.mark.parametrize("params", [{"community": "2"}, {"community_id": "2"}, {"community": B},
                                     {"snapshot": "2"}, {"snapshot_id": "2"}, {"source": "snapshot"},
                                     {"mode": "projector", "slide": "1", "community": "2"}])
@@ -324,7 +335,7 @@ def test_only_the_street_admin_manages_users(hub: Hub) -> None:
     at = logged_in("jiedao", "pages/users.py")
     assert "新建用户" in texts(at)
     table = at.dataframe[0].value
-    assert sorted(table["用户名"]) == ["jiedao", "meilin", "taoyuan", "weiyuan"]
+    assert sorted(table["用户名"]) == ["jiedao", "jinqiao", "meilin", "taoyuan", "weiyuan"]
     assert PASSWORDS["jiedao"] not in table.to_string()
 
 
@@ -368,4 +379,4 @@ def test_a_short_or_mismatched_password_creates_nobody(hub: Hub) -> None:
         next(b for b in at.button if b.form_id == "users_create").click().run()
         ok(at)
         assert [e.value for e in at.error] == [message]
-    assert sorted(at.dataframe[0].value["用户名"]) == ["jiedao", "meilin", "taoyuan", "weiyuan"]
+    assert sorted(at.dataframe[0].value["用户名"]) == ["jiedao", "jinqiao", "meilin", "taoyuan", "weiyuan"]

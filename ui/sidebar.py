@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 LANG_OPTIONS = ("zh", "en")
 LANG_LABELS = {"zh": "中文", "en": "English"}
+EMPTY = data.Dataset("empty", "book", {}, {})  # a hub community before its first upload
 
 
 def language_switch() -> str:
@@ -40,7 +41,11 @@ def choose_dataset(lang: str) -> data.Dataset:
     _deleted_notice(lang)
     book = _book(store)
     snapshots = _snapshots(store)
-    options = (["book"] if book is not None else []) + (["snapshot"] if snapshots else []) + ["sample"]
+    # a hub shows a community its own data or none: the sample (桃园社区's) under another name would mislead
+    options = (["book"] if book is not None else []) + (["snapshot"] if snapshots else []) + sample_option()
+    if not options:
+        st.info(t("users.empty_book", lang), icon=":material/upload_file:")
+        return EMPTY
     if st.session_state.get(state.SOURCE) not in options:
         st.session_state[state.SOURCE] = options[0]
     source = state.choice(st.radio, t("ui.sidebar.source", lang), options, key=state.SOURCE,
@@ -62,7 +67,11 @@ def choose_dataset(lang: str) -> data.Dataset:
             return _snapshot(store, sid)
         except Exception as exc:  # a snapshot that cannot be read must not take the page down
             st.error(t("ui.sidebar.snapshot_failed", lang, error=exc))
-    return state.sample()
+    return state.sample() if sample_option() else EMPTY
+
+
+def sample_option() -> list[str]:
+    return [] if auth.hub() else ["sample"]
 
 
 def _book(store: Store) -> data.Dataset | None:
