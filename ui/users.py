@@ -17,6 +17,7 @@ from ui.tables import show_table
 
 _LOG = logging.getLogger("dashboard.users")
 FORM_WIDTH = 460  # px
+ROLE_ORDER = [r.value for r in sorted(Role, key=lambda r: not r.one_community)]  # the committees' roles first
 
 
 def page(lang: str) -> None:
@@ -69,7 +70,7 @@ def create_form(names: dict[int, str], lang: str) -> None:
     with st.form("users_create", width=FORM_WIDTH, clear_on_submit=False):
         st.subheader(t("users.create.title", lang))
         st.text_input(t("users.login.username", lang), key=field("new_name"), autocomplete="off")
-        state.choice(st.selectbox, t("users.create.role", lang), [r.value for r in Role], key=field("new_role"),
+        state.choice(st.selectbox, t("users.create.role", lang), ROLE_ORDER, key=field("new_role"),
                      format_func=lambda r: t(Role(r).label_key, lang))
         state.choice(st.selectbox, t("users.create.community", lang), list(names), key=field("new_community"),
                      format_func=lambda c: names.get(c, str(c)), help=t("users.create.community_help", lang))
