@@ -133,7 +133,7 @@ def everything_in(at: AppTest) -> str:
 # ---------------------------------------------------------------- logging in
 
 
-@pytest.mark.parametrize("page", [None, *PAGES, "pages/users.py"])
+@pytest.mark.parametrize("page", [None, *PAGES, "pages/users.py", "pages/street.py"])
 def test_before_login_every_page_is_the_login_form_and_nothing_else(hub: Hub, page: str | None) -> None:
     at = start(page)
     assert [w.key for w in at.text_input] == [keys.LOGIN_USERNAME, keys.LOGIN_PASSWORD]
