@@ -18,6 +18,7 @@ from metrics import wording
 from metrics.registry import BY_ID
 from metrics.vocab import Status
 from ui import render, state
+from ui.tables import show_table
 
 PDF_KEY = "_street_pdf"  # (what it shows, bytes) of the street PDF made this session
 METRIC_KEY = "street_metric"
@@ -94,8 +95,8 @@ def grid_table(rows: list[GridRow], lang: str) -> None:
     st.subheader(t("hub.problems.title", lang))
     st.caption(t("hub.open.hint", lang))
     config: dict[str, Any] = {t("hub.col.households", lang): st.column_config.NumberColumn(format="localized")}
-    picked = st.dataframe(problems_frame(rows, lang), hide_index=True, column_config=config, on_select="rerun",
-                          selection_mode="single-row", key="street_problems", height=min(38 + 35 * len(rows), 620))
+    picked = show_table(problems_frame(rows, lang), hide_index=True, column_config=config, on_select="rerun",
+                        selection_mode="single-row", key="street_problems", height=min(38 + 35 * len(rows), 620))
     chosen = picked.selection.rows if picked is not None else []
     if chosen:
         open_community(rows[chosen[0]].community.id)
@@ -184,7 +185,7 @@ def imported_table(db: Any, lang: str) -> None:
     if not shown:
         return
     st.caption(t("hub.package.recent", lang))
-    st.dataframe(pd.DataFrame.from_records([{
+    show_table(pd.DataFrame.from_records([{
         t("hub.col.community", lang): p.community, t("hub.package.col.at", lang): p.imported_at[:16].replace("T", " "),
         t("hub.package.col.rows", lang): p.rows, t("hub.package.col.skipped", lang): p.skipped,
         t("hub.package.col.problems", lang): p.problems.get("error", 0)} for p in shown]), hide_index=True)

@@ -37,8 +37,9 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def show_table(frame: pd.DataFrame, **kwargs: Any) -> None:
-    """``st.dataframe`` of ``safe_frame(frame)``: what the built-in CSV download writes is inert."""
+def show_table(frame: pd.DataFrame, **kwargs: Any) -> Any:
+    """``st.dataframe`` of ``safe_frame(frame)``: what the built-in CSV download writes is inert. Returns
+    what ``st.dataframe`` returns (the selection state when ``on_select`` is given)."""
     import streamlit as st
 
-    st.dataframe(safe_frame(frame), **kwargs)
+    return st.dataframe(safe_frame(frame), **kwargs)
