@@ -27,7 +27,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "users.readonly": ("{role}只能查看，不能修改。", "A {role} can look but not change."),
     "users.street.readonly": ("正在只读查看：{community}", "Viewing read-only: {community}"),
     "users.street.back": ("返回街道总览", "Back to the street"),
-    "users.street.choose": ("请先在街道总览中选择一个社区。", "Choose a community on the street page first."),
     # the 用户管理 page
     "users.nav": ("用户管理", "Users"),
     "users.nav.street": ("街道总览", "Street overview"),

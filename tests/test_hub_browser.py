@@ -103,7 +103,7 @@ def test_a_clerk_uploads_reaches_no_other_community_and_the_street_sees_it(hub: 
         page = browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
         log_in(page, f"{url}/data", CLERK)  # the address asked for is the page shown after logging in
         settle(page, "导入报告")
-        page.locator("input[type=file]").set_input_files([str(f) for f in data.sample_files()])
+        page.locator("input[type=file][accept*='.xlsx']").set_input_files([str(f) for f in data.sample_files()])
         settle(page, "采用前请先核对")
         page.get_by_role("button", name="全部采用").click()
         settle(page, "已更新台账")
@@ -119,5 +119,21 @@ def test_a_clerk_uploads_reaches_no_other_community_and_the_street_sees_it(hub: 
             body = page.locator("body").inner_text()
             assert "梅林" not in body, path
             assert "用户管理" not in body and "街道总览" not in body, path
+        log_in(page, url, CLERK)
         shoot(page, "hub_clerk_overview")
+        b08 = page.get_by_text("B08 纠纷调解率", exact=False).locator("visible=true").first
+        b08.wait_for()
+        clerk_b08 = page.locator("[data-testid=stHorizontalBlock]", has_text="B08 纠纷调解率").last.inner_text()
+
+        page = browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+        log_in(page, url, ADMIN)  # the street's administrator starts on 街道总览
+        page.locator("table.grid").first.wait_for(timeout=180_000)
+        quiet(page)
+        row = page.locator("table.grid tr", has_text=A).first
+        title = row.locator("td[title^='B08 ']").get_attribute("title")
+        assert title is not None and title.startswith("B08 纠纷调解率：84.0%"), title
+        assert "84.0%" in clerk_b08  # the same value the clerk's overview showed
+        b_title = page.locator("table.grid tr", has_text=B).first.locator("td[title^='B08 ']").get_attribute("title")
+        assert b_title is not None and "84.0%" not in b_title
+        shoot(page, "hub_street_grid")
         browser.close()

@@ -57,7 +57,7 @@ def run() -> None:
         auth.view_gate(state.lang())
         st.stop()
     if page in pages.street or (config.hub and auth.session_community() is None):
-        street_run(page, pages, lang)
+        street_run(page, pages)
         return
     view = sidebar.render(lang)
     _RUN.view = view
@@ -82,16 +82,17 @@ def reach() -> nav.Reach | None:
     return nav.Reach(may=user.allows, community=auth.session_community() is not None)
 
 
-def street_run(page: st.Page, pages: nav.Navigation, lang: str) -> None:
-    """A hub page that shows no community (街道总览, 用户管理), or a community page asked for by the
-    street's administrator before opening one: the language and who is logged in, no data."""
+def street_run(page: st.Page, pages: nav.Navigation) -> None:
+    """A hub page that shows no community (街道总览, 用户管理): the language and who is logged in, no
+    data. A community page asked for by the street's administrator before opening one (its address,
+    or "/" right after logging in there) goes to the street's first page: nothing of any community is read."""
+    if page not in pages.street:
+        if pages.street:
+            st.switch_page(pages.home)
+        st.stop()  # a session with neither a community nor a street page: nothing to show
     with st.sidebar:
         sidebar.language_switch()
         auth.sidebar_status(state.lang())
-    if page not in pages.street:  # nothing of any community is read
-        st.info(t("users.street.choose", lang), icon=":material/location_city:")
-        st.page_link(pages.home, label=t("users.nav.street", lang), icon=":material/location_city:")
-        return
     _RUN.street = True
     try:
         page.run()
