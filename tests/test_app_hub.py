@@ -4,18 +4,16 @@ cannot read or change B on any page, through a snapshot id, a URL parameter or t
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
 from store.users import Role
+from tests.support import hub as support
 from ui import keys
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,35 +32,8 @@ class Hub:
     c: int  # no data at all
 
 
-def activities(n: int, name: str) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(["活动日期", "活动名称", "活动类别", "参与人数"])
-    for i in range(n):
-        ws.append([f"2026-{i % 9 + 1:02d}-05", f"{name}活动{i}", "文体", 20 + i])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
 def community_store(community: int) -> Any:
-    from store.db import Store
-    from store.engine import open_engine
-
-    data_dir = Path(os.environ["DASHBOARD_DATA_DIR"])
-    return Store(data_dir, engine=open_engine(None, data_dir), community=community)
-
-
-def fill(store: Any, tmp: Path, n: int, name: str) -> int:
-    """An accepted book of ``n`` activities and a snapshot of it; the snapshot's id."""
-    from ledgers.reader import load_files
-
-    path = tmp / f"{name}活动台账.xlsx"
-    path.write_bytes(activities(n, name))
-    result = load_files([path], secret=store.secret)
-    store.accept(store.propose(result, [path]), by="test")
-    store.add_action_item("B08", f"{name}的督办事项", "物业", dt.date(2026, 1, 10), dt.date(2025, 12, 1))  # overdue
-    return store.take_snapshot(f"{name}五月例会").id
+    return support.community_store(Path(os.environ["DASHBOARD_DATA_DIR"]), community)
 
 
 @pytest.fixture
@@ -79,8 +50,8 @@ def hub(app_sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Hub:
     for name, role, community in (("jiedao", Role.STREET_ADMIN, None), ("taoyuan", Role.CLERK, a),
                                   ("weiyuan", Role.MEMBER, a), ("meilin", Role.CLERK, b), ("jinqiao", Role.CLERK, c)):
         create_user(engine, name, PASSWORDS[name], role, community)
-    a_snap = fill(community_store(a), tmp_path, 5, "桃园")
-    b_snap = fill(community_store(b), tmp_path, 9, "梅林")
+    a_snap = support.fill(community_store(a), tmp_path, 5, "桃园")
+    b_snap = support.fill(community_store(b), tmp_path, 9, "梅林")
     return Hub(a, b, b_snap, a_snap, c)
 
 
