@@ -625,13 +625,18 @@ def prestart_reader(argv: Sequence[str]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    prestart_reader(list(sys.argv[1:] if argv is None else argv))
     from settings import SettingsError, from_env
+
+    try:
+        from_env()  # a wrong setting stops here, named, instead of failing every file one by one
+    except SettingsError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    prestart_reader(list(sys.argv[1:] if argv is None else argv))
     from store.models import StoreError
 
     try:
         args = build_parser().parse_args(argv)
-        from_env()  # a wrong setting stops here, named, instead of failing every file one by one
         return args.handler(args)
     except (UsageError, SettingsError) as exc:
         print(str(exc), file=sys.stderr)
