@@ -299,6 +299,29 @@ def test_the_street_admin_reads_an_opened_community_read_only(hub: Hub) -> None:
         assert not at.get("file_uploader") and "target_save" not in {b.key for b in at.button if b.key}
 
 
+def test_back_to_the_street_forgets_the_opened_community(hub: Hub) -> None:
+    at = logged_in("jiedao")
+    at.session_state[keys.VIEW_COMMUNITY] = hub.b
+    at.switch_page("pages/dashboard.py").run()
+    assert at.session_state[keys.VIEW].community == B
+    at.sidebar.button(key="auth_street_back").click().run()
+    ok(at)
+    assert keys.VIEW_COMMUNITY not in at.session_state and keys.VIEW not in at.session_state
+    assert any("街道总览" in title.value for title in at.title)
+
+
+def test_a_clerk_cannot_open_another_community_the_street_way(hub: Hub) -> None:
+    from ui import auth
+
+    at = logged_in("taoyuan")
+    at.session_state[keys.VIEW_COMMUNITY] = hub.b  # the street's key, forged into a clerk's session
+    at.run()
+    ok(at)
+    assert at.session_state[keys.VIEW].community == A and activities_shown(at) == 5
+    with pytest.raises(PermissionError):  # and the street page's function refuses outside the street's role
+        auth.open_community(hub.b)
+
+
 def test_only_the_street_admin_manages_users(hub: Hub) -> None:
     at = login(start("pages/users.py"), "taoyuan")  # its address, as a first request: not a clerk's page
     assert at.session_state[keys.VIEW].community == A  # the overview answered instead

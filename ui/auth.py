@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 import math
 import threading
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
@@ -35,7 +34,6 @@ UNLOCKED = keys.UNLOCKED
 _WRONG = keys.AUTH_WRONG
 FORM_WIDTH = 420  # px
 _LOG = logging.getLogger("dashboard.auth")
-ROOT = Path(__file__).resolve().parent.parent
 THROTTLE = Throttle()  # one for the process: a new tab or session does not start the count afresh
 
 
@@ -346,9 +344,7 @@ def user_status(lang: str) -> None:
         st.caption(t("users.session.community", lang, community=community_name(community)))
     elif community is not None:
         st.caption(f":material/visibility: {t('users.street.readonly', lang, community=community_name(community))}")
-        if st.button(t("users.street.back", lang), key="auth_street_back", icon=":material/location_city:"):
-            from ui import pages
-
-            open_community(None)
-            st.switch_page(pages.STREET if (ROOT / pages.STREET).exists() else pages.USERS)
+        # the next run finds a community page without a community and goes to 街道总览 (entry.street_run)
+        st.button(t("users.street.back", lang), key="auth_street_back", icon=":material/location_city:",
+                  on_click=open_community, args=(None,))
     st.button(t("users.session.logout", lang), key="auth_logout", icon=":material/logout:", on_click=logout)
