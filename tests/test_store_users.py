@@ -1,5 +1,5 @@
 """Users and roles of the hub (store/users.py): each role's rights, argon2 hashes, verify, rehash,
-disabling, and what is refused. The tables are the store's own (store.engine on a temporary folder)."""
+disabling, and what is refused. The tables are the store's own, on SQLite and on PostgreSQL (db_url)."""
 
 from __future__ import annotations
 
@@ -104,10 +104,11 @@ def test_malformed_user_names_are_refused(name: str) -> None:
 
 
 @pytest.fixture
-def engine(tmp_path: Path):
-    from store.engine import open_engine
+def engine(db_url: str, tmp_path: Path):
+    """The users table on SQLite and on PostgreSQL as the app's role (no BYPASSRLS, not the owner)."""
+    from tests.support.postgres import open_db
 
-    return open_engine(None, tmp_path)
+    return open_db(db_url, tmp_path / "data")
 
 
 @pytest.fixture
