@@ -32,20 +32,40 @@ class Hub:
     c: int  # no data at all
 
 
+def hub_engine() -> Any:
+    """The hub's database as the app opens it (DASHBOARD_DATABASE_URL, else the data folder's SQLite)."""
+    from settings import from_env
+    from store.engine import open_engine
+
+    config = from_env()
+    return open_engine(config.database_url, Path(os.environ["DASHBOARD_DATA_DIR"]),
+                       owner_url=config.database_owner_url)
+
+
 def community_store(community: int) -> Any:
-    return support.community_store(Path(os.environ["DASHBOARD_DATA_DIR"]), community)
+    from store.db import Store
+
+    return Store(Path(os.environ["DASHBOARD_DATA_DIR"]), engine=hub_engine(), community=community)
 
 
 @pytest.fixture
-def hub(app_sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Hub:
+def hub(app_sandbox, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Hub:
     """Two communities on one hub: A (5 activities) and B (9), each with a book, a snapshot and an
-    action item; a street administrator, A's clerk and member, B's clerk."""
+    action item; a street administrator, A's clerk and member, B's clerk; C with nothing. On SQLite,
+    or (``indirect`` param "postgresql") on PostgreSQL as the app's role, row-level security on."""
     from store.communities import ensure_community
-    from store.engine import open_engine
     from store.users import create_user
 
     monkeypatch.setenv("DASHBOARD_HUB", "1")
-    engine = open_engine(None, Path(os.environ["DASHBOARD_DATA_DIR"]))
+    if getattr(request, "param", "sqlite") == "postgresql":
+        from tests.support.postgres import fresh_database, owner_url
+
+        database = fresh_database(request.getfixturevalue("pg_cluster"))
+        url = next(database)
+        request.addfinalizer(lambda: next(database, None))
+        monkeypatch.setenv("DASHBOARD_DATABASE_URL", url)
+        monkeypatch.setenv("DASHBOARD_DATABASE_OWNER_URL", owner_url(url))
+    engine = hub_engine()
     a, b, c = (ensure_community(engine, name).id for name in (A, B, C))
     for name, role, community in (("jiedao", Role.STREET_ADMIN, None), ("taoyuan", Role.CLERK, a),
                                   ("weiyuan", Role.MEMBER, a), ("meilin", Role.CLERK, b), ("jinqiao", Role.CLERK, c)):
@@ -53,6 +73,9 @@ def hub(app_sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Hub:
     a_snap = support.fill(community_store(a), tmp_path, 5, "桃园")
     b_snap = support.fill(community_store(b), tmp_path, 9, "梅林")
     return Hub(a, b, b_snap, a_snap, c)
+
+
+BOTH_STORES = pytest.mark.parametrize("hub", ["sqlite", "postgresql"], indirect=True)
 
 
 def ok(at: AppTest) -> None:
@@ -153,12 +176,12 @@ def test_logging_out_forgets_the_user_and_what_was_read(hub: Hub) -> None:
     assert [w.key for w in at.text_input] == [keys.LOGIN_USERNAME, keys.LOGIN_PASSWORD]
 
 
+@BOTH_STORES
 def test_a_disabled_account_ends_its_open_session_at_the_next_click(hub: Hub) -> None:
-    from store.engine import open_engine
     from store.users import set_disabled
 
     at = logged_in("taoyuan")
-    set_disabled(open_engine(None, Path(os.environ["DASHBOARD_DATA_DIR"])), at.session_state[keys.USER_ID], True)
+    set_disabled(hub_engine(), at.session_state[keys.USER_ID], True)
     at.run()
     ok(at)
     assert keys.USER_ID not in at.session_state and keys.VIEW not in at.session_state
@@ -200,6 +223,7 @@ def test_no_url_parameter_reaches_b(hub: Hub, params: dict[str, str]) -> None:
     assert "梅林" not in texts(at)
 
 
+@BOTH_STORES
 def test_b_snapshot_id_put_in_the_session_is_not_shown(hub: Hub) -> None:
     at = logged_in("taoyuan")
     at.session_state[keys.SOURCE] = "snapshot"
@@ -210,6 +234,7 @@ def test_b_snapshot_id_put_in_the_session_is_not_shown(hub: Hub) -> None:
     assert view.dataset.snapshot_id == hub.a_snapshot and activities_shown(at) == 5
 
 
+@BOTH_STORES
 def test_a_store_refuses_b_snapshot_even_when_b_cached_it(hub: Hub) -> None:
     """ui.shared keeps one decoded snapshot for every session: B's copy must not answer A's store."""
     from ui import shared
@@ -223,6 +248,7 @@ def test_a_store_refuses_b_snapshot_even_when_b_cached_it(hub: Hub) -> None:
     assert refused.value.key == "store.error.no_snapshot"
 
 
+@BOTH_STORES
 def test_the_pdf_is_made_of_a_alone(hub: Hub, monkeypatch: pytest.MonkeyPatch) -> None:
     import report.pdf
 
@@ -286,6 +312,7 @@ def test_the_street_admin_starts_on_the_street_pages_and_reads_no_community(hub:
     assert keys.VIEW not in at.session_state
 
 
+@BOTH_STORES
 def test_the_street_admin_reads_an_opened_community_read_only(hub: Hub) -> None:
     at = logged_in("jiedao")
     at.session_state[keys.VIEW_COMMUNITY] = hub.b  # what the street page's click sets (auth.open_community)
@@ -334,10 +361,9 @@ def test_only_the_street_admin_manages_users(hub: Hub) -> None:
 
 
 def test_the_street_admin_creates_resets_and_disables_a_user(hub: Hub) -> None:
-    from store.engine import open_engine
     from store.users import list_users, verify
 
-    engine = open_engine(None, Path(os.environ["DASHBOARD_DATA_DIR"]))
+    engine = hub_engine()
     at = logged_in("jiedao", "pages/users.py")
     at.text_input(key=keys.users_field("new_name")).input("meilin2")
     at.selectbox(key=keys.users_field("new_role")).set_value("member")
