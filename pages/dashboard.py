@@ -11,7 +11,7 @@ from charts.palette import STATUSES
 from i18n import t
 from metrics.compare import change_cells
 from metrics.vocab import Status
-from ui import book, overview, pages, render, state
+from ui import auth, book, overview, pages, render, state
 from ui.data import ledger_newest
 from ui.entry import page_view
 from ui.escape import md
@@ -78,7 +78,8 @@ for theme in pages.THEMES:
         if row.status is Status.NO_DATA:  # say which ledger is missing and where it goes (#13 item 9)
             name.caption(md(t("ui.overview.no_data_ledger", lang,  # under the name: the widest column
                               ledgers="、".join(overview.missing_ledgers(m, view.dataset.frames)))))
-            name.page_link(pages.DATA, label=t("ui.overview.to_data", lang), icon=":material/upload_file:")
+            if auth.reachable("upload"):  # a hub's 委员 or the street reading it cannot upload: no link
+                name.page_link(pages.DATA, label=t("ui.overview.to_data", lang), icon=":material/upload_file:")
         with trend:
             render.chart(sparklines.get(m.id) or sparkline(None, m.kind), key=f"spark-{m.id}", static=True)
 

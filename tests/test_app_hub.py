@@ -294,6 +294,15 @@ def test_a_member_opens_a_managing_page_by_its_address_and_may_only_look(hub: Hu
     assert at.session_state[keys.VIEW].community == A
 
 
+@pytest.mark.parametrize(("user", "links"), [("taoyuan", True), ("weiyuan", False)])
+def test_the_overview_links_to_the_upload_only_for_who_may_upload(hub: Hub, user: str, links: bool) -> None:
+    at = logged_in(user)
+    missing = [c for c in at.caption if "缺少" in c.value]
+    assert missing, "A's book has the activities alone: most rows lack a ledger"
+    to_data = [p for p in at.get("page_link") if p.proto.label == "去数据页上传"]
+    assert bool(to_data) is links
+
+
 def test_a_member_cannot_add_or_close_action_items(hub: Hub) -> None:
     at = logged_in("weiyuan", "pages/meeting.py", mode="projector", slide="2")
     assert not any((t.key or "").startswith("meeting_what_") for t in at.text_input)

@@ -67,6 +67,12 @@ def allowed(action: str) -> bool:
     return policy().allows(action, unlocked=unlocked())
 
 
+def reachable(action: str) -> bool:
+    """Whether this session can get to do ``action``: allowed now, or in a single install once the
+    office password is given. A link to where it is done is worth drawing only then."""
+    return allowed(action) or not hub()
+
+
 def require(action: str, lang: str, where: str, *, note: str | None = None, button: str | None = None) -> bool:
     """True when ``action`` is allowed; otherwise draw the unlock form here (in place of the guarded
     control) and return False. ``where`` keeps forms on one page apart; ``note`` is the i18n key of
