@@ -148,6 +148,18 @@ def test_a_wrong_password_says_so_without_naming_which_and_keeps_nothing(hub: Hu
     assert "桃园Clerk-20" not in everything_in(at)
 
 
+def test_the_log_names_the_client_and_the_user_id_never_the_name_or_password(hub: Hub, caplog) -> None:
+    import logging
+
+    caplog.set_level(logging.INFO, logger="dashboard.auth")
+    at = login(start(), "taoyuan", "桃园Clerk-2025")
+    login(at, "taoyuan")
+    lines = [r.getMessage() for r in caplog.records if r.name == "dashboard.auth"]
+    assert lines[0] == "login: failed from local, 1 in a row; next try checked in 0 s"
+    assert lines[1] == f"login: user {at.session_state[keys.USER_ID]} (clerk) from local"
+    assert not any(word in line for line in lines for word in ("taoyuan", "桃园Clerk"))
+
+
 def test_repeated_failures_are_slowed_down_and_then_not_even_checked(hub: Hub) -> None:
     at = start()
     for _ in range(4):  # store.auth.Throttle: three free failures, the fourth makes the client wait
