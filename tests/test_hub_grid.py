@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from hub.grid import CommunityInfo, ResultRow, column, grid, street_counts
@@ -82,3 +83,16 @@ def test_column_lists_one_metric_in_row_order():
 def test_as_of_is_the_newest_result_date():
     rows = grid([A], [ResultRow(1, "B04", 1, Status.MET, 4, dt.date(2026, 10, 1)), r(1, "B08", Status.MET)], COLS)
     assert rows[0].as_of == D
+
+
+@pytest.mark.parametrize(("community", "shown"), [
+    (A, 1200),
+    (E, None),  # households not known: an empty cell, never the text "None"
+])
+def test_the_problem_table_shows_known_households_and_an_empty_cell_otherwise(community, shown):
+    from ui.street import problems_frame
+
+    frame = problems_frame(grid([community], RESULTS, COLS), "zh")
+    cell = frame["户数"].iloc[0]
+    assert str(frame["户数"].dtype) == "Int64"
+    assert (cell is pd.NA) if shown is None else (cell == shown)

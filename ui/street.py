@@ -74,13 +74,18 @@ def page(lang: str) -> None:
 
 
 def problems_frame(rows: list[GridRow], lang: str) -> pd.DataFrame:
-    """One row per community in the grid's order: households, 未达标, 需关注, 无数据, as-of date."""
-    return pd.DataFrame.from_records([{
+    """One row per community in the grid's order: households, 未达标, 需关注, 无数据, as-of date. A
+    community whose households are not known shows an empty cell (nullable Int64), not "None"."""
+    frame = pd.DataFrame.from_records([{
         t("hub.col.community", lang): row.community.name,
         t("hub.col.households", lang): row.community.households,
         **{s.label(lang): row.counts.get(s, 0) for s in PROBLEMS},
         t("hub.col.as_of", lang): row.as_of.isoformat() if row.as_of else t("hub.not_reported", lang),
     } for row in rows])
+    households = t("hub.col.households", lang)
+    if households in frame:
+        frame[households] = frame[households].astype("Int64")
+    return frame
 
 
 def grid_table(rows: list[GridRow], lang: str) -> None:
