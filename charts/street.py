@@ -24,6 +24,52 @@ from metrics.vocab import Status
 Point = tuple[str, int | None, Any]
 
 
+# How a printed name takes room, measured at the narrowest screen the street page is read on
+# (1366 px with the sidebar open: ~780 × 230 px of plot): 13 px per character at font size 12, 18 px
+# a line, 8 px from its marker. Counts tie often (24 communities, values 0–9), so names would print
+# over each other; a name that finds no free place is left to the hover, never overlapped.
+_PLOT_PX = (780.0, 230.0)
+_CHAR_PX, _LINE_PX, _OFFSET_PX = 13.0, 18.0, 8.0
+_PLACES = ("middle right", "middle left")
+Box = tuple[float, float, float, float]
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def label_places(points: Sequence[tuple[float, float, str]], x_max: float, y_max: float) -> list[str | None]:
+    """Where each point's name is printed — right or left of its marker — or None (named on hover
+    only), so that no two printed names overlap. The caller gives the points that matter most first."""
+    width, height = _PLOT_PX
+    placed: list[Box] = []
+    out: list[str | None] = []
+    for x, y, name in points:
+        px, py = x / (x_max or 1.0) * width, y / (y_max or 1.0) * height
+        size = len(name) * _CHAR_PX
+        place = None
+        for where, left in zip(_PLACES, (px + _OFFSET_PX, px - _OFFSET_PX - size), strict=True):
+            box = (left, py - _LINE_PX / 2, left + size, py + _LINE_PX / 2)
+            if left >= 0 and not any(_overlaps(box, other) for other in placed):
+                place = where
+                placed.append(box)
+                break
+        out.append(place)
+    return out
+
+
+def _printed_names(drawn: Sequence[Point], scale: float) -> dict[int, str | None]:
+    """Per drawn point (by position): where its name prints. Met points are named on hover only; the
+    others are placed worst status first, so a 未达标 community keeps its name before a 需关注 one."""
+    order = sorted((i for i, (_, _, r) in enumerate(drawn) if Status(r.status) is not Status.MET),
+                   key=lambda i: -list(Status).index(Status(drawn[i][2].status)))
+    x_max = max((float(hh or 0) for _, hh, _ in drawn), default=1.0) * 1.05
+    y_max = max((r.value * scale for _, _, r in drawn), default=1.0) * 1.1
+    places = label_places([(float(drawn[i][1] or 0), drawn[i][2].value * scale, drawn[i][0]) for i in order],
+                          x_max, y_max)
+    return dict(zip(order, places, strict=True))
+
+
 def _scale(metric_id: str) -> float:
     return 100.0 if BY_ID[metric_id].kind.fraction else 1.0
 
@@ -36,21 +82,25 @@ def distribution(metric_id: str, points: Sequence[Point], lang: str = "zh", *, h
     scale = _scale(metric_id)
     drawn = [(name, hh, r) for name, hh, r in points
              if r is not None and r.value is not None and hh is not None]
+    printed = _printed_names(drawn, scale)
     fig = go.Figure()
     for status in Status:
-        mine = [(name, hh, r) for name, hh, r in drawn if Status(r.status) is status]
+        mine = [i for i, (_, _, r) in enumerate(drawn) if Status(r.status) is status]
         if not mine:
             continue
         style = STATUS_STYLE[status]
         fig.add_scatter(
-            x=[hh for _, hh, _ in mine], y=[r.value * scale for _, _, r in mine],
-            name=status.label(lang), text=[name for name, _, _ in mine], textposition="middle right",
-            # names printed beside the points that need a word; the met ones say theirs on hover
+            x=[drawn[i][1] for i in mine], y=[drawn[i][2].value * scale for i in mine],
+            name=status.label(lang), text=[drawn[i][0] for i in mine],
+            # names printed beside the points that need a word, where they overlap no other name; the
+            # met ones, and those that found no room, say theirs on hover
+            textposition=[printed.get(i) or _PLACES[0] for i in mine],
+            texttemplate=["%{text}" if printed.get(i) else "" for i in mine],
             mode="markers" if status is Status.MET else "markers+text",
             textfont={"size": 12, "color": style.text_color}, cliponaxis=False,
             marker={"color": style.color, "symbol": STATUS_MARKER[status], "size": 12,
                     "line": {"color": style.text_color, "width": 2}},
-            customdata=[[wording.value(r, lang), wording.target(r, lang)] for _, _, r in mine],
+            customdata=[[wording.value(drawn[i][2], lang), wording.target(drawn[i][2], lang)] for i in mine],
             hovertemplate="%{text}<br>%{customdata[0]}（%{customdata[1]}）<br>"
                           + t("hub.chart.households_hover", lang) + "<extra></extra>")
     targets = {r.target for _, _, r in points if r is not None and r.target is not None}

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from charts.palette import STATUS_MARKER
-from charts.street import distribution
+from charts.street import distribution, label_places
 from hub.grid import ResultRow
 from metrics.vocab import Status
 
@@ -59,3 +61,33 @@ def test_names_are_printed_beside_the_points_that_fall_short_only():
     traces = {tr.name: tr for tr in distribution("B08", POINTS).data}
     assert traces["✔ 达标"].mode == "markers" and list(traces["✔ 达标"].text) == ["甲社区"]  # on hover
     assert traces["✖ 未达标"].mode == "markers+text" and traces["▲ 需关注"].mode == "markers+text"
+
+
+# label_places at x_max 1000, y_max 10 maps x 100 → 78 px, y 1 → 23 px (plot of 780 × 230 px);
+# a 3-character name is 39 px wide and 18 px tall, printed 8 px from its marker.
+@pytest.mark.parametrize(("points", "expected"), [
+    # far apart: both to the right
+    ([(100, 1, "甲社区"), (600, 8, "乙社区")], ["middle right", "middle right"]),
+    # same value, 23 px apart: the second's name covers the first's on either side: hover only
+    # (first 86–125 px; second right 109–148, left 54–93)
+    ([(100, 5, "甲社区"), (130, 5, "乙社区")], ["middle right", None]),
+    # same value, the second 31 px to the left: its right (211–250) meets the first's (242–281), its left
+    # (156–195) is free
+    ([(300, 5, "甲社区"), (260, 5, "乙社区")], ["middle right", "middle left"]),
+    # 50 px apart: the second's name starts (136 px) after the first's ends (125 px)
+    ([(100, 5, "甲社区"), (164, 5, "乙社区")], ["middle right", "middle right"]),
+    # three on one spot: the first right, the second left, the third has no room and is hover-only
+    ([(500, 5, "甲社区"), (500, 5, "乙社区"), (500, 5, "丙社区")], ["middle right", "middle left", None]),
+    # one value apart (23 px > 18 px): no overlap
+    ([(300, 4, "甲社区"), (300, 5, "乙社区")], ["middle right", "middle right"]),
+])
+def test_printed_names_never_overlap(points, expected):
+    assert label_places(points, 1000, 10) == expected
+
+
+def test_tied_counts_print_each_name_once_at_most_and_the_rest_on_hover():
+    pts = [(f"社区{i}", 2000 + 10 * i, row(i, 6.0, Status.BEHIND, 0.0)) for i in range(6)]
+    trace = distribution("B12", pts).data[0]
+    printed = [tt for tt in trace.texttemplate if tt]
+    assert len(printed) == 2  # right of the first, left of a later one; four on hover
+    assert list(trace.text) == [f"社区{i}" for i in range(6)]  # every name still on hover
