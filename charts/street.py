@@ -27,9 +27,10 @@ Point = tuple[str, int | None, Any]
 # How a printed name takes room, measured at the narrowest screen the street page is read on
 # (1366 px with the sidebar open: ~780 × 230 px of plot): 13 px per character at font size 12, 18 px
 # a line, 8 px from its marker. Counts tie often (24 communities, values 0–9), so names would print
-# over each other; a name that finds no free place is left to the hover, never overlapped.
+# over each other or over a neighbour's marker; a name that finds no free place is left to the
+# hover, never overlapped.
 _PLOT_PX = (780.0, 230.0)
-_CHAR_PX, _LINE_PX, _OFFSET_PX = 13.0, 18.0, 8.0
+_CHAR_PX, _LINE_PX, _OFFSET_PX, _MARKER_PX = 13.0, 18.0, 8.0, 12.0
 _PLACES = ("middle right", "middle left")
 Box = tuple[float, float, float, float]
 
@@ -38,11 +39,15 @@ def _overlaps(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def label_places(points: Sequence[tuple[float, float, str]], x_max: float, y_max: float) -> list[str | None]:
+def label_places(points: Sequence[tuple[float, float, str]], x_max: float, y_max: float,
+                 markers: Sequence[tuple[float, float]] = ()) -> list[str | None]:
     """Where each point's name is printed — right or left of its marker — or None (named on hover
-    only), so that no two printed names overlap. The caller gives the points that matter most first."""
+    only), so that no printed name covers another or any of the ``markers``. The caller gives the
+    points that matter most first."""
     width, height = _PLOT_PX
-    placed: list[Box] = []
+    half = _MARKER_PX / 2
+    placed: list[Box] = [(x / (x_max or 1.0) * width - half, y / (y_max or 1.0) * height - half,
+                          x / (x_max or 1.0) * width + half, y / (y_max or 1.0) * height + half) for x, y in markers]
     out: list[str | None] = []
     for x, y, name in points:
         px, py = x / (x_max or 1.0) * width, y / (y_max or 1.0) * height
@@ -66,7 +71,7 @@ def _printed_names(drawn: Sequence[Point], scale: float) -> dict[int, str | None
     x_max = max((float(hh or 0) for _, hh, _ in drawn), default=1.0) * 1.05
     y_max = max((r.value * scale for _, _, r in drawn), default=1.0) * 1.1
     places = label_places([(float(drawn[i][1] or 0), drawn[i][2].value * scale, drawn[i][0]) for i in order],
-                          x_max, y_max)
+                          x_max, y_max, [(float(hh or 0), r.value * scale) for _, hh, r in drawn])
     return dict(zip(order, places, strict=True))
 
 

@@ -85,6 +85,16 @@ def test_printed_names_never_overlap(points, expected):
     assert label_places(points, 1000, 10) == expected
 
 
+@pytest.mark.parametrize(("markers", "expected"), [
+    ([], "middle right"),
+    ([(150, 5)], "middle left"),       # a marker at 117 px (111–123) sits in the right box (86–125)
+    ([(150, 5), (50, 5)], None),       # and one at 39 px (33–45) in the left box (31–70)
+    ([(150, 6)], "middle right"),      # a value higher (138 px, 132–144) clears the name (106–124)
+])
+def test_a_name_does_not_cover_another_communitys_marker(markers, expected):
+    assert label_places([(100, 5, "甲社区")], 1000, 10, markers) == [expected]
+
+
 def test_tied_counts_print_each_name_once_at_most_and_the_rest_on_hover():
     pts = [(f"社区{i}", 2000 + 10 * i, row(i, 6.0, Status.BEHIND, 0.0)) for i in range(6)]
     trace = distribution("B12", pts).data[0]
