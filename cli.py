@@ -325,6 +325,7 @@ def run_import(args: argparse.Namespace) -> int:
     """The data page's summary as text: the banner, one line per file, one line per ledger; with
     --accept the changed ledgers become current (those with a warning only with --confirm)."""
     from i18n import t
+    from settings import from_env
     from store.book import Confirm
     from ui.data import handle_upload
     from ui.verdict import accepted_line, banner, caution_text, ledger_label, preview_rows
@@ -352,6 +353,10 @@ def run_import(args: argparse.Namespace) -> int:
     chosen = [k for k in proposal.acceptable if k not in held]
     versions = store.accept(proposal, chosen, by="cli", confirm=Confirm.ALL if args.confirm else ())
     print(accepted_line(versions, "zh"))
+    if versions and (from_env().hub or from_env().database_url is not None):
+        from hub.results import refresh_own
+
+        refresh_own(store)  # the street reads this community's results fresh, as after an app upload
     for k in held:
         for c in proposal.diffs[k].warnings:
             print(t("book.cli.held", "zh", ledger=ledger_label(k, "zh"), why=caution_text(proposal.diffs[k], c, "zh")))

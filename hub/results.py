@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, RowMapping, delete, insert, select
@@ -27,6 +27,9 @@ from metrics.vocab import Status
 from store.engine import scoped
 from store.schema import book, results, targets
 from store.schema import street_targets as street_table
+
+if TYPE_CHECKING:
+    from store.db import Store
 
 Frames = Mapping[str, pd.DataFrame]
 # community id -> its book's frames (Store(…, community=id).load_book()[0])
@@ -114,6 +117,13 @@ def refresh_stale(engine: Engine, load: BookLoader, communities: Sequence[int] |
             continue
         done.append(cid)
     return done
+
+
+def refresh_own(store: Store) -> bool:
+    """Right after a community's own change (an accepted upload, a rollback, a target): its results
+    are recomputed now, by the one who changed them, so the street's next view only reads. True when
+    they were stale and are fresh now (a change that moved nothing recomputes nothing)."""
+    return bool(refresh_stale(store.engine, lambda _cid: store.load_book()[0], [store.community_id]))
 
 
 def _result(row: Mapping[str, Any] | RowMapping) -> ResultRow:

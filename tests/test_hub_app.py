@@ -121,3 +121,21 @@ def test_a_street_target_saved_on_the_page_applies_to_every_community_s_results(
     assert hub_results.stale(hub) == []
     b08 = next(r for r in hub_results.street_rows(hub) if r.metric_id == "B08")
     assert b08.target == pytest.approx(0.95)
+
+
+def test_a_clerks_change_recomputes_the_communitys_stored_results_at_once(hub):
+    """Not at the street's next view: the clerk who saved the target waits for it (hub.results.refresh_own)."""
+    from hub.results import stale, street_rows
+    from store.communities import community_by_name
+
+    a = community_by_name(hub, "桃园社区").id
+    assert a in stale(hub)  # the fixture accepted the sample outside the app: nothing computed yet
+    at = logged_in("taoyuan")
+    at.switch_page("pages/targets.py").run()
+    at.selectbox(key="target_metric").set_value("B08").run()
+    at.number_input(key="target_value_B08").set_value(95.0).run()
+    at.button(key="target_save").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert a not in stale(hub)
+    b08 = next(r for r in street_rows(hub, [a]) if r.metric_id == "B08")
+    assert b08.target == pytest.approx(0.95) and b08.value == pytest.approx(0.84)  # the sample's B08: 84.0 %

@@ -53,3 +53,18 @@ def test_each_community_reads_its_own_book(two, capsys, community: str, rows: in
 def test_a_compare_with_b_snapshot_is_refused(two, capsys) -> None:
     assert cli.main(["metrics", "--community", A, "--compare", f"#{two['b_snapshot']}"]) == 2
     assert "梅林五月例会" not in capsys.readouterr().err
+
+
+def test_an_import_recomputes_its_own_communitys_stored_results_and_no_other(two, capsys) -> None:
+    import os
+
+    from hub.results import stale
+    from store.communities import list_communities
+    from store.engine import open_engine
+
+    engine = open_engine(None, Path(os.environ["DASHBOARD_DATA_DIR"]))
+    ids = {c.name: c.id for c in list_communities(engine)}
+    assert set(stale(engine)) == {ids[A], ids[B]}  # both books written outside the CLI: nothing computed
+    sample = Path(__file__).resolve().parent.parent / "sample_data"
+    assert cli.main(["import", "--community", A, "--accept", "--confirm", str(sample)]) == 0
+    assert stale(engine) == [ids[B]]

@@ -110,7 +110,7 @@ def _rollback(ledger: str, version_id: int, lang: str) -> None:
     v = state.get_store().rollback(ledger, version_id, by="app")
     st.session_state[DONE] = ("success", t("book.rolled_back", lang, ledger=ledger_label(ledger, lang), id=v.id,
                                            rows=v.rows))
-    state.forget_pdf()
+    state.community_changed()
 
 
 def meeting_snapshot(lang: str) -> None:

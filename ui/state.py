@@ -71,6 +71,17 @@ def forget_pdf() -> None:
     st.session_state.pop(keys.PDF, None)
 
 
+def community_changed() -> None:
+    """The session's community changed its book or a target: the PDF is generated again and, in a
+    hub, the community's stored results are recomputed now (hub.results.refresh_own), so the street
+    reads them fresh instead of recomputing on its next view."""
+    forget_pdf()
+    if settings().hub:
+        from hub.results import refresh_own
+
+        refresh_own(get_store())
+
+
 LANGS = ("zh", "en")
 
 

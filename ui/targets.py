@@ -187,11 +187,11 @@ def editor(store: Store, rows: list[TargetRow], lang: str) -> None:
         st.error(refused, icon=":material/block:")
     elif clicked:
         save(store, row, value, enabled, reason)
-        state.forget_pdf()
+        state.community_changed()
         st.rerun()
     if restore_col.button(t("ui.targets.restore", lang), key="target_restore", disabled=not row.office):
         store.reset_target(metric_id, reason=reason)
         for k in (f"target_value_{metric_id}", f"target_enabled_{metric_id}"):
             st.session_state.pop(k, None)  # the widgets show the plan value again
-        state.forget_pdf()
+        state.community_changed()
         st.rerun()

@@ -146,7 +146,7 @@ def _accept(ledgers: list[str], confirmed: list[str], lang: str) -> None:
     st.session_state[DONE] = ("success", accepted_line(versions, lang))
     st.session_state[state.PENDING_SOURCE] = "book"
     forget()  # an empty uploader for the next upload: the accepted files are not sent again with it
-    state.forget_pdf()
+    state.community_changed()
 
 
 def _discard(lang: str) -> None:
