@@ -49,6 +49,7 @@ def _fresh_password_throttle():
     auth = sys.modules.get("ui.auth")  # only where a test loaded the app; streamlit not imported for the rest
     if auth is not None:
         auth.THROTTLE = Throttle()  # type: ignore[attr-defined]
+        auth.CLIENT_THROTTLE = Throttle(free=30, lockout_after=100)  # type: ignore[attr-defined]
 
 
 @pytest.fixture

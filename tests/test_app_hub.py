@@ -170,6 +170,20 @@ def test_repeated_failures_are_slowed_down_and_then_not_even_checked(hub: Hub) -
     assert "秒后再试" in at.error[0].value and "不正确" not in at.error[0].value
 
 
+@pytest.mark.parametrize(("other", "gets_in"), [
+    ("meilin", True),    # another account from the same address (behind one proxy: every browser) logs in
+    ("taoyuan", False),  # the guessed account itself waits, even with its right password
+])
+def test_one_accounts_wrong_passwords_slow_that_account_not_the_whole_address(hub: Hub, other: str,
+                                                                              gets_in: bool) -> None:
+    at = start()
+    for _ in range(4):
+        login(at, "taoyuan", "guess-guess")
+    assert "秒后再试" in at.error[0].value
+    login(at, other)
+    assert (keys.USER_ID in at.session_state) is gets_in
+
+
 def test_the_session_keeps_the_user_id_role_and_community_never_the_password(hub: Hub) -> None:
     at = logged_in("taoyuan")
     assert at.session_state[keys.USER_ROLE] == "clerk" and at.session_state[keys.USER_COMMUNITY] == hub.a

@@ -16,6 +16,7 @@ so after a rerun nothing of it remains. Failures are logged with the client, nev
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import threading
@@ -35,6 +36,11 @@ _WRONG = keys.AUTH_WRONG
 FORM_WIDTH = 420  # px
 _LOG = logging.getLogger("dashboard.auth")
 THROTTLE = Throttle()  # one for the process: a new tab or session does not start the count afresh
+# A hub's login counts per client AND account: behind the documented reverse proxy every browser has
+# the proxy's address, and one clerk's mistyped password must not lock the whole street out. The
+# account part is a digest (the count never holds what was typed); the looser per-client count still
+# slows one client guessing across many account names.
+CLIENT_THROTTLE = Throttle(free=30, lockout_after=100)
 
 
 def policy() -> Any:
@@ -312,23 +318,31 @@ def _try_login() -> None:
     st.session_state[keys.LOGIN_PASSWORD] = ""
     username = st.session_state.get(keys.LOGIN_USERNAME) or ""
     who = client()
-    wait = THROTTLE.wait(who)
+    counts = ((THROTTLE, account_key(who, username)), (CLIENT_THROTTLE, who))
+    wait = max(throttle.wait(key) for throttle, key in counts)
     if wait > 0:
         _LOG.warning("login: a try from %s refused unchecked, %.0f s before the next is checked", who, wait)
-        st.session_state[keys.LOGIN_WRONG] = (wait, THROTTLE.locked_out(who), False)
+        st.session_state[keys.LOGIN_WRONG] = (wait, any(th.locked_out(k) for th, k in counts), False)
         return
     user = verify(engine(), username, given) if username and given else None
     if user is None:
-        failures, wait = THROTTLE.failed(who)
+        counted = [throttle.failed(key) for throttle, key in counts]
+        failures, wait = counted[0][0], max(delay for _, delay in counted)
         _LOG.warning("login: failed from %s, %d in a row; next try checked in %.0f s", who, failures, wait)
-        st.session_state[keys.LOGIN_WRONG] = (wait, THROTTLE.locked_out(who), True)
+        st.session_state[keys.LOGIN_WRONG] = (wait, any(th.locked_out(k) for th, k in counts), True)
         return
-    THROTTLE.succeeded(who)
+    THROTTLE.succeeded(counts[0][1])
     logout()  # nothing of an earlier session's user or community stays
     st.session_state[keys.USER_ID] = user.id
     st.session_state[keys.USER_ROLE] = user.role.value
     st.session_state[keys.USER_COMMUNITY] = user.community_id
     _LOG.info("login: user %d (%s) from %s", user.id, user.role.value, who)
+
+
+def account_key(who: str, username: str) -> str:
+    """The hub login's count key: the client and a digest of the account name tried (never the name)."""
+    digest = hashlib.sha256(username.strip().casefold().encode("utf-8")).hexdigest()[:16]
+    return f"{who}|{digest}"
 
 
 def logout() -> None:
