@@ -24,6 +24,7 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.pool import NullPool
 
+from store import sqlite
 from store.models import StoreError
 
 log = logging.getLogger(__name__)
@@ -34,12 +35,6 @@ DB_NAME = "dashboard.sqlite3"
 SCHEMA_VERSION = 3
 HEAD = "r02_row_security"  # Alembic's head revision (tests check it is the scripts' head)
 _WRITE = "store_write"  # execution option: this transaction writes (SQLite: BEGIN IMMEDIATE)
-_PRAGMAS = (
-    "PRAGMA foreign_keys = ON",
-    "PRAGMA busy_timeout = 30000",
-    "PRAGMA synchronous = FULL",  # a commit that returned is on disk even if the power goes right after
-    "PRAGMA secure_delete = ON",  # deleted pages are zeroed, not left readable in the file
-)
 _MIGRATION_LOCK = 715_015  # pg_advisory_xact_lock key: two replicas starting at once migrate one at a time
 _WRITE_LOCK = 715_016  # pg_advisory_xact_lock(this, community id): one community's writes queue, as on SQLite
 
@@ -89,7 +84,7 @@ def _sqlite_engine(url: str) -> Engine:
     def _connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         # isolation_level=None: pysqlite emits no BEGIN of its own; the "begin" hook below does.
         dbapi_connection.isolation_level = None
-        for pragma in _PRAGMAS:
+        for pragma in (sqlite.FOREIGN_KEYS, *sqlite.SAFETY_PRAGMAS):
             dbapi_connection.execute(pragma)
 
     @event.listens_for(engine, "begin")

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.schema import CreateIndex, CreateTable
 
+from store import sqlite
 from store.book import report_part
 from store.frames import FORMAT
 from store.models import SHANGHAI, StoreError
@@ -63,11 +64,8 @@ CREATE TABLE IF NOT EXISTS target_log (
 
 def prepare(path: Path, target: int) -> tuple[int, str | None]:
     """Open ``path`` (WAL), convert a schema 1/2 file to ``target``; (user_version, Alembic revision)."""
-    conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+    conn = sqlite.open_raw(path)  # foreign keys stay off while tables are rebuilt; checked at the end
     try:
-        conn.execute("PRAGMA busy_timeout = 30000")
-        conn.execute("PRAGMA secure_delete = ON")
-        conn.execute("PRAGMA synchronous = FULL")
         # WAL: readers never block the writer, and a crash mid-write leaves the last committed state.
         conn.execute("PRAGMA journal_mode = WAL")
         version = _user_version(conn)

@@ -7,19 +7,30 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+# What every connection to a database file runs first — the engine's, the raw ones below and the
+# old-schema converter's (store/legacy.py, which leaves foreign keys off while it rebuilds tables).
+FOREIGN_KEYS = "PRAGMA foreign_keys = ON"
+SAFETY_PRAGMAS = (
+    "PRAGMA busy_timeout = 30000",
+    "PRAGMA synchronous = FULL",  # a commit that returned is on disk even if the power goes right after
+    "PRAGMA secure_delete = ON",  # deleted pages are zeroed, not left readable in the file
+)
+
+
+def open_raw(path: Path) -> sqlite3.Connection:
+    """A connection with the safety pragmas and no implicit transactions: isolation_level=None, so we
+    issue BEGIN/COMMIT ourselves and a transaction is exactly what the code says."""
+    conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+    for pragma in SAFETY_PRAGMAS:
+        conn.execute(pragma)
+    return conn
+
 
 @contextmanager
 def connect(path: Path) -> Iterator[sqlite3.Connection]:
-    # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction is exactly what
-    # the code says, not what the sqlite3 module guesses.
-    conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+    conn = open_raw(path)
     try:
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA busy_timeout = 30000")
-        # FULL: a commit that returned is on disk even if the power goes right after.
-        conn.execute("PRAGMA synchronous = FULL")
-        # Deleted pages are zeroed, not left readable in the file.
-        conn.execute("PRAGMA secure_delete = ON")
+        conn.execute(FOREIGN_KEYS)
         yield conn
     finally:
         conn.close()
