@@ -12,7 +12,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from charts.figures import _target_line, metric_name
+from charts.figures import _target_line
 from charts.palette import STATUS_MARKER, STATUS_STYLE
 from charts.template import MUTED, apply
 from i18n import t
@@ -120,16 +120,9 @@ def distribution(metric_id: str, points: Sequence[Point], lang: str = "zh", *, h
                            yanchor="top", font={"size": 13, "color": MUTED}, name="left_out",
                            text=t("hub.chart.left_out", lang, names="、".join(left_out)))
     unit = "%" if scale == 100 else wording.unit_label(spec.unit, lang)
-    fig.update_layout(title={"text": f"{spec.id} {metric_name(_named(spec), lang)}（{unit}）"},
+    fig.update_layout(title={"text": f"{spec.id} {spec.name(lang)}（{unit}）"},
                       margin={"t": 72, "b": 96 if left_out else 56, "r": 96}, showlegend=True)
     fig.update_xaxes(title={"text": t("hub.chart.households", lang)}, rangemode="tozero", showgrid=True)
     # the unit is in the title: a rotated CJK axis title reads as an arrow
     fig.update_yaxes(rangemode="tozero", ticksuffix="%" if scale == 100 else "")
     return apply(fig, height=height)
-
-
-def _named(spec: Any) -> Any:
-    """The spec as metric_name reads it (name, name_en)."""
-    from types import SimpleNamespace
-
-    return SimpleNamespace(name=spec.name_zh, name_en=spec.name_en)

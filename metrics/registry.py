@@ -76,6 +76,10 @@ class MetricSpec:
     def theme_zh(self) -> str:
         return Theme(self.theme).word("zh")
 
+    def name(self, lang: str = "zh") -> str:
+        """The metric's name in ``lang`` (English where the catalogue has it)."""
+        return (self.name_en or self.name_zh) if lang == "en" else self.name_zh
+
     @property
     def source_name(self) -> str:
         return LEDGER_NAMES[self.ledgers[0]]

@@ -131,7 +131,7 @@ def metric_section(rows: list[GridRow], lang: str) -> None:
     worst = max(ids, key=lambda m: _contrast(rows, m))
     chosen = state.choice(st.selectbox, t("hub.metric.pick", lang), ids, key=METRIC_KEY,
                           index=ids.index(worst),
-                          format_func=lambda m: f"{m} {BY_ID[m].name_zh if lang == 'zh' else BY_ID[m].name_en}")
+                          format_func=lambda m: f"{m} {BY_ID[m].name(lang)}")
     points = [(c.name, c.households, cell.result) for c, cell in column(rows, chosen)]
     render.chart(distribution(chosen, points, lang, height=420), key=f"street-dist-{chosen}")
     st.caption(t("hub.metric.caption", lang))

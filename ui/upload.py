@@ -229,7 +229,7 @@ def show_coverage(report: dict[str, Any], results: Results, lang: str) -> None:
     if cover.no_data:
         from metrics.registry import BY_ID
 
-        metrics = [f"{m} {BY_ID[m].name_en if lang == 'en' else BY_ID[m].name_zh}" for m in cover.no_data]
+        metrics = [f"{m} {BY_ID[m].name(lang)}" for m in cover.no_data]
         st.caption(t("ui.data.coverage_metrics", lang, ids="、".join(metrics)))
 
 

@@ -27,7 +27,7 @@ def metric_label(metric_id: str, lang: str) -> str:
     spec = BY_ID.get(metric_id)
     if spec is None:
         return metric_id
-    return f"{metric_id} {spec.name_en if lang == 'en' else spec.name_zh}"
+    return f"{metric_id} {spec.name(lang)}"
 
 
 def days_overdue(item: ActionItem, as_of: dt.date) -> int:
