@@ -353,7 +353,8 @@ def run_import(args: argparse.Namespace) -> int:
     chosen = [k for k in proposal.acceptable if k not in held]
     versions = store.accept(proposal, chosen, by="cli", confirm=Confirm.ALL if args.confirm else ())
     print(accepted_line(versions, "zh"))
-    if versions and (from_env().hub or from_env().database_url is not None):
+    config = from_env()
+    if versions and (config.hub or config.database_url is not None):
         from hub.results import refresh_own
 
         refresh_own(store)  # the street reads this community's results fresh, as after an app upload
