@@ -22,6 +22,7 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 
@@ -620,14 +621,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def prestart_reader(argv: Sequence[str]) -> None:
-    """A command given ledger files reads them in the reader's child: start it first, so its start-up
-    (Python, pandas, pyarrow, ~0.5 s) runs while this process imports pandas, the store and the metrics."""
-    if argv and argv[0] in ("metrics", "pdf", "import") and any(
-            not a.startswith("-") and Path(a).exists() for a in argv[1:]):
-        from ledgers.worker import prestart
+def prestart_reader(args: argparse.Namespace) -> None:
+    """A command given ledger files reads them in the reader's child: start it first, reading them
+    already, so its start-up and the reading run while this process imports pandas, the store and the
+    metrics; ``load_files`` then takes up what the child has read (the same files, with its defaults)."""
+    if args.command not in ("metrics", "pdf", "import") or not getattr(args, "paths", None):
+        return
+    try:
+        files = collect_files(args.paths)
+    except UsageError:
+        return  # the command says so itself
+    from ledgers.worker import prestart
 
-        prestart()
+    prestart(paths=files)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -635,14 +641,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         from_env()  # a wrong setting stops here, named, instead of failing every file one by one
-    except SettingsError as exc:
+        args = build_parser().parse_args(argv)
+    except (UsageError, SettingsError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    prestart_reader(list(sys.argv[1:] if argv is None else argv))
+    prestart_reader(args)
     from store.models import StoreError
 
     try:
-        args = build_parser().parse_args(argv)
         return args.handler(args)
     except (UsageError, SettingsError) as exc:
         print(str(exc), file=sys.stderr)
@@ -659,5 +665,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def exit_now(code: int) -> NoReturn:
+    """Leave as soon as the output is out: flush it, run the ``atexit`` hooks (the reader's idle child
+    is told to stop, logs are flushed), then end the process without the interpreter tearing down every
+    module and the frames one object at a time (~0.1 s at 10k rows, ~0.2 s at 300k: a tenth of a run).
+    Only for the script; ``main`` itself returns, for tests and callers."""
+    import atexit
+    import contextlib
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (| head) is the reader's choice
+            stream.flush()
+    atexit._run_exitfuncs()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())

@@ -60,6 +60,7 @@ for name in ("prestart", "_run_jobs"):
 sys.stdout = open("/dev/null", "w")
 code = cli.main(sys.argv[1:])
 mark(f"cli.main returned {code} ({len(seen)} sheets received)")
+cli.exit_now(code)  # as the script leaves
 """
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import io
 import os
 import queue
-import secrets
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,8 +30,6 @@ from ledgers.sheet import PackedFrame, Problems, RawSheet, name_hints, read_shee
 
 __all__ = ["load_files", "LoadResult", "SourceFile", "ImportReport", "Problem", "SheetReport", "UnknownSheet",
            "empty_frame", "read_file"]
-
-_PROCESS_SECRET = secrets.token_bytes(32)
 
 
 @dataclass
@@ -63,15 +60,16 @@ def load_files(sources: Iterable[Path | str | SourceFile], *, mappings: Mappings
     ``in_process``: parse here instead of in a guarded child (tests, benchmarks); the default
     follows ``$LEDGERS_IN_PROCESS`` ("1" = in process).
     """
+    from ledgers.worker import PROCESS_SECRET
+
     jobs: list[tuple[str, str | None, bytes | None]] = []
-    for src in sources:
-        # a file name may carry a resident's name or phone: masked before it is reported or stored
+    for src in sources:  # names as given: ``read_file`` masks them (the child's requests can go ahead)
         if isinstance(src, SourceFile):
-            jobs.append((privacy.mask_file_name(src.name), None, bytes(src.data)))
+            jobs.append((src.name, None, bytes(src.data)))
         else:
             path = Path(src)
-            jobs.append((privacy.mask_file_name(path.name), str(path), None))
-    key = secret if secret is not None else _PROCESS_SECRET
+            jobs.append((path.name, str(path), None))
+    key = secret if secret is not None else PROCESS_SECRET
     if in_process is None:
         in_process = settings.from_env().ledgers_in_process
     if in_process:
@@ -120,7 +118,10 @@ def read_file(name: str, path: str | None, data: bytes | None, mappings: Mapping
     Sheets are parsed by calamine in a thread (it releases the GIL) while the previous sheet is typed.
     ``sink``: called with each ledger frame as soon as its sheet is typed, instead of collecting the
     frames in the result (the child streams them to the parent while it reads the next sheet); when
-    the file fails after that, the result has ``failed`` set and the frames already sent are dropped."""
+    the file fails after that, the result has ``failed`` set and the frames already sent are dropped.
+    ``name``: as given; a file name may carry a resident's name or phone, so it is masked first, before
+    anything reports or stores it."""
+    name = privacy.mask_file_name(name)
     result = FileResult(name)
     problems = Problems(name)
 

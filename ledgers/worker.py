@@ -25,11 +25,13 @@ import os
 import pickle
 import queue
 import resource
+import secrets
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +46,13 @@ if TYPE_CHECKING:  # the reader's modules cost pandas and pyarrow: loaded where 
 
 _ROOT = str(Path(__file__).resolve().parent.parent)
 _MAX_IDLE = 1
+# the HMAC key of the ``<col>_key`` columns when the caller names none: one per process, so the keys of
+# one run compare with each other and with nothing else (here, not in the reader, so ``prestart`` can
+# send a request before this process imports the reader's modules)
+PROCESS_SECRET = secrets.token_bytes(32)
+
+Job = tuple[str, str | None, bytes | None]  # (file name as given, path, or the upload's bytes)
+Request = tuple[list[Job], Mappings | None, bytes]  # (jobs, mappings, HMAC secret)
 
 
 def max_children() -> int:
@@ -144,9 +153,12 @@ def _child() -> None:
 
 
 def _failed(name: str, code: str, **params: Any) -> FileResult:
+    """A file that failed as a whole; ``name`` as given (masked here: the child masks the names it reads)."""
+    from ledgers.privacy import mask_file_name
     from ledgers.reader import FileResult
     from ledgers.sheet import Problems
 
+    name = mask_file_name(name)
     problems = Problems(name)
     problems.add(None, None, None, code, "error", **params)
     return FileResult(name, problems=problems.items, sheets=[SheetReport(name, None, "failed")], failed=True)
@@ -177,6 +189,7 @@ class _Child:
         self.reader.start()
         self.ready = False
         self.healthy = True
+        self.sent: Request | None = None  # a request sent ahead by ``prestart``, its answer not yet taken
 
     def send(self, request: tuple[Any, ...]) -> None:
         stdin = self.proc.stdin
@@ -227,14 +240,21 @@ _idle: list[_Child] = []
 _idle_lock = threading.Lock()
 
 
-def _take(memory_mb: int) -> _Child:
+def _take(memory_mb: int, request: Request) -> _Child:
+    """An idle child, else a new one; ``request`` is sent to it unless it was sent ahead already."""
     with _idle_lock:
         while _idle:
             child = _idle.pop()
-            if child.usable(memory_mb):
+            if child.usable(memory_mb) and child.sent in (None, request):
+                if child.sent is None:
+                    child.send(request)
+                child.sent = None  # its answer is this caller's now
                 return child
-            threading.Thread(target=child.close, daemon=True).start()
-    return _Child(memory_mb)
+            # busy with another request sent ahead (its answer must not be read as ours), or stale
+            threading.Thread(target=child.close, kwargs={"kill": child.sent is not None}, daemon=True).start()
+    child = _Child(memory_mb)
+    child.send(request)
+    return child
 
 
 def _give_back(child: _Child) -> None:
@@ -245,16 +265,23 @@ def _give_back(child: _Child) -> None:
     child.close()
 
 
-def prestart(memory_mb: int = 4096) -> None:
-    """Start the reader's child now, so its start-up (Python, pandas, pyarrow: ~0.5 s) runs while
-    this process imports the rest (``cli.py`` before its metrics); ``load_files`` takes it up.
-    Nothing when the reader runs in process or an idle child is already there."""
+def prestart(memory_mb: int = 4096, paths: Sequence[str | Path] = ()) -> None:
+    """Start the reader's child now, so its start-up (Python, pyarrow: ~0.2 s) runs while this process
+    imports the rest (``cli.py`` before its metrics); ``load_files`` takes it up. With ``paths``, the
+    child starts reading them at once, as ``load_files(paths)`` with its defaults will ask (no mappings,
+    ``PROCESS_SECRET``): their frames wait in the pipe until it does; a ``load_files`` asking for
+    anything else gets another child. Nothing when the reader runs in process or an idle child is
+    already there."""
     if settings.from_env().ledgers_in_process:
         return
     with _idle_lock:
         if any(child.usable(memory_mb) for child in _idle) or len(_idle) >= _MAX_IDLE:
             return
-        _idle.append(_Child(memory_mb))
+        child = _Child(memory_mb)
+        if paths:
+            child.sent = ([(Path(p).name, str(p), None) for p in paths], None, PROCESS_SECRET)
+            child.send(child.sent)
+        _idle.append(child)
 
 
 def shutdown() -> None:
@@ -277,14 +304,14 @@ def _at_exit() -> None:
             child.proc.stdin.close()  # type: ignore[union-attr]
 
 
-def run_jobs(jobs: list[tuple[str, str | None, bytes | None]], mappings: Mappings | None, secret: bytes, *,
+def run_jobs(jobs: list[Job], mappings: Mappings | None, secret: bytes, *,
              timeout: float = 120.0, memory_mb: int = 4096) -> list[FileResult]:
     """Results in job order; ``timeout`` applies to each file. Waits for a free slot first (``SLOTS``)."""
     with SLOTS.slot():
         return _run_jobs(jobs, mappings, secret, timeout=timeout, memory_mb=memory_mb)
 
 
-def _run_jobs(jobs: list[tuple[str, str | None, bytes | None]], mappings: Mappings | None, secret: bytes, *,
+def _run_jobs(jobs: list[Job], mappings: Mappings | None, secret: bytes, *,
               timeout: float, memory_mb: int) -> list[FileResult]:
     from ledgers import ipc
 
@@ -292,8 +319,7 @@ def _run_jobs(jobs: list[tuple[str, str | None, bytes | None]], mappings: Mappin
     pending = list(range(len(jobs)))
     while pending:
         batch = list(pending)
-        child = _take(memory_mb)
-        child.send(([jobs[i] for i in batch], mappings, secret))
+        child = _take(memory_mb, ([jobs[i] for i in batch], mappings, secret))
         current: int | None = None
         failure: str | None = None
         frames: list[tuple[str, Any]] = []

@@ -121,3 +121,29 @@ def test_a_prestarted_child_is_the_one_that_reads(monkeypatch):
     worker.prestart()  # an idle child is there already: no second one
     assert worker._idle == [started]
     worker.shutdown()
+
+
+@pytest.mark.parametrize(("ahead", "asked", "same_child"), [
+    ([0], [0], True),        # the CLI's case: the child read the files before load_files asked for them
+    ([0, 1], [0, 1], True),
+    ([0], [1], False),       # asked for other files: the child busy with the first is not read from
+    ([0, 1], [1, 0], False),  # another order is another request
+])
+def test_a_request_sent_ahead_is_answered_only_to_the_same_request(monkeypatch, ahead, asked, same_child):
+    from ledgers import worker
+
+    monkeypatch.delenv("LEDGERS_IN_PROCESS", raising=False)
+    worker.shutdown()
+    worker.prestart(paths=[SAMPLES[i] for i in ahead])
+    (started,) = worker._idle
+    assert started.sent is not None  # already on its way, before anyone asked
+    sources = [SAMPLES[i] for i in asked]
+    result = load_files(sources)  # the defaults prestart assumes: no mappings, the process's secret
+    expected = load_files(sources, secret=worker.PROCESS_SECRET, in_process=True)
+    assert result.report.to_dict() == expected.report.to_dict()
+    assert list(result.frames) == list(expected.frames)
+    for key, frame in expected.frames.items():
+        pd.testing.assert_frame_equal(result.frames[key], frame, check_exact=True)
+    (idle,) = worker._idle
+    assert (idle is started) is same_child and idle.sent is None
+    worker.shutdown()
