@@ -156,6 +156,9 @@ def source_frames(args: argparse.Namespace):
     if args.paths:
         files = collect_files(args.paths)
         frames, report = load_ledgers(files)
+        from ledgers.worker import let_go
+
+        let_go()  # read once: the reader's child and its heap go before the metrics build theirs
         return frames, report, [(p.name, dt.datetime.fromtimestamp(p.stat().st_mtime).replace(microsecond=0))
                                 for p in files]
     store = open_store(args)

@@ -147,3 +147,15 @@ def test_a_request_sent_ahead_is_answered_only_to_the_same_request(monkeypatch, 
     (idle,) = worker._idle
     assert (idle is started) is same_child and idle.sent is None
     worker.shutdown()
+
+
+def test_let_go_ends_the_idle_child_without_waiting_for_it(monkeypatch):
+    from ledgers import worker
+
+    monkeypatch.delenv("LEDGERS_IN_PROCESS", raising=False)
+    worker.shutdown()
+    load_files([SAMPLES[0]], secret=b"k")
+    (child,) = worker._idle
+    worker.let_go()  # what cli.py does once it has its frames
+    assert worker._idle == []
+    assert child.proc.wait(10) == 0  # it read the end of its input and left
