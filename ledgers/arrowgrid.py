@@ -14,7 +14,9 @@ reader reads that sheet with python-calamine instead.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,12 +28,66 @@ import pyarrow.compute as pc  # type: ignore[import-untyped]
 _NUMBER_RE = r"^-?(?:0|[1-9]\d{0,14})(?:\.\d*[1-9])?$"
 _DATETIME_RE = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?$"
 _LONG_DIGITS_RE = r"^-?\d{16,}$"
-_BOOLS = pa.array(["true", "false"])
 _MAYBE_RE = r"^(?:-?\d|true$|false$)"  # every text _NUMBER_RE, _DATETIME_RE or _BOOLS matches begins so
 # the same for Python's re, for a few values (ASCII digits only, as RE2's \d; fullmatch, not $)
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]*[1-9])?")
 _DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?")
 FEW = 2048  # below this many candidates, Python's loop beats a dozen Arrow calls' fixed cost
+
+
+@functools.cache
+def _bools() -> pa.Array:
+    return pa.array(["true", "false"], type=pa.string())
+
+
+def arrow_without_pandas() -> None:
+    """For a process that reads without pandas (the reader's child): pyarrow probes for pandas the
+    first time it converts Python or numpy values (``pa.array``, ``pa.scalar``) and imports it when
+    installed (~0.2 s, ~50 MB). Here that probe finds none, so converting the child's numpy arrays
+    and lists never loads pandas; a later ``import pandas`` still works (and pyarrow's
+    ``to_pandas`` finds it). Nothing when pandas is loaded already: run before any conversion."""
+    if "pandas" in sys.modules:
+        return
+    sys.meta_path.insert(0, _NoPandas)  # import pandas -> ImportError, this once
+    try:
+        pa.array([], type=pa.string())
+    finally:
+        sys.meta_path.remove(_NoPandas)
+
+
+class _NoPandas:
+    """A meta path finder that refuses pandas (``arrow_without_pandas``)."""
+
+    @staticmethod
+    def find_spec(name: str, *_args: Any) -> None:
+        if name == "pandas" or name.startswith("pandas."):
+            raise ImportError(name)
+
+
+def flags(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """A boolean Arrow array as numpy bools, null as False. Read from its bitmap: pyarrow's own
+    ``to_numpy`` goes through its pandas conversion, which loads pandas."""
+    if isinstance(mask, pa.ChunkedArray):
+        mask = mask.combine_chunks()
+    if mask.null_count:
+        mask = pc.fill_null(mask, False)
+    n, offset = len(mask), mask.offset
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    bits = np.unpackbits(np.frombuffer(mask.buffers()[1], dtype=np.uint8), count=offset + n, bitorder="little")
+    return bits[offset:].astype(bool)
+
+
+def numbers(arr: pa.Array | pa.ChunkedArray, fill: int | float = 0) -> np.ndarray:
+    """A numeric Arrow array as numpy (null as ``fill``), read from its buffer (see ``flags``)."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if arr.null_count:
+        arr = pc.fill_null(arr, fill)
+    dtype = np.dtype(arr.type.to_pandas_dtype())
+    if len(arr) == 0:
+        return np.zeros(0, dtype=dtype)
+    return np.frombuffer(arr.buffers()[1], dtype=dtype, count=len(arr), offset=arr.offset * dtype.itemsize).copy()
 
 
 def as_strings(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -43,47 +99,66 @@ def as_strings(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
 def decode(strings: pa.Array, texts: list[str | None] | None = None) -> np.ndarray:
     """The cells behind calamine's texts (an object array; None where null), one pass per kind;
     ``texts``: ``strings.to_pylist()`` when the caller has it already."""
+    return decode_kinds(strings, texts)[0]
+
+
+def decode_kinds(strings: pa.Array, texts: list[str | None] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``decode``, and the kind of each cell as ``ledgers.clean.Column`` names them ("s" text, "f"
+    number, "b" boolean, "d" date or datetime, "t" time, "n" none), told by the pass that decoded it."""
     strings = as_strings(strings)
     out = np.empty(len(strings), dtype=object)
     out[:] = strings.to_pylist() if texts is None else texts
+    kinds = np.full(len(strings), "s", dtype="<U1")
+    if strings.null_count:
+        kinds[flags(strings.is_null())] = "n"
     if len(strings) <= FEW:
-        _decode_few(out, range(len(out)))
-        return out
+        _decode_few(out, kinds, range(len(out)))
+        return out, kinds
     # one pass for what could be calamine's text of a number, boolean or date; most text columns stop here
     maybe = pc.fill_null(pc.match_substring_regex(strings, _MAYBE_RE), False)
     if not pc.any(maybe).as_py():
-        return out
-    candidates = np.flatnonzero(maybe.to_numpy(zero_copy_only=False))
+        return out, kinds
+    candidates = np.flatnonzero(flags(maybe))
     if len(candidates) <= FEW:
-        _decode_few(out, candidates.tolist())
-        return out
+        _decode_few(out, kinds, candidates.tolist())
+        return out, kinds
     number = pc.fill_null(pc.match_substring_regex(strings, _NUMBER_RE), False)
     if pc.any(number).as_py():
-        idx = np.flatnonzero(number.to_numpy(zero_copy_only=False))
+        idx = np.flatnonzero(flags(number))
         out[idx] = pc.cast(strings.filter(number), pa.float64()).to_pylist()
-    boolean = pc.fill_null(pc.is_in(strings, value_set=_BOOLS), False)
+        kinds[idx] = "f"
+    boolean = pc.fill_null(pc.is_in(strings, value_set=_bools()), False)
     if pc.any(boolean).as_py():
-        idx = np.flatnonzero(boolean.to_numpy(zero_copy_only=False))
+        idx = np.flatnonzero(flags(boolean))
         out[idx] = [v == "true" for v in out[idx]]
+        kinds[idx] = "b"
     when = pc.fill_null(pc.match_substring_regex(strings, _DATETIME_RE), False)
     if pc.any(when).as_py():
-        idx = np.flatnonzero(when.to_numpy(zero_copy_only=False))
+        idx = np.flatnonzero(flags(when))
         out[idx] = [_moment(v) for v in out[idx]]
-    return out
+        kinds[idx] = [_moment_kind(v) for v in out[idx]]
+    return out, kinds
 
 
-def _decode_few(out: np.ndarray, where: Any) -> None:
-    """``decode`` in place for the entries ``where``, one by one."""
+def _decode_few(out: np.ndarray, kinds: np.ndarray, where: Any) -> None:
+    """``decode_kinds`` in place for the entries ``where``, one by one."""
     for i in where:
         v = out[i]
         if v is None:
             continue
         if _NUMBER.fullmatch(v):
             out[i] = float(v)
+            kinds[i] = "f"
         elif v == "true" or v == "false":
             out[i] = v == "true"
+            kinds[i] = "b"
         elif _DATETIME.fullmatch(v):
-            out[i] = _moment(v)
+            out[i] = cell = _moment(v)
+            kinds[i] = _moment_kind(cell)
+
+
+def _moment_kind(cell: Any) -> str:
+    return "t" if type(cell) is dt.time else "d"
 
 
 def _moment(text: str) -> Any:
@@ -147,6 +222,7 @@ class ArrowGrid:
     def has_data(self) -> bool:
         """Any cell holding more than whitespace."""
         for arr in self.columns.values():
-            if pc.any(pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(arr), ""), False)).as_py():
+            blank = pa.scalar("", type=pa.string())  # typed: inferring a Python scalar's type loads pandas
+            if pc.any(pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(arr), blank), False)).as_py():
                 return True
         return False

@@ -11,13 +11,15 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from ledgers.coltypes import parse_yes_no
+
+if TYPE_CHECKING:  # only ``map_unique`` (the store's and tests' Series helpers) uses pandas
+    import pandas as pd
 
 _T = TypeVar("_T")
 
@@ -35,7 +37,6 @@ _DATE_RE = (
     r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 )
 _SERIAL_MIN, _SERIAL_MAX = 18264, 73050  # 1950-01-01 .. 2099-12-31: a number outside is not a date
-_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
 _CONTROL = re.compile(_CONTROL_RE)
@@ -76,6 +77,8 @@ def norm_texts(values: Any, kinds: list[str] | None = None) -> list[str | None]:
 
 def map_unique(s: pd.Series, func: Callable[[Any], Any], dtype: type = object) -> pd.Series:
     """``func`` applied once per distinct non-null value (ledger columns repeat a lot), aligned to ``s``."""
+    import pandas as pd
+
     codes, uniques = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
     if len(uniques) == 0:
         return pd.Series(False if dtype is bool else (np.nan if dtype is float else None), index=s.index,
@@ -86,13 +89,43 @@ def map_unique(s: pd.Series, func: Callable[[Any], Any], dtype: type = object) -
     return pd.Series(mapped[codes], index=s.index, dtype=dtype)
 
 
+def isna(values: np.ndarray) -> npt.NDArray[np.bool_]:
+    """Which entries of an object array are None or NaN (``pd.isna`` of the Python cells a reader
+    holds, without pandas)."""
+    values = np.asarray(values, dtype=object)
+    nothing: Any = None  # compared element by element
+    return np.asarray(np.equal(values, nothing) | (values != values), dtype=np.bool_)
+
+
 def norm_key(value: str) -> str:
     """A header or category for matching: normalised, no whitespace, lower-case."""
     return re.sub(r"\s+", "", norm_text(value)).lower()
 
 
 _KIND = {str: "s", float: "f", int: "i", bool: "b", type(None): "n", dt.date: "d", dt.datetime: "d",
-         pd.Timestamp: "d", dt.time: "t", dt.timedelta: "t"}
+         dt.time: "t", dt.timedelta: "t"}
+
+
+def _kind_of(cell: Any) -> str:
+    """A cell's kind letter; a date/datetime subclass (pandas' Timestamp) is a date."""
+    kind = _KIND.get(type(cell))
+    if kind is None:
+        return "d" if isinstance(cell, dt.date) else "o"
+    return kind
+
+
+def factorize(values: np.ndarray) -> tuple[npt.NDArray[np.intp], np.ndarray]:
+    """``pd.factorize(values, use_na_sentinel=True)`` of an object array of Python cells, without
+    pandas: the distinct values in order of first appearance (equal ones, such as 1 and 1.0, are one,
+    the first kept) and each cell's index into them, -1 for None and NaN. Both loops run in C
+    (a dict's own hashing, ``map``)."""
+    index: dict[Any, int] = dict.fromkeys(values, -1)
+    uniq = [k for k in index if k is not None and k == k]  # NaN is the one value unequal to itself
+    index.update(zip(uniq, range(len(uniq)), strict=True))
+    codes = np.fromiter(map(index.__getitem__, values), np.intp, len(values))
+    out = np.empty(len(uniq), dtype=object)
+    out[:] = uniq
+    return codes, out
 _TRUE_CELL, _FALSE_CELL = object(), object()  # bools kept apart from 1/0 while factorizing (True == 1)
 _EPOCH_DAY = np.datetime64("1899-12-30", "D")
 _NAT = np.datetime64("NaT", "ns")
@@ -116,21 +149,21 @@ class Column:
     def __init__(self, values: np.ndarray | None = None) -> None:
         if values is None:
             return
-        codes, uniq = pd.factorize(values, use_na_sentinel=True)
-        uniq = np.asarray(uniq, dtype=object)
-        homogeneous = pd.api.types.infer_dtype(uniq, skipna=True) if len(uniq) else "empty"
-        if homogeneous not in ("string", "boolean", "empty") and (
+        codes, uniq = factorize(values)
+        all_text = all(type(u) is str for u in uniq)
+        if not all_text and len(uniq) and not all(type(u) is bool for u in uniq) and (
                 any(type(u) is bool for u in uniq) or _holds_one_or_zero(uniq)):
-            # True == 1 == 1.0 for pandas' hash table: a column mixing them is factorized again with
-            # the bools marked, so a TRUE cell is never read as the number 1 (or the reverse)
+            # True == 1 == 1.0 for a hash table: a column mixing them is factorized again with the
+            # bools marked, so a TRUE cell is never read as the number 1 (or the reverse)
             is_bool = np.fromiter((type(v) is bool for v in values), bool, len(values))
             if is_bool.any() and not is_bool.all():
                 marked = values.copy()
                 marked[is_bool] = [_TRUE_CELL if v else _FALSE_CELL for v in values[is_bool]]
-                codes, marked_uniq = pd.factorize(marked, use_na_sentinel=True)
+                codes, marked_uniq = factorize(marked)
                 uniq = np.empty(len(marked_uniq), dtype=object)
                 uniq[:] = [True if u is _TRUE_CELL else False if u is _FALSE_CELL else u for u in marked_uniq]
-        self._derive(np.asarray(codes, dtype=np.intp), uniq, homogeneous == "string")
+        kinds = None if all_text else np.array([_kind_of(u) for u in uniq], dtype="<U1")
+        self._derive(codes, uniq, kinds)
 
     @classmethod
     def from_arrow(cls, strings: Any) -> Column:
@@ -142,29 +175,34 @@ class Column:
 
         enc = pc.dictionary_encode(arrowgrid.as_strings(strings))
         out = cls()
-        codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+        codes = arrowgrid.numbers(enc.indices, -1).astype(np.intp)
         texts = enc.dictionary.to_pylist()
-        uniq = arrowgrid.decode(enc.dictionary, texts)
+        uniq, kinds = arrowgrid.decode_kinds(enc.dictionary, texts)
         # a few distinct values: Python's norm_texts (one check over them joined) beats five Arrow calls
         normed = _norm_arrow(enc.dictionary, texts) if len(texts) > arrowgrid.FEW else None
-        out._derive(codes, uniq, all(type(u) is str for u in uniq), normed)
+        out._derive(codes, uniq, kinds, normed)
         out._memo["src"] = texts
+        out._memo["src_arrow"] = enc.dictionary
         return out
 
-    def _derive(self, codes: npt.NDArray[np.intp], uniq: np.ndarray, all_text: bool,
-                normed: list[str] | None = None) -> None:
-        """``normed``: ``norm_text`` of every distinct value already (taken for the text cells)."""
+    def _derive(self, codes: npt.NDArray[np.intp], uniq: np.ndarray, kinds: np.ndarray | None,
+                normed: np.ndarray | None = None) -> None:
+        """``kinds``: each distinct cell's kind ("s" for all when None); ``normed``: ``norm_text`` of
+        every distinct value already (taken for the text cells)."""
         self.codes = codes
         self.uniq = uniq
-        kind = ["s"] * len(uniq) if all_text else [_KIND.get(type(u), "o") for u in uniq]
-        self.kind = np.array(kind + ["n"], dtype="<U1")
+        self.kind = np.full(len(uniq) + 1, "s", dtype="<U1")
+        self.kind[-1] = "n"
+        if kinds is not None:
+            self.kind[:-1] = kinds
+        all_text = kinds is None or not (kinds != "s").any()
         text = np.empty(len(uniq) + 1, dtype=object)
         if normed is None:
-            text[:-1] = norm_texts(uniq, kind)
+            text[:-1] = norm_texts(uniq, self.kind[:-1].tolist())
         else:
             text[:-1] = normed
             if not all_text:
-                text[:-1][np.array(kind) != "s"] = None
+                text[:-1][self.kind[:-1] != "s"] = None
         self.text = text
         self.blank = (self.kind == "n") | ((self.kind == "s") & (text == ""))
         self._memo: dict[Hashable, Any] = {}
@@ -215,24 +253,48 @@ _CONTROL_RE2 = (r"[\x{0}-\x{8}\x{b}\x{c}\x{e}-\x{1f}\x{7f}-\x{9f}\x{200b}-\x{200
                 r"\x{2060}-\x{2064}\x{feff}]")
 
 
-def _norm_arrow(strings: Any, texts: list[str]) -> list[str]:
+# Code points whose NFKC Python (its Unicode database) and Arrow (utf8proc's, newer) agree on: every
+# one of these blocks was assigned before Python 3.11's Unicode 14 and nothing decomposable was
+# added to them since (NFKC of assigned characters is stable). A value holding anything else that
+# NFKC would change goes through Python's ``norm_text``, as all of them did before.
+_ARROW_NFKC_SAFE_RE2 = (r"^[\x{0}-\x{36f}\x{2000}-\x{206f}\x{2100}-\x{24ff}\x{2e80}-\x{2fdf}\x{3000}-\x{9fff}"
+                        r"\x{f900}-\x{faff}\x{fe30}-\x{fe4f}\x{ff00}-\x{ffef}]*$")
+
+
+def _norm_arrow(strings: Any, texts: list[str]) -> np.ndarray:
     """``norm_text`` of each of ``texts`` (= ``strings.to_pylist()``, an Arrow string array without
-    nulls), worked out by Arrow: a value that NFKC or the control characters would change goes
-    through ``norm_text`` itself; the rest only need trimming, which Arrow's trim does exactly as
-    ``str.strip`` (checked over every code point)."""
+    nulls) as an object array, worked out by Arrow: NFKC keeping ㎡, control characters removed,
+    trimmed, as ``norm_text`` does (the tests compare them code point by code point). Python's
+    ``norm_text`` still does the values NFKC changes that hold characters outside
+    ``_ARROW_NFKC_SAFE_RE2``, and those holding the placeholder ㎡ is swapped for. Unchanged values
+    stay the very str objects of ``texts``."""
     import pyarrow.compute as pc
 
-    out = list(texts)
+    from ledgers import arrowgrid
+
+    out = np.empty(len(texts), dtype=object)
+    out[:] = texts
     if not texts:
         return out
-    trimmed = pc.utf8_trim_whitespace(strings)
-    fold = pc.or_(pc.not_equal(pc.utf8_normalize(strings, form="NFKC"), strings),
-                  pc.match_substring_regex(strings, _CONTROL_RE2))
-    changed = pc.or_(fold, pc.not_equal(trimmed, strings))
-    if pc.any(changed).as_py():
-        fold_np = fold.to_numpy(zero_copy_only=False)
-        for i in np.flatnonzero(changed.to_numpy(zero_copy_only=False)).tolist():
-            out[i] = norm_text(texts[i]) if fold_np[i] else trimmed[i].as_py()
+    # one NFKC pass: a value already NFKC holds no ㎡, so swapping it out and back changes nothing
+    folded = pc.replace_substring(pc.utf8_normalize(pc.replace_substring(strings, "㎡", _SQM), form="NFKC"),
+                                  _SQM, "㎡")
+    nfkc = pc.not_equal(folded, strings)
+    cur = folded
+    if pc.any(pc.match_substring_regex(cur, _CONTROL_RE2)).as_py():
+        cur = pc.replace_substring_regex(cur, _CONTROL_RE2, "")
+    cur = pc.utf8_trim_whitespace(cur)
+    changed = pc.not_equal(cur, strings)
+    if not pc.any(changed).as_py():
+        return out
+    idx = np.flatnonzero(arrowgrid.flags(changed))
+    out[idx] = cur.take(idx).to_pylist()
+    if pc.any(nfkc).as_py():
+        python = pc.and_(nfkc, pc.invert(pc.match_substring_regex(strings, _ARROW_NFKC_SAFE_RE2)))
+        python = pc.or_(python, pc.match_substring(strings, _SQM))
+        if pc.any(python).as_py():
+            for i in np.flatnonzero(arrowgrid.flags(python)).tolist():
+                out[i] = norm_text(texts[i])
     return out
 
 
@@ -447,4 +509,4 @@ def category_ext(col: Column, categories: dict[str, tuple[str, ...]]) -> tuple[n
         return text, np.zeros(len(text), dtype=bool)
     lookup = category_lookup(categories)
     out = map_ext(text, lambda v: lookup.get(_SPACES.sub("", v).lower()))
-    return out, ~col.blank & pd.isna(out)
+    return out, ~col.blank & isna(out)

@@ -18,15 +18,16 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 import settings
 from ledgers import guards, privacy
 from ledgers.registry import LEDGERS, Mappings
 from ledgers.report import Code, ImportReport, LoadResult, Problem, Severity, SheetReport, UnknownSheet
 from ledgers.sheet import PackedFrame, Problems, RawSheet, name_hints, read_sheet
+
+if TYPE_CHECKING:  # the child reads without pandas: frames are built (and pandas loaded) where they are used
+    import pandas as pd
 
 __all__ = ["load_files", "LoadResult", "SourceFile", "ImportReport", "Problem", "SheetReport", "UnknownSheet",
            "empty_frame", "read_file"]
@@ -82,6 +83,8 @@ def load_files(sources: Iterable[Path | str | SourceFile], *, mappings: Mappings
 
 
 def _combine(results: list[FileResult]) -> LoadResult:
+    import pandas as pd
+
     report = ImportReport()
     parts: dict[str, list[pd.DataFrame]] = {}
     for res in results:
@@ -100,6 +103,8 @@ def _combine(results: list[FileResult]) -> LoadResult:
 
 def empty_frame(key: str) -> pd.DataFrame:
     """A zero-row frame of a ledger with the typed columns of Contract 1."""
+    import pandas as pd
+
     cols: dict[str, pd.Series] = {}
     for col in LEDGERS[key].columns:
         cols[col.name] = col.type.empty(0)

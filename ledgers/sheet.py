@@ -19,19 +19,21 @@ import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
-from ledgers import clean, privacy
+from ledgers import arrowgrid, clean, privacy
 from ledgers.arrowgrid import ArrowGrid, decode
 from ledgers.coltypes import ColumnType
 from ledgers.registry import LEDGERS, ColumnSpec, LedgerSpec, Mappings, SheetMapping
 from ledgers.report import Code, Problem, Severity, SheetReport, UnknownSheet
+
+if TYPE_CHECKING:  # frames are built where they are used (the parent): the reading child never loads pandas
+    import pandas as pd
 
 HEADER_SCAN_ROWS = 20
 PROBLEM_CAP = 50
@@ -456,7 +458,7 @@ def _all_blank(raw: RawSheet, width: int) -> bool:
 
 def _blank_cells(values: np.ndarray) -> np.ndarray:
     """Which cells are empty (None, NaN, "" or only spaces); for the few rows of merged ranges."""
-    blank = np.asarray(pd.isna(values), dtype=bool)
+    blank = clean.isna(values)
     blank |= np.fromiter((type(v) is str and not v.strip() for v in values), bool, len(values))
     return blank
 
@@ -785,6 +787,8 @@ class PackedFrame:
         return self.n
 
     def frame(self) -> pd.DataFrame:
+        import pandas as pd
+
         cols: dict[str, pd.Series] = {}
         for name, kind, payload in self.columns:
             if kind == "bool":
@@ -815,41 +819,33 @@ def _ext(values: list[Any]) -> np.ndarray:
     return out
 
 
+def _present(ext: np.ndarray) -> np.ndarray:
+    return ~clean.isna(ext)
+
+
 def _arrow_text(ext: np.ndarray) -> Any:
     return pa.array(ext, type=pa.string(), from_pandas=True)
 
 
 def _ascii_digits(ext: np.ndarray) -> np.ndarray:
     """Which entries of a text ext array are ASCII digits only (``v.isascii() and v.isdigit()``)."""
-    flags = pc.fill_null(pc.ascii_is_decimal(_arrow_text(ext)), False)
-    return np.asarray(flags.to_numpy(zero_copy_only=False), dtype=bool)
+    return arrowgrid.flags(pc.ascii_is_decimal(_arrow_text(ext)))
 
 
 def _starts_86(ext: np.ndarray) -> np.ndarray:
-    flags = pc.fill_null(pc.starts_with(_arrow_text(ext), "86"), False)
-    return np.asarray(flags.to_numpy(zero_copy_only=False), dtype=bool)
+    return arrowgrid.flags(pc.starts_with(_arrow_text(ext), "86"))
 
 
-def _masked(norm: np.ndarray, pk: str) -> tuple[np.ndarray, np.ndarray]:
-    """Per distinct normalised value: its masked form, and its length when it is all digits (else 0).
-    A run of 8+ ASCII digits (phones, IDs) is masked by Arrow as ``privacy.mask_digits`` does
-    (first 3, last 4 kept); everything else by ``privacy.mask_value``."""
+def _masked(norm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per distinct normalised value: its masked form (``privacy.mask_array``), and its length when
+    it is all digits (else 0)."""
     arr = _arrow_text(norm)
-    digits = np.asarray(pc.fill_null(pc.ascii_is_decimal(arr), False).to_numpy(zero_copy_only=False), dtype=bool)
-    n = np.asarray(pc.fill_null(pc.utf8_length(arr), 0).to_numpy(zero_copy_only=False), dtype=np.int64)
-    fast = digits & (n >= 8)
-    masked = np.empty(len(norm), dtype=object)
-    if fast.any():
-        stars = pc.binary_repeat(pa.scalar("*"), pa.array(np.where(fast, n - 7, 0)))
-        joined = pc.binary_join_element_wise(pc.utf8_slice_codeunits(arr, 0, 3), stars,
-                                             pc.utf8_slice_codeunits(arr, -4), "")
-        masked[:] = joined.to_pylist()
-    for i in np.flatnonzero(~fast).tolist():
-        masked[i] = privacy.mask_value(norm[i], pk)
+    digits = arrowgrid.flags(pc.ascii_is_decimal(arr))
+    n = arrowgrid.numbers(pc.utf8_length(arr)).astype(np.int64)
     length = np.where(digits, n, 0)
-    for i in np.flatnonzero(~digits & pd.notna(norm)).tolist():
+    for i in np.flatnonzero(~digits & _present(norm)).tolist():
         length[i] = len(norm[i]) if _ALL_DIGITS.fullmatch(norm[i]) else 0
-    return masked, length
+    return privacy.mask_array(norm), length
 
 
 def _pii(sheet: str, column: str, col: clean.Column, problems: Problems, sub_rows: np.ndarray
@@ -864,7 +860,7 @@ def _pii(sheet: str, column: str, col: clean.Column, problems: Problems, sub_row
     else:  # a phone column holds a distinct value per person (120k at 300k rows): plain digits by Arrow
         norm = text.copy()
         plain = _ascii_digits(text)
-        for i in np.flatnonzero(pd.notna(text) & ~(plain & ~_starts_86(text))).tolist():
+        for i in np.flatnonzero(_present(text) & ~(plain & ~_starts_86(text))).tolist():
             norm[i] = privacy.normalise(text[i], pk)
     bad = None
 
@@ -872,7 +868,7 @@ def _pii(sheet: str, column: str, col: clean.Column, problems: Problems, sub_row
         return np.flatnonzero(col.rows(flags))
 
     if pk == "id":
-        numeric = np.isin(col.kind, ["i", "f"]) & ~pd.isna(norm)
+        numeric = np.isin(col.kind, ["i", "f"]) & _present(norm)
         if numeric.any():
             # beyond 15 significant digits Excel lost some
             big = np.array([k in ("i", "f") and abs(float(u)) >= 1e15 for u, k in zip(col.uniq, col.kind[:-1],
@@ -886,7 +882,7 @@ def _pii(sheet: str, column: str, col: clean.Column, problems: Problems, sub_row
                 bad = lost
                 norm = norm.copy()  # an object array: the lost IDs become None
                 norm[lost] = None
-    masked, length = _masked(norm, pk)
+    masked, length = _masked(norm)
     if pk == "phone":
         odd = (length > 0) & ~np.isin(length, [7, 8, 11, 12])
         for i in rows_where(odd)[:PROBLEM_CAP]:
@@ -895,7 +891,7 @@ def _pii(sheet: str, column: str, col: clean.Column, problems: Problems, sub_row
                          n=int(length[k]))
     elif pk == "id":
         lower = clean.map_ext(text, lambda v: bool(_ID_LOWER_X.fullmatch(re.sub(r"\s+", "", v))), bool, False)
-        for i in rows_where(lower & ~pd.isna(norm))[:PROBLEM_CAP]:
+        for i in rows_where(lower & _present(norm))[:PROBLEM_CAP]:
             problems.add(sheet, int(sub_rows[i]), column, Code.ID_LOWERCASE_X, Severity.WARNING, value=masked[col.codes[i]])
         length = clean.map_ext(norm, lambda v: len(v) if _ID_DIGITS.fullmatch(v) else 0, np.int64, 0)
         wrong = np.isin(length, [14, 16, 17, 19, 20])

@@ -96,7 +96,11 @@ def _release_memory() -> None:
 
 
 def _child() -> None:
-    # everything a request needs is imported before the cap: the cap is headroom on top of it
+    # everything a request needs is imported before the cap: the cap is headroom on top of it;
+    # pandas is not (the child reads with numpy and pyarrow only: ~0.2 s and ~50 MB less)
+    from ledgers.arrowgrid import arrow_without_pandas
+
+    arrow_without_pandas()
     import fastexcel  # noqa: F401
     import pyarrow as pa  # type: ignore[import-untyped]
     import pyarrow.compute  # type: ignore[import-untyped]  # noqa: F401
