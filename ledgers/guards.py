@@ -13,7 +13,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
@@ -254,6 +254,10 @@ class _Extent:
                 self.rows, self.bounded = max(self.rows, 99_999), True
         elif _PLAIN_CELL in piece:
             self.rows, self.bounded = max(self.rows, 9_999), True
+        self.track(piece)
+
+    def track(self, piece: bytes) -> None:
+        """Where the next unreferenced row or cell goes, after a plain piece."""
         pos = piece.rfind(_PLAIN_ROW)
         if pos >= 0 and (m := re.match(rb'<row r="(\d+)"', piece[pos:pos + 20])):
             self.row, self.col = int(m.group(1)), 0
@@ -303,6 +307,8 @@ def _measure(zf: zipfile.ZipFile, part: str, extent: _Extent, blanks: set[tuple[
     carry, total, first = b"", 0, True
 
     def scan(piece: bytes) -> None:
+        if blanks is not None and _quick(piece, extent, layout):
+            return
         extent.feed(piece)
         if blanks is not None and b"<f" in piece:
             blanks.update(_formula_blanks(piece))
@@ -353,6 +359,100 @@ def _see_layout(piece: bytes, layout: SheetLayout) -> None:
     if b"mergeCell" in piece:
         layout.merged.extend(((int(r0) - 1, col_number(c0) - 1), (int(r1) - 1, col_number(c1) - 1))
                              for c0, r0, c1, r1 in _MERGE_REF.findall(piece))
+
+
+# --- The same checks on a plain piece, without the GIL ----------------------------------------------
+# Nearly every piece of a real workbook is plain (written by Excel, openpyxl or xlsxwriter). For those,
+# one RE2 pass (pyarrow compute, which releases the GIL and runs in linear time) tells whether anything
+# in the piece needs the Python patterns above: an odd cell or row tag, a formula, a reference beyond
+# what the piece's last cell lets the bounds take for granted. If nothing does, the bounds of
+# ``_Extent._bound`` follow from the last cell alone; otherwise the piece takes the Python path.
+# RE2 has no lookahead, so ``_ODD_CELL`` / ``_ODD_ROW`` are spelled out as the ways a tag can leave the
+# plain form, character by character; a tag cut by the end of the piece is left to the Python
+# patterns on the last bytes (a plain cell tag's lookahead spans 18 bytes).
+_WS = r"[\t\n\r\x0b\x0c]"  # Python's bytes \s, less the space
+_DIGITS_THEN_ODD = r'[1-9](?:[0-9]{0,6}[^0-9"]|[0-9]{7}|[0-9]{0,6}"[^ />])'
+_ODD_CELL_RE2 = (rf'c(?:{_WS}|[/>]| [^r]| r[^=]| r=[^"]| r="(?:[^A-Z]|[A-Z](?:[^A-Z1-9]|[A-Z](?:[^A-Z1-9]|[A-Z][^1-9]))'
+                 rf'|[A-Z]{{1,3}}{_DIGITS_THEN_ODD}))')
+_ODD_ROW_RE2 = rf'row(?:{_WS}|[/>]| [^r]| r[^=]| r=[^"]| r="(?:[^1-9]|{_DIGITS_THEN_ODD}))'
+_PREFIXED_RE2 = rf":(?:c|row)(?:{_WS}|[ />])"
+_NARROW_RE2 = '<c r="[A-Z][1-9]'
+_TAIL = 32  # bytes at the end of a piece the Python patterns look at
+QUICK_MIN = 1 << 16  # smaller pieces: the Python patterns cost less than three pyarrow calls
+
+
+def _quick(piece: bytes, extent: _Extent, layout: SheetLayout | None) -> bool:
+    """``_Extent.feed``, the formula and the layout checks of one piece in one RE2 pass, when the piece
+    is plain and holds no formula; False (nothing done) when it needs the Python path."""
+    if extent.force_exact or len(piece) < QUICK_MIN:
+        return False
+    cell = piece.rfind(_PLAIN_CELL)
+    last = re.match(rb'<c r="([A-Z]{1,3})([1-9]\d{0,6})"', piece[cell:cell + 20]) if cell >= 0 else None
+    if cell >= 0 and last is None:
+        return False  # the last reference is not plain, so neither is the piece
+    alarm = [_ODD_CELL_RE2, _ODD_ROW_RE2, "f"]
+    if last is not None:
+        row = int(last.group(2))
+        if wider := _col_above(max(extent.cols, 26)):
+            alarm.append('c r="' + wider)
+        alarm.append('c r="[A-Z]{1,3}' + _row_above(row if row >= 100_000 else 99_999 if row >= 10_000 else 9_999))
+    found = _re2(piece)
+    if found("<(?:" + "|".join(alarm) + ")") or found(_PREFIXED_RE2):
+        return False
+    if _ODD_CELL.search(piece, len(piece) - _TAIL) or _ODD_ROW.search(piece, len(piece) - _TAIL):
+        return False
+    if last is not None:
+        narrow = len(last.group(1)) == 1
+        if narrow or not (extent.bounded and extent.cols >= 26):
+            narrow = narrow or found(_NARROW_RE2)
+        if narrow:
+            extent.cols, extent.bounded = max(extent.cols, 26), True
+        if row >= 100_000:  # the last cell is the tallest: the alarm above found none taller
+            extent.rows = max(extent.rows, row)
+        else:
+            extent.rows, extent.bounded = max(extent.rows, 99_999 if row >= 10_000 else 9_999), True
+    extent.track(piece)
+    if layout is not None:
+        _see_plain_layout(piece, layout, found)
+    return True
+
+
+def _see_plain_layout(piece: bytes, layout: SheetLayout, found: Callable[[str], bool]) -> None:
+    """``_see_layout`` of a piece known to be plain."""
+    if layout.first_row == -1 and _ANY_CELL.search(piece) and (m := _FIRST_VALUE.search(piece)):
+        layout.first_row = int(m.group(1)) - 1  # the piece is plain, so is what comes before the cell
+    if found("mergeCell"):
+        start = max(piece.rfind(b"<", 0, piece.find(b"mergeCell")), 0)  # where the first match can start
+        layout.merged.extend(((int(r0) - 1, col_number(c0) - 1), (int(r1) - 1, col_number(c1) - 1))
+                             for c0, r0, c1, r1 in _MERGE_REF.findall(piece, start))
+
+
+def _re2(piece: bytes) -> Callable[[str], bool]:
+    """``found(pattern)``: whether RE2 finds the pattern in the piece (bytes as Latin-1, the GIL
+    released while it searches)."""
+    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+    offsets = pa.py_buffer(bytes(8) + len(piece).to_bytes(8, "little"))  # one value: the whole piece, not copied
+    arr = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(piece)])
+    return lambda pattern: bool(pc.match_substring_regex(arr, pattern)[0].as_py())
+
+
+def _col_above(n: int) -> str:
+    """RE2: the letters of a plain reference to a column right of column ``n``, and the digit after
+    ("" when no plain reference can be: n is ZZZ or more)."""
+    s = _letters(n)
+    alts = [f"[A-Z]{{{len(s) + 1},3}}"] if len(s) < 3 else []
+    alts += [s[:i] + f"[{chr(ord(ch) + 1)}-Z]" + "[A-Z]" * (len(s) - i - 1) for i, ch in enumerate(s) if ch < "Z"]
+    return "(?:" + "|".join(alts) + ")[1-9]" if alts else ""
+
+
+def _row_above(n: int) -> str:
+    """RE2: the digits of a plain reference to a row below row ``n`` (and its closing quote)."""
+    s = str(n)
+    alts = [f"[1-9][0-9]{{{len(s)}}}"]
+    alts += [s[:i] + f"[{int(ch) + 1}-9]" + "[0-9]" * (len(s) - i - 1) + '"' for i, ch in enumerate(s) if ch < "9"]
+    return "(?:" + "|".join(alts) + ")"
 
 
 def _dimension(head: bytes) -> tuple[int, int]:
