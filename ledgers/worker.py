@@ -215,7 +215,9 @@ class _Child:
 
     def ran_out_of_memory(self) -> bool:
         """Whether the child's last words were an allocation failure: calamine (Rust) aborts the
-        process when an allocation fails under the memory cap, where Python would raise MemoryError."""
+        process when an allocation fails under the memory cap, where Python would raise MemoryError,
+        and so does glibc when a thread's first use of a library's thread-local data (Arrow's, RE2's:
+        the guard's scan in the parse thread) finds no memory for it."""
         try:
             self.proc.wait(5)
             size = self.stderr.seek(0, os.SEEK_END)
@@ -223,7 +225,8 @@ class _Child:
             tail = self.stderr.read()
         except (OSError, ValueError, subprocess.TimeoutExpired):
             return False
-        return b"memory allocation of" in tail or b"MemoryError" in tail
+        return any(words in tail for words in (b"memory allocation of", b"MemoryError",
+                                                b"cannot allocate memory for thread-local data"))
 
     def close(self, *, kill: bool = False) -> None:
         self.healthy = False
