@@ -25,7 +25,6 @@ import os
 import pickle
 import queue
 import resource
-import secrets
 import subprocess
 import sys
 import tempfile
@@ -36,12 +35,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import settings
-from ledgers.registry import Mappings
-from ledgers.report import SheetReport
 from ledgers.slots import Slots
 
-if TYPE_CHECKING:  # the reader's modules cost pandas and pyarrow: loaded where used, so ``prestart``
-    from ledgers.reader import FileResult  # can start the child before this process imports them
+if TYPE_CHECKING:  # the reader's modules cost numpy, pyarrow and the rest: loaded where used, so
+    from ledgers.reader import FileResult  # ``prestart`` can start the child before this process
+    from ledgers.registry import Mappings  # imports them
     from ledgers.sheet import PackedFrame
 
 _ROOT = str(Path(__file__).resolve().parent.parent)
@@ -49,10 +47,10 @@ _MAX_IDLE = 1
 # the HMAC key of the ``<col>_key`` columns when the caller names none: one per process, so the keys of
 # one run compare with each other and with nothing else (here, not in the reader, so ``prestart`` can
 # send a request before this process imports the reader's modules)
-PROCESS_SECRET = secrets.token_bytes(32)
+PROCESS_SECRET = os.urandom(32)  # what secrets.token_bytes gives, without importing hmac here
 
 Job = tuple[str, str | None, bytes | None]  # (file name as given, path, or the upload's bytes)
-Request = tuple[list[Job], Mappings | None, bytes]  # (jobs, mappings, HMAC secret)
+Request = tuple[list[Job], "Mappings | None", bytes]  # (jobs, mappings, HMAC secret)
 
 
 def max_children() -> int:
@@ -165,6 +163,7 @@ def _failed(name: str, code: str, **params: Any) -> FileResult:
     """A file that failed as a whole; ``name`` as given (masked here: the child masks the names it reads)."""
     from ledgers.privacy import mask_file_name
     from ledgers.reader import FileResult
+    from ledgers.report import SheetReport
     from ledgers.sheet import Problems
 
     name = mask_file_name(name)
