@@ -12,7 +12,9 @@ import contextlib
 import csv
 import io
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -186,6 +188,11 @@ def _zip_errors() -> Iterator[None]:
 
 
 _CHUNK = 1 << 22
+_ZLIB: Any = zlib
+with contextlib.suppress(ImportError):  # isal is pinned in requirements.txt; without it, zlib does the same
+    from isal import isal_zlib  # ISA-L: the same inflate, about twice as fast
+
+    _ZLIB = isal_zlib
 # Any start tag of a cell or a row, whatever its namespace prefix, spacing or attribute quoting (an
 # attribute value may hold ">"): what an XML parser would call <c> / <row>.
 _START_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?(c|row)(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
@@ -315,7 +322,7 @@ def _measure(zf: zipfile.ZipFile, part: str, extent: _Extent, blanks: set[tuple[
         if layout is not None:
             _see_layout(piece, layout)
 
-    with zf.open(part) as fh:
+    with _open_member(zf, part) as fh:
         while True:
             chunk = fh.read(_CHUNK)
             total += len(chunk)
@@ -338,6 +345,77 @@ def _measure(zf: zipfile.ZipFile, part: str, extent: _Extent, blanks: set[tuple[
             carry = buf[end:]
             scan(buf[:end])
     return extent, claimed
+
+
+class _Inflated:
+    """``zf.open(part)`` of a deflated member, read the way ``ZipExtFile.read`` reads it (the same
+    bytes, the same chunks, the same errors for a cut, corrupt or mislabelled stream), by ``_ZLIB``:
+    ISA-L's inflate when ``isal`` is installed, about twice zlib's speed; both leave the GIL."""
+
+    def __init__(self, raw: bytes, start: int, info: zipfile.ZipInfo) -> None:
+        self.raw = memoryview(raw)[start:start + info.compress_size]
+        self.pos, self.left, self.crc, self.expected = 0, info.file_size, 0, info.CRC
+        self.made = 0  # bytes of XML inflated so far
+        self.inflate = _ZLIB.decompressobj(-15)
+        self.eof = False
+
+    def __enter__(self) -> _Inflated:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.raw.release()
+
+    def read(self, n: int) -> bytes:
+        parts: list[bytes] = []
+        got = 0
+        while got < n and not self.eof:
+            data = self._step(n - got)
+            parts.append(data)
+            got += len(data)
+        out = parts[0] if len(parts) == 1 else b"".join(parts)
+        self.crc = _ZLIB.crc32(out, self.crc)
+        if self.eof and self.crc != self.expected:
+            raise zipfile.BadZipFile(f"Bad CRC-32 for file {self.raw!r}")
+        return out
+
+    def _step(self, n: int) -> bytes:
+        data: bytes | memoryview = self.inflate.unconsumed_tail
+        # enough input for n bytes of output at the ratio seen so far, and a little more: one call
+        # usually fills the chunk, and the input left over (copied by inflate, GIL held) stays small
+        want = n * self.pos // max(self.made, 1) * 5 // 4 + 4096 if self.made else n // 4
+        if len(data) < want and self.pos < len(self.raw):
+            more = self.raw[self.pos:self.pos + want - len(data)]
+            self.pos += len(more)
+            data = bytes(data) + more if data else more
+        try:
+            out: bytes = self.inflate.decompress(data, n)
+        except _ZLIB.error as exc:
+            raise zlib.error(str(exc)) from exc
+        tail = self.inflate.unconsumed_tail
+        self.eof = self.inflate.eof or (self.pos >= len(self.raw) and not tail)
+        if self.eof:
+            out += self.inflate.flush()
+        out = out[:self.left]
+        self.left -= len(out)
+        self.made += len(out)
+        self.eof = self.eof or self.left <= 0
+        return out
+
+
+def _open_member(zf: zipfile.ZipFile, part: str) -> Any:
+    """A worksheet's XML as a stream: ``zf.open`` checks the member's local header as ever; a
+    deflated, unencrypted member of an in-memory archive is then inflated by ``_Inflated``."""
+    fh = zf.open(part)
+    info = zf.getinfo(part)
+    if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 1 or not isinstance(zf.fp, io.BytesIO):
+        return fh
+    raw = zf.fp.getvalue()  # the archive's bytes themselves: BytesIO shares them until written to
+    name_len, extra_len = struct.unpack("<HH", raw[info.header_offset + 26:info.header_offset + 30])
+    start = info.header_offset + 30 + name_len + extra_len
+    if start + info.compress_size > len(raw):
+        return fh  # cut short: zipfile tells where it ends, as before
+    fh.close()
+    return _Inflated(raw, start, info)
 
 
 # The first cell holding a value, written the plain way: a reference first, then an optional formula,

@@ -10,6 +10,9 @@ holding a value and the merged ranges. ``quick`` says whether the survey may tak
 from __future__ import annotations
 
 import io
+import struct
+import zipfile
+import zlib
 
 import openpyxl
 import pytest
@@ -226,3 +229,80 @@ def test_formula_cells_merges_and_first_row_agree_on_an_openpyxl_book(monkeypatc
         blanks = info.check_sheet("活动台账")
         got.append((blanks, info.layout["活动台账"]))
     assert got[0] == got[1] == ({(4_999, 2)}, guards.SheetLayout(merged=[((0, 0), (0, 2))], first_row=0))
+
+
+# --- The worksheet's XML inflated by guards._Inflated, as zipfile would read it --------------------
+
+XML = ("<worksheet><sheetData>" + "".join(R(i, C(f"A{i}", str(i * 7)) + C(f"B{i}", "2")) for i in range(1, 6_000))
+       + "</sheetData></worksheet>").encode()
+
+
+def _deflated(body: bytes) -> bytes:
+    comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return comp.compress(body) + comp.flush()
+
+
+def _one_member_zip(stream: bytes, *, crc: int, size: int, method: int = 8, claimed: int | None = None) -> bytes:
+    """A zip of one member ``xl/worksheets/sheet1.xml`` whose stream and header fields are given as
+    they are, however wrong (``claimed``: the compressed size the headers state)."""
+    name = b"xl/worksheets/sheet1.xml"
+    csize = len(stream) if claimed is None else claimed
+    local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0x21, crc, csize, size, len(name), 0)
+    central = struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, method, 0, 0x21, crc, csize, size,
+                          len(name), 0, 0, 0, 0, 0, 0) + name
+    body = local + name + stream
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 1, 1, len(central), len(body), 0)
+    return body + central + end
+
+
+def _read_all(opener) -> tuple[str, list[bytes] | str]:
+    chunks = []
+    try:
+        with opener() as fh:
+            while chunk := fh.read(1 << 16):
+                chunks.append(chunk)
+    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+        return "error", type(exc).__name__
+    return "ok", chunks
+
+
+GOOD = _deflated(XML)
+CRC = zlib.crc32(XML)
+MEMBERS = [
+    # id, archive, what reading the member gives
+    ("intact", lambda: _one_member_zip(GOOD, crc=CRC, size=len(XML)), "ok"),
+    ("wrong_crc", lambda: _one_member_zip(GOOD, crc=CRC ^ 1, size=len(XML)), "error"),
+    ("corrupt_stream", lambda: _one_member_zip(GOOD[:2_000] + bytes(64) + GOOD[2_064:], crc=CRC, size=len(XML)),
+     "error"),
+    ("stream_cut_short", lambda: _one_member_zip(GOOD[: len(GOOD) // 2], crc=CRC, size=len(XML)), "error"),
+    ("size_claims_less", lambda: _one_member_zip(GOOD, crc=CRC, size=len(XML) - 100), "error"),
+    ("size_claims_less_crc_of_that", lambda: _one_member_zip(GOOD, crc=zlib.crc32(XML[:-100]), size=len(XML) - 100),
+     "ok"),
+    ("size_claims_more", lambda: _one_member_zip(GOOD, crc=CRC, size=len(XML) + 100), "ok"),
+    ("bytes_after_the_stream", lambda: _one_member_zip(GOOD + b"\x00junk" * 50, crc=CRC, size=len(XML)), "ok"),
+    ("stored", lambda: _one_member_zip(XML, crc=CRC, size=len(XML), method=0), "ok"),
+    ("compressed_size_past_the_end", lambda: _one_member_zip(GOOD, crc=CRC, size=len(XML), claimed=len(GOOD) + 999),
+     "error"),
+]
+
+
+@pytest.mark.parametrize("name, make, outcome", MEMBERS, ids=[m[0] for m in MEMBERS])
+def test_the_member_reads_as_zipfile_reads_it(name, make, outcome):
+    zf = zipfile.ZipFile(io.BytesIO(make()))
+    part = "xl/worksheets/sheet1.xml"
+    old = _read_all(lambda: zf.open(part))
+    new = _read_all(lambda: guards._open_member(zf, part))
+    assert new == old
+    assert new[0] == outcome
+    by_zipfile = name in ("stored", "compressed_size_past_the_end")  # what _Inflated leaves to zipfile
+    assert isinstance(guards._open_member(zf, part), guards._Inflated) != by_zipfile
+    if isinstance(new[1], list):
+        assert b"".join(new[1]).startswith(XML[:1000])
+
+
+def test_a_corrupt_stream_is_a_truncated_file_to_the_guard():
+    data = _one_member_zip(GOOD[:2_000] + bytes(64) + GOOD[2_064:], crc=CRC, size=len(XML))
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    with pytest.raises(guards.GuardError) as err, guards._zip_errors():
+        guards._scan_sheet(zf, "xl/worksheets/sheet1.xml")
+    assert err.value.code == "zip_truncated"
