@@ -28,7 +28,6 @@ import pyarrow.compute as pc  # type: ignore[import-untyped]
 _NUMBER_RE = r"^-?(?:0|[1-9]\d{0,14})(?:\.\d*[1-9])?$"
 _DATETIME_RE = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?$"
 _LONG_DIGITS_RE = r"^-?\d{16,}$"
-_MAYBE_RE = r"^(?:-?\d|true$|false$)"  # every text _NUMBER_RE, _DATETIME_RE or _BOOLS matches begins so
 # the same for Python's re, for a few values (ASCII digits only, as RE2's \d; fullmatch, not $)
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]*[1-9])?")
 _DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?")
@@ -114,30 +113,45 @@ def decode_kinds(strings: pa.Array, texts: list[str | None] | None = None) -> tu
     if len(strings) <= FEW:
         _decode_few(out, kinds, range(len(out)))
         return out, kinds
-    # one pass for what could be calamine's text of a number, boolean or date; most text columns stop here
-    maybe = pc.fill_null(pc.match_substring_regex(strings, _MAYBE_RE), False)
-    if not pc.any(maybe).as_py():
-        return out, kinds
-    candidates = np.flatnonzero(flags(maybe))
+    # what could be calamine's text of a number, boolean or date begins with "-", a digit, "t" or
+    # "f": told by each text's first byte (numpy on Arrow's buffers), and most text columns stop here
+    candidates = np.flatnonzero(np.isin(_first_bytes(strings), _MAYBE_FIRST))
     if len(candidates) <= FEW:
         _decode_few(out, kinds, candidates.tolist())
         return out, kinds
-    number = pc.fill_null(pc.match_substring_regex(strings, _NUMBER_RE), False)
-    if pc.any(number).as_py():
-        idx = np.flatnonzero(flags(number))
-        out[idx] = pc.cast(strings.filter(number), pa.float64()).to_pylist()
-        kinds[idx] = "f"
-    boolean = pc.fill_null(pc.is_in(strings, value_set=_bools()), False)
-    if pc.any(boolean).as_py():
-        idx = np.flatnonzero(flags(boolean))
+    sub = strings.take(pa.array(candidates))
+    number = flags(pc.match_substring_regex(sub, _NUMBER_RE))
+    if number.any():
+        out[candidates[number]] = pc.cast(sub.filter(pa.array(number)), pa.float64()).to_pylist()
+        kinds[candidates[number]] = "f"
+        candidates, sub = candidates[~number], sub.filter(pa.array(~number))
+    boolean = flags(pc.is_in(sub, value_set=_bools()))
+    if boolean.any():
+        idx = candidates[boolean]
         out[idx] = [v == "true" for v in out[idx]]
         kinds[idx] = "b"
-    when = pc.fill_null(pc.match_substring_regex(strings, _DATETIME_RE), False)
-    if pc.any(when).as_py():
-        idx = np.flatnonzero(flags(when))
+    when = flags(pc.match_substring_regex(sub, _DATETIME_RE))
+    if when.any():
+        idx = candidates[when]
         out[idx] = [_moment(v) for v in out[idx]]
         kinds[idx] = [_moment_kind(v) for v in out[idx]]
     return out, kinds
+
+
+_MAYBE_FIRST = np.frombuffer(b"-0123456789tf", dtype=np.uint8)
+
+
+def _first_bytes(strings: pa.Array) -> np.ndarray:
+    """The first byte of each string of a string array (0 where empty), read from its offsets and data."""
+    n = len(strings)
+    _validity, offsets_buf, data_buf = strings.buffers()[:3]
+    width = np.dtype(np.int64 if pa.types.is_large_string(strings.type) else np.int32)
+    offsets = np.frombuffer(offsets_buf, dtype=width, count=n + 1, offset=strings.offset * width.itemsize)
+    first = np.zeros(n, dtype=np.uint8)
+    filled = offsets[1:] > offsets[:-1]
+    if filled.any():
+        first[filled] = np.frombuffer(data_buf, dtype=np.uint8)[offsets[:-1][filled]]
+    return first
 
 
 def _decode_few(out: np.ndarray, kinds: np.ndarray, where: Any) -> None:

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Hashable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -169,6 +169,7 @@ class Column:
     def from_arrow(cls, strings: Any) -> Column:
         """A column fastexcel read as text (``ledgers.arrowgrid``): dictionary-encoded by Arrow, so
         only its distinct texts become Python values (decoded to calamine's cells)."""
+        import pyarrow as pa  # type: ignore[import-untyped]
         import pyarrow.compute as pc  # type: ignore[import-untyped]
 
         from ledgers import arrowgrid
@@ -178,8 +179,14 @@ class Column:
         codes = arrowgrid.numbers(enc.indices, -1).astype(np.intp)
         texts = enc.dictionary.to_pylist()
         uniq, kinds = arrowgrid.decode_kinds(enc.dictionary, texts)
-        # a few distinct values: Python's norm_texts (one check over them joined) beats five Arrow calls
-        normed = _norm_arrow(enc.dictionary, texts) if len(texts) > arrowgrid.FEW else None
+        # only text cells have a normalised text (a column of phones read as numbers has none); a few:
+        # Python's norm_texts (one check over them joined) beats five Arrow calls
+        normed = None
+        at = np.flatnonzero(kinds == "s")
+        if len(at) > arrowgrid.FEW:
+            normed = np.empty(len(texts), dtype=object)
+            strs = enc.dictionary if len(at) == len(texts) else enc.dictionary.take(pa.array(at))
+            normed[at] = _norm_arrow(strs, uniq[at].tolist())
         out._derive(codes, uniq, kinds, normed)
         out._memo["src"] = texts
         out._memo["src_arrow"] = enc.dictionary
@@ -245,7 +252,13 @@ class Column:
                  pre: re.Pattern[str] | None = None) -> np.ndarray:
         """``func`` of each distinct normalised string (``fill`` for the other kinds and blanks, and
         for strings without a match of ``pre`` when given)."""
-        return self.memo(("map_text", key), lambda: map_ext(self.text, func, dtype, fill, pre=pre, miss=fill))
+        return self.memo(("map_text", key), lambda: map_ext(self.text, func, dtype, fill, pre=pre, miss=fill,
+                                                             strings=self.text_arrow))
+
+    def text_arrow(self) -> Any:
+        """``text`` as an Arrow string array (null where None), made once: the twin a regular
+        expression runs over in Arrow (``map_ext``)."""
+        return self.memo("text_arrow", lambda: _arrow_strings(self.text))
 
 
 # _CONTROL_RE in RE2's syntax, for Arrow
@@ -306,41 +319,73 @@ _SAME = object()
 
 
 def map_ext(ext: np.ndarray, func: Callable[[Any], Any], dtype: Any = object, fill: Any = None, *,
-            pre: re.Pattern[str] | None = None, miss: Any = _SAME) -> np.ndarray:
+            pre: re.Pattern[str] | None = None, miss: Any = _SAME, strings: Callable[[], Any] | None = None
+            ) -> np.ndarray:
     """``func`` of each non-None entry of an ext array (``fill`` elsewhere).
 
     ``pre``: a pattern every value ``func`` could change must contain (and that cannot match a
-    newline); values without it get ``miss`` (themselves by default) without a call of ``func``."""
-    values = ext.tolist()
-    out = np.empty(len(values), dtype=dtype)
+    newline); values without it get ``miss`` (themselves by default) without a call of ``func``.
+    ``strings``: gives ``ext`` as an Arrow string array (its None values null or empty), for ``pre``.
+    Only the values ``func`` runs on are visited one by one: the rest is numpy's."""
+    ext = np.asarray(ext, dtype=object)
+    none = np.equal(ext, cast(Any, None))
+    present = np.flatnonzero(~none)
+    out = np.empty(len(ext), dtype=dtype)
     if pre is None:
-        out[:] = [fill if v is None else func(v) for v in values]
-        return out
-    present = [v for v in values if v is not None]
-    flags = flags_where(present, pre)
-    if not flags.any():  # the usual case: nothing to call func on
+        out[:] = fill
+        hits = present
+    else:
+        hits = present[flags_where(ext[present].tolist(), pre, strings, present)]
         if miss is _SAME:
-            out[:] = values if fill is None else [fill if v is None else v for v in values]
+            out[:] = ext
+            out[none] = fill
         else:
-            out[:] = miss if fill == miss else [fill if v is None else miss for v in values]
-        return out
-    hit = iter(flags.tolist())
-    out[:] = [fill if v is None else func(v) if next(hit) else v if miss is _SAME else miss for v in values]
+            out[:] = miss
+            if fill != miss:
+                out[none] = fill
+    if len(hits):
+        done = np.empty(len(hits), dtype=dtype)
+        done[:] = [func(v) for v in ext[hits].tolist()]
+        out[hits] = done
     return out
 
 
-def flags_where(values: list[str], pattern: re.Pattern[str]) -> np.ndarray:
-    """Which ``values`` hold a match of ``pattern`` (one that cannot span a newline): one search
-    over all of them joined, instead of one call per value."""
+_RE2_UNSAFE = re.compile(r"\\[sSwWbBDAZ]|\(\?[=!<P]")  # classes and lookarounds RE2 reads otherwise
+
+
+def flags_where(values: list[str], pattern: re.Pattern[str], strings: Callable[[], Any] | None = None,
+                at: np.ndarray | None = None) -> np.ndarray:
+    """Which ``values`` hold a match of ``pattern`` (one that cannot span a newline). Many values:
+    Arrow's regex (RE2) over them, with Python's ``\\d`` as ``\\p{Nd}`` (the same digits, or more: a
+    value it flags that Python would not just gets the caller's exact check), over ``strings()[at]``
+    when given (the same values as an Arrow array, and where they are in it); few, or a pattern RE2
+    would read differently: one Python search over all of them joined."""
+    from ledgers import arrowgrid
+
     out = np.zeros(len(values), dtype=bool)
     if not values:
         return out
+    if len(values) > arrowgrid.FEW and not pattern.flags & ~re.UNICODE and not _RE2_UNSAFE.search(pattern.pattern):
+        import pyarrow.compute as pc
+
+        re2 = pattern.pattern.replace("\\d", "\\p{Nd}")
+        if strings is not None and at is not None:
+            hit: np.ndarray = arrowgrid.flags(pc.match_substring_regex(strings(), re2))[at]
+            return hit
+        return arrowgrid.flags(pc.match_substring_regex(_arrow_strings(values), re2))
     pos = [m.start() for m in pattern.finditer("\n".join(values))]
     if pos:
         starts = np.zeros(len(values), dtype=np.int64)
         np.cumsum([len(v) + 1 for v in values[:-1]], out=starts[1:])
         out[np.searchsorted(starts, pos, side="right") - 1] = True
     return out
+
+
+def _arrow_strings(values: Any) -> Any:
+    """Python strings (None where missing) as an Arrow string array."""
+    import pyarrow as pa
+
+    return pa.array(values, type=pa.string(), from_pandas=True)
 
 
 def _num_text(value: Any) -> str:
@@ -358,49 +403,72 @@ def text_ext(col: Column) -> np.ndarray:
     """Every distinct cell as text (None when blank); whole numbers without ``.0``, dates as ISO."""
 
     def make() -> np.ndarray:
-        if len(col.kind) > 1 and (col.kind[:-1] == "s").all():  # a text column: its normalised text
-            out = col.text.copy()
-            out[col.blank] = None
-            return out
         out = col.text.copy()  # a text cell's normalised text; None for the other kinds
         out[col.blank] = None
-        # fastexcel's text per distinct cell (Column.from_arrow): a whole number as calamine wrote it
-        src: list[str] | None = col._memo.get("src")
-        for i in np.flatnonzero(~np.isin(col.kind, ["s", "n"])).tolist():
-            u, k = col.uniq[i], col.kind[i]
-            if k == "b":
-                out[i] = "TRUE" if u else "FALSE"
-            elif k == "i" or k == "f":
-                s = src[i] if src is not None else "."
-                out[i] = s if "." not in s and not s.startswith("-0") else _num_text(u)
-            else:
-                out[i] = _other_text(u)
+        if len(col.kind) > 1 and (col.kind[:-1] == "s").all():  # a text column: its normalised text
+            return out
+        other = np.flatnonzero(~np.isin(col.kind, ["s", "n"]))
+        number = np.isin(col.kind[other], ["i", "f"])
+        _number_texts(col, other[number], out)
+        for i in other[~number].tolist():
+            u = col.uniq[i]
+            out[i] = ("TRUE" if u else "FALSE") if col.kind[i] == "b" else _other_text(u)
         return out
 
     return col.memo("text", make)
 
 
-def _date_of_text(text: str) -> np.datetime64:
-    m = _DATE.match(text)
-    if m:
-        y = int(m["y"])
-        if 1900 <= y <= 2100:
-            month = int(m["m"] or m["m2"])
-            day = m["d"] or m["d2"]
-            try:
-                return np.datetime64(dt.date(y, month, int(day) if day else 1), "D")
-            except ValueError:
-                return np.datetime64("NaT")
-        return np.datetime64("NaT")
-    if _SERIAL_TEXT.fullmatch(text):  # a CSV of an Excel sheet carries serials as text: 46086
-        return _date_of_serial(float(text))
-    return np.datetime64("NaT")
+def _number_texts(col: Column, idx: np.ndarray, out: np.ndarray) -> None:
+    """``out[idx]``: the text of each number cell ``idx`` — calamine's own text where fastexcel read
+    the column (``Column.from_arrow``) and it is a whole number (no "." and not "-0"), picked by
+    Arrow; ``_num_text`` of the value otherwise."""
+    src = col._memo.get("src_arrow")
+    if src is not None and len(idx):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from ledgers.arrowgrid import flags
+
+        picked = src.take(pa.array(idx))
+        plain = ~(flags(pc.match_substring(picked, ".")) | flags(pc.starts_with(picked, "-0")))
+        out[idx[plain]] = picked.filter(pa.array(plain)).to_pylist()
+        idx = idx[~plain]
+    for i in idx.tolist():
+        out[i] = _num_text(col.uniq[i])
 
 
-def _date_of_serial(serial: float) -> np.datetime64:
-    if _SERIAL_MIN <= serial <= _SERIAL_MAX:
-        return _EPOCH_DAY + int(np.floor(serial))
-    return np.datetime64("NaT")
+def _days_of_texts(texts: list[str]) -> np.ndarray:
+    """datetime64[D] of each text (NaT where it is no date): 2026-03-05, 2026/3/5, 2026.3.5,
+    2026年3月5日, 2026年3月, a serial 46086. The pattern and the numbers are read per text; the
+    calendar (is there a 2026-02-30?) is numpy's, for all at once."""
+    out = np.full(len(texts), np.datetime64("NaT"), dtype="datetime64[D]")
+    at, ymd = [], []
+    for i, text in enumerate(texts):
+        m = _DATE.match(text)
+        if m:
+            y = int(m["y"])
+            if 1900 <= y <= 2100:
+                day = m["d"] or m["d2"]
+                at.append(i)
+                ymd.append((y, int(m["m"] or m["m2"]), int(day) if day else 1))
+        elif _SERIAL_TEXT.fullmatch(text):  # a CSV of an Excel sheet carries serials as text: 46086
+            out[i] = _days_of_serials(np.array([float(text)]))[0]
+    if ymd:
+        y, month, day = np.array(ymd, dtype=np.int64).T
+        ok = (month >= 1) & (month <= 12) & (day >= 1)
+        first = ((y - 1970) * 12 + np.clip(month, 1, 12) - 1).astype("datetime64[M]")
+        days = first.astype("datetime64[D]") + (day - 1)
+        ok &= days.astype("datetime64[M]") == first  # a day past the month's end is no date (dt.date's ValueError)
+        out[np.array(at)[ok]] = days[ok]
+    return out
+
+
+def _days_of_serials(serials: np.ndarray) -> np.ndarray:
+    """datetime64[D] of Excel day numbers (float64; NaT outside 1950-2099)."""
+    out = np.full(len(serials), np.datetime64("NaT"), dtype="datetime64[D]")
+    ok = (serials >= _SERIAL_MIN) & (serials <= _SERIAL_MAX)
+    out[ok] = _EPOCH_DAY + np.floor(serials[ok]).astype(np.int64)
+    return out
 
 
 def date_ext(col: Column) -> tuple[np.ndarray, np.ndarray]:
@@ -408,16 +476,19 @@ def date_ext(col: Column) -> tuple[np.ndarray, np.ndarray]:
 
     def make() -> tuple[np.ndarray, np.ndarray]:
         days = np.full(len(col.kind), np.datetime64("NaT"), dtype="datetime64[D]")
-        for i, (u, k, t, b) in enumerate(zip(col.uniq, col.kind, col.text, col.blank, strict=False)):
-            if b:
-                continue
-            if k == "d":
-                if 1678 < u.year < 2262:
-                    days[i] = np.datetime64(dt.date(u.year, u.month, u.day), "D")
-            elif k == "i" or k == "f":
-                days[i] = _date_of_serial(float(u))
-            elif k == "s":
-                days[i] = _date_of_text(t)
+        kind, live = col.kind, ~col.blank
+        idx = np.flatnonzero(live & (kind == "d"))
+        if len(idx):  # dates and datetimes: their calendar day
+            moments = np.array(col.uniq[idx].tolist(), dtype="datetime64[us]")
+            year = moments.astype("datetime64[Y]").astype(np.int64) + 1970
+            ok = (year > 1678) & (year < 2262)
+            days[idx[ok]] = moments[ok].astype("datetime64[D]")
+        idx = np.flatnonzero(live & ((kind == "i") | (kind == "f")))
+        if len(idx):
+            days[idx] = _days_of_serials(np.array([float(u) for u in col.uniq[idx].tolist()], dtype=np.float64))
+        idx = np.flatnonzero(live & (kind == "s"))
+        if len(idx):
+            days[idx] = _days_of_texts(col.text[idx].tolist())
         out = days.astype("datetime64[ns]")
         return out, ~col.blank & np.isnat(out)
 

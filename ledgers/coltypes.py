@@ -146,8 +146,10 @@ def _read_text(col: Column, _categories: dict[str, tuple[str, ...]]) -> Reading:
     columns are read by ``ledgers.sheet`` instead (masked and keyed)."""
     from ledgers import clean, privacy
 
+    # the Arrow twin of a text column's text serves its text_ext too (blank "" for None: never a match)
+    twin = col.text_arrow if (col.kind[:-1] == "s").all() else None
     return Reading(col.memo("scrubbed", lambda: clean.map_ext(clean.text_ext(col), privacy.scrub_text,
-                                                              pre=privacy.SCRUB_NEEDS)))
+                                                              pre=privacy.SCRUB_NEEDS, strings=twin)))
 
 
 # --- template validations ---------------------------------------------------------------------------

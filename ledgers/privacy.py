@@ -127,35 +127,40 @@ def mask_value(value: str | None, kind: str) -> str | None:
     return mask_name(value)
 
 
-def mask_array(values: Any) -> np.ndarray:
+def mask_array(values: np.ndarray, strings: Any = None) -> np.ndarray:
     """``mask_value`` of each entry of an object array of normalised values (None stays None), by
     Arrow for the two common shapes: 8+ ASCII digits (138****5678) and names holding no digit
-    (张*, 欧阳**); anything else (placeholders, short numbers, IDs ending in X) by ``mask_value``."""
+    (张*, 欧阳**); anything else (placeholders, short numbers, IDs ending in X) by ``mask_value``.
+    ``strings``: ``values`` as an Arrow string array, when the caller has it."""
     import pyarrow as pa  # type: ignore[import-untyped]
     import pyarrow.compute as pc  # type: ignore[import-untyped]
 
     from ledgers.arrowgrid import flags, numbers
 
-    arr = pa.array(values, type=pa.string(), from_pandas=True)
-    n = numbers(pc.utf8_length(arr)).astype(np.int64)
-    digits = flags(pc.ascii_is_decimal(arr)) & (n >= 8)
-    name = flags(pc.invert(pc.match_substring_regex(arr, r"\p{Nd}")))
-    # a placeholder word stays as written; no letter lower-cases into one outside ASCII
-    name &= ~flags(pc.is_in(pc.ascii_lower(arr), value_set=_PLACEHOLDERS_ARROW()))
-    keep = np.where(n <= 1, 0, np.where(flags(pc.is_in(pc.utf8_slice_codeunits(arr, 0, 2),
-                                                        value_set=_COMPOUND_ARROW())) & (n > 2), 2, 1))
-    keep = np.where(digits, 3, keep)
-    none = pa.scalar("", type=pa.string())  # typed: inferring a Python scalar's type loads pandas
-    head = none
-    for k in (1, 2, 3):
-        head = pc.if_else(pa.array(keep == k), pc.utf8_slice_codeunits(arr, 0, k), head)
-    tail = pc.if_else(pa.array(digits), pc.utf8_slice_codeunits(arr, -4), none)
-    stars = pc.binary_repeat(pa.scalar("*", type=pa.string()),
-                             pa.array(np.where(digits, n - 7, np.maximum(n - keep, 0))))
-    joined = pc.binary_join_element_wise(head, stars, tail, none)
+    arr = pa.array(values, type=pa.string(), from_pandas=True) if strings is None else strings
     out = np.empty(len(values), dtype=object)
-    out[:] = joined.to_pylist()
-    for i in np.flatnonzero(~(digits | name)).tolist():
+    n = numbers(pc.utf8_length(arr)).astype(np.int64)
+    none = pa.scalar("", type=pa.string())  # typed: inferring a Python scalar's type loads pandas
+    star = pa.scalar("*", type=pa.string())
+    digits = flags(pc.ascii_is_decimal(arr)) & (n >= 8)
+    if digits.any():
+        idx = np.flatnonzero(digits)
+        sub = arr.filter(pa.array(digits))
+        out[idx] = pc.binary_join_element_wise(pc.utf8_slice_codeunits(sub, 0, 3), pc.binary_repeat(star, pa.array(n[idx] - 7)),
+                                               pc.utf8_slice_codeunits(sub, -4), none).to_pylist()
+    rest = np.flatnonzero(~digits & ~flags(arr.is_null()))
+    sub = arr.take(pa.array(rest))
+    # a placeholder word stays as written; no letter lower-cases into one outside ASCII
+    name = ~flags(pc.match_substring_regex(sub, r"\p{Nd}")) & ~flags(pc.is_in(pc.ascii_lower(sub),
+                                                                               value_set=_PLACEHOLDERS_ARROW()))
+    if name.any():
+        idx, sub, m = rest[name], sub.filter(pa.array(name)), n[rest[name]]
+        keep = np.where(m <= 1, 0, np.where(flags(pc.is_in(pc.utf8_slice_codeunits(sub, 0, 2),
+                                                           value_set=_COMPOUND_ARROW())) & (m > 2), 2, 1))
+        head = pc.if_else(pa.array(keep == 2), pc.utf8_slice_codeunits(sub, 0, 2),
+                          pc.if_else(pa.array(keep == 1), pc.utf8_slice_codeunits(sub, 0, 1), none))
+        out[idx] = pc.binary_join_element_wise(head, pc.binary_repeat(star, pa.array(m - keep)), none).to_pylist()
+    for i in rest[~name].tolist():
         out[i] = mask_value(values[i], "")
     return out
 

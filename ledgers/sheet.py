@@ -827,25 +827,17 @@ def _arrow_text(ext: np.ndarray) -> Any:
     return pa.array(ext, type=pa.string(), from_pandas=True)
 
 
-def _ascii_digits(ext: np.ndarray) -> np.ndarray:
-    """Which entries of a text ext array are ASCII digits only (``v.isascii() and v.isdigit()``)."""
-    return arrowgrid.flags(pc.ascii_is_decimal(_arrow_text(ext)))
-
-
-def _starts_86(ext: np.ndarray) -> np.ndarray:
-    return arrowgrid.flags(pc.starts_with(_arrow_text(ext), "86"))
-
-
-def _masked(norm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _masked(norm: np.ndarray, arr: Any = None) -> tuple[np.ndarray, np.ndarray]:
     """Per distinct normalised value: its masked form (``privacy.mask_array``), and its length when
-    it is all digits (else 0)."""
-    arr = _arrow_text(norm)
+    it is all digits (else 0). ``arr``: ``norm`` as an Arrow string array, when the caller has it."""
+    arr = _arrow_text(norm) if arr is None else arr
     digits = arrowgrid.flags(pc.ascii_is_decimal(arr))
     n = arrowgrid.numbers(pc.utf8_length(arr)).astype(np.int64)
     length = np.where(digits, n, 0)
-    for i in np.flatnonzero(~digits & _present(norm)).tolist():
+    other = np.flatnonzero(~digits & _present(norm))  # digits of other scripts count too
+    for i in other[arrowgrid.flags(pc.match_substring_regex(arr.take(pa.array(other)), r"\p{Nd}"))].tolist():
         length[i] = len(norm[i]) if _ALL_DIGITS.fullmatch(norm[i]) else 0
-    return privacy.mask_array(norm), length
+    return privacy.mask_array(norm, arr), length
 
 
 def _pii(sheet: str, column: str, col: clean.Column, problems: Problems, sub_rows: np.ndarray
@@ -855,13 +847,16 @@ def _pii(sheet: str, column: str, col: clean.Column, problems: Problems, sub_row
     which cells are unreadable (None when none can be)."""
     pk = privacy.pii_kind(column)
     text = clean.text_ext(col)
+    norm_arr = _arrow_text(text)
     if pk == "name":
         norm = text  # text_ext's values are norm_text's already: normalise(v, "name") is norm_text(v)
     else:  # a phone column holds a distinct value per person (120k at 300k rows): plain digits by Arrow
         norm = text.copy()
-        plain = _ascii_digits(text)
-        for i in np.flatnonzero(_present(text) & ~(plain & ~_starts_86(text))).tolist():
-            norm[i] = privacy.normalise(text[i], pk)
+        plain = arrowgrid.flags(pc.ascii_is_decimal(norm_arr)) & ~arrowgrid.flags(pc.starts_with(norm_arr, "86"))
+        fix = _present(text) & ~plain
+        if fix.any():
+            norm[fix] = [privacy.normalise(v, pk) for v in text[fix].tolist()]
+            norm_arr = pc.replace_with_mask(norm_arr, pa.array(fix), _arrow_text(norm[fix]))
     bad = None
 
     def rows_where(flags: np.ndarray) -> np.ndarray:
@@ -882,7 +877,8 @@ def _pii(sheet: str, column: str, col: clean.Column, problems: Problems, sub_row
                 bad = lost
                 norm = norm.copy()  # an object array: the lost IDs become None
                 norm[lost] = None
-    masked, length = _masked(norm)
+                norm_arr = None
+    masked, length = _masked(norm, norm_arr)
     if pk == "phone":
         odd = (length > 0) & ~np.isin(length, [7, 8, 11, 12])
         for i in rows_where(odd)[:PROBLEM_CAP]:
