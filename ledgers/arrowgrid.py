@@ -17,6 +17,7 @@ import datetime as dt
 import functools
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,6 +82,8 @@ def numbers(arr: pa.Array | pa.ChunkedArray, fill: int | float = 0) -> np.ndarra
     """A numeric Arrow array as numpy (null as ``fill``), read from its buffer (see ``flags``)."""
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
+    if not (pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type)):
+        raise TypeError(f"not a numeric Arrow array: {arr.type}")
     if arr.null_count:
         arr = pc.fill_null(arr, fill)
     dtype = np.dtype(arr.type.to_pandas_dtype())
@@ -104,38 +107,57 @@ def decode(strings: pa.Array, texts: list[str | None] | None = None) -> np.ndarr
 def decode_kinds(strings: pa.Array, texts: list[str | None] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``decode``, and the kind of each cell as ``ledgers.clean.Column`` names them ("s" text, "f"
     number, "b" boolean, "d" date or datetime, "t" time, "n" none), told by the pass that decoded it."""
+    kinds, cells = classify(strings)
+    return cells(texts), kinds
+
+
+def classify(strings: pa.Array) -> tuple[np.ndarray, Callable[[list[str | None] | None], np.ndarray]]:
+    """The kind of each cell behind calamine's texts (see ``decode_kinds``), and a function that
+    makes the cells themselves (given ``strings.to_pylist()`` when the caller has it), for callers
+    that may never need them: a column of 120k phones is typed by its kinds and texts alone."""
     strings = as_strings(strings)
-    out = np.empty(len(strings), dtype=object)
-    out[:] = strings.to_pylist() if texts is None else texts
     kinds = np.full(len(strings), "s", dtype="<U1")
     if strings.null_count:
         kinds[flags(strings.is_null())] = "n"
-    if len(strings) <= FEW:
-        _decode_few(out, kinds, range(len(out)))
-        return out, kinds
+    if len(strings) <= FEW:  # one by one in Python
+        return kinds, _classify_few(strings, kinds, np.arange(len(strings)))
     # what could be calamine's text of a number, boolean or date begins with "-", a digit, "t" or
     # "f": told by each text's first byte (numpy on Arrow's buffers), and most text columns stop here
     candidates = np.flatnonzero(np.isin(_first_bytes(strings), _MAYBE_FIRST))
     if len(candidates) <= FEW:
-        _decode_few(out, kinds, candidates.tolist())
-        return out, kinds
+        return kinds, _classify_few(strings, kinds, candidates)
     sub = strings.take(pa.array(candidates))
     number = flags(pc.match_substring_regex(sub, _NUMBER_RE))
+    numbers_at = candidates[number]
+    kinds[numbers_at] = "f"
     if number.any():
-        out[candidates[number]] = pc.cast(sub.filter(pa.array(number)), pa.float64()).to_pylist()
-        kinds[candidates[number]] = "f"
         candidates, sub = candidates[~number], sub.filter(pa.array(~number))
     boolean = flags(pc.is_in(sub, value_set=_bools()))
-    if boolean.any():
-        idx = candidates[boolean]
-        out[idx] = [v == "true" for v in out[idx]]
-        kinds[idx] = "b"
+    kinds[candidates[boolean]] = "b"
     when = flags(pc.match_substring_regex(sub, _DATETIME_RE))
     if when.any():
+        # calamine's time of day alone is a moment on day 0 or 1 of Excel's calendar (``_moment``)
+        moments = sub.filter(pa.array(when))
+        day_one = flags(pc.starts_with(moments, "1899-12-30")) | flags(pc.starts_with(moments, "1899-12-31"))
+        kinds[candidates[when]] = np.where(day_one, "t", "d")
+
+    def cells(texts: list[str | None] | None) -> np.ndarray:
+        out = _texts(strings, texts)
+        if len(numbers_at):
+            out[numbers_at] = pc.cast(strings.take(pa.array(numbers_at)), pa.float64()).to_pylist()
+        idx = candidates[boolean]
+        out[idx] = [v == "true" for v in out[idx]]
         idx = candidates[when]
         out[idx] = [_moment(v) for v in out[idx]]
-        kinds[idx] = [_moment_kind(v) for v in out[idx]]
-    return out, kinds
+        return out
+
+    return kinds, cells
+
+
+def _texts(strings: pa.Array, texts: list[str | None] | None) -> np.ndarray:
+    out = np.empty(len(strings), dtype=object)
+    out[:] = strings.to_pylist() if texts is None else texts
+    return out
 
 
 _MAYBE_FIRST = np.frombuffer(b"-0123456789tf", dtype=np.uint8)
@@ -154,25 +176,31 @@ def _first_bytes(strings: pa.Array) -> np.ndarray:
     return first
 
 
-def _decode_few(out: np.ndarray, kinds: np.ndarray, where: Any) -> None:
-    """``decode_kinds`` in place for the entries ``where``, one by one."""
-    for i in where:
-        v = out[i]
+def _classify_few(strings: pa.Array, kinds: np.ndarray, few: np.ndarray
+                  ) -> Callable[[list[str | None] | None], np.ndarray]:
+    """``classify`` for the candidates ``few``, one by one: their kinds set in ``kinds``; the cells
+    made when asked for."""
+    if not len(few):
+        return lambda texts: _texts(strings, texts)
+    values = strings.to_pylist() if len(few) == len(strings) else strings.take(pa.array(few)).to_pylist()
+    for i, v in zip(few.tolist(), values, strict=True):
         if v is None:
             continue
         if _NUMBER.fullmatch(v):
-            out[i] = float(v)
             kinds[i] = "f"
         elif v == "true" or v == "false":
-            out[i] = v == "true"
             kinds[i] = "b"
         elif _DATETIME.fullmatch(v):
-            out[i] = cell = _moment(v)
-            kinds[i] = _moment_kind(cell)
+            kinds[i] = "t" if v.startswith(("1899-12-30", "1899-12-31")) else "d"  # as ``_moment`` tells them
 
+    def cells(texts: list[str | None] | None) -> np.ndarray:
+        out = _texts(strings, texts)
+        for i in few[kinds[few] != "s"].tolist():
+            v, k = out[i], kinds[i]
+            out[i] = None if k == "n" else float(v) if k == "f" else v == "true" if k == "b" else _moment(v)
+        return out
 
-def _moment_kind(cell: Any) -> str:
-    return "t" if type(cell) is dt.time else "d"
+    return cells
 
 
 def _moment(text: str) -> Any:

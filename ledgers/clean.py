@@ -144,7 +144,7 @@ class Column:
     ``sub(mask)`` keeps some rows and shares the distinct values and everything derived from them.
     """
 
-    __slots__ = ("codes", "uniq", "kind", "text", "blank", "_memo")
+    __slots__ = ("codes", "kind", "text", "blank", "_memo")
 
     def __init__(self, values: np.ndarray | None = None) -> None:
         if values is None:
@@ -162,13 +162,18 @@ class Column:
                 codes, marked_uniq = factorize(marked)
                 uniq = np.empty(len(marked_uniq), dtype=object)
                 uniq[:] = [True if u is _TRUE_CELL else False if u is _FALSE_CELL else u for u in marked_uniq]
-        kinds = None if all_text else np.array([_kind_of(u) for u in uniq], dtype="<U1")
-        self._derive(codes, uniq, kinds)
+        kinds = np.full(len(uniq), "s", dtype="<U1") if all_text else np.array([_kind_of(u) for u in uniq],
+                                                                                   dtype="<U1")
+        normed = np.empty(len(uniq), dtype=object)
+        normed[:] = norm_texts(uniq, kinds.tolist())
+        self._derive(codes, kinds, normed)
+        self._memo["uniq"] = uniq
 
     @classmethod
     def from_arrow(cls, strings: Any) -> Column:
         """A column fastexcel read as text (``ledgers.arrowgrid``): dictionary-encoded by Arrow, so
-        only its distinct texts become Python values (decoded to calamine's cells)."""
+        only its distinct texts become Python values (decoded to calamine's cells, and those only
+        when asked for: ``uniq``)."""
         import pyarrow as pa  # type: ignore[import-untyped]
         import pyarrow.compute as pc  # type: ignore[import-untyped]
 
@@ -177,42 +182,46 @@ class Column:
         enc = pc.dictionary_encode(arrowgrid.as_strings(strings))
         out = cls()
         codes = arrowgrid.numbers(enc.indices, -1).astype(np.intp)
-        texts = enc.dictionary.to_pylist()
-        uniq, kinds = arrowgrid.decode_kinds(enc.dictionary, texts)
+        kinds, cells = arrowgrid.classify(enc.dictionary)
         # only text cells have a normalised text (a column of phones read as numbers has none); a few:
         # Python's norm_texts (one check over them joined) beats five Arrow calls
-        normed = None
         at = np.flatnonzero(kinds == "s")
-        if len(at) > arrowgrid.FEW:
-            normed = np.empty(len(texts), dtype=object)
-            strs = enc.dictionary if len(at) == len(texts) else enc.dictionary.take(pa.array(at))
-            normed[at] = _norm_arrow(strs, uniq[at].tolist())
-        out._derive(codes, uniq, kinds, normed)
-        out._memo["src"] = texts
+        every = len(at) == len(kinds)
+        strs = enc.dictionary if every else enc.dictionary.take(pa.array(at))
+        texts = strs.to_pylist()
+        normed = np.empty(len(kinds), dtype=object)
+        normed[at] = _norm_arrow(strs, texts) if len(at) > arrowgrid.FEW else norm_texts(texts, ["s"] * len(at))
+        out._derive(codes, kinds, normed)
+        if every:
+            uniq = np.empty(len(texts), dtype=object)
+            uniq[:] = texts
+            out._memo["uniq"] = uniq
+        else:
+            out._memo["uniq_of"] = lambda: cells(None)
         out._memo["src_arrow"] = enc.dictionary
         return out
 
-    def _derive(self, codes: npt.NDArray[np.intp], uniq: np.ndarray, kinds: np.ndarray | None,
-                normed: np.ndarray | None = None) -> None:
-        """``kinds``: each distinct cell's kind ("s" for all when None); ``normed``: ``norm_text`` of
-        every distinct value already (taken for the text cells)."""
+    def _derive(self, codes: npt.NDArray[np.intp], kinds: np.ndarray, normed: np.ndarray) -> None:
+        """``kinds``: each distinct cell's kind; ``normed``: ``norm_text`` of each (None where not text)."""
+        self._memo: dict[Hashable, Any] = {}
         self.codes = codes
-        self.uniq = uniq
-        self.kind = np.full(len(uniq) + 1, "s", dtype="<U1")
+        self.kind = np.empty(len(kinds) + 1, dtype="<U1")
+        self.kind[:-1] = kinds
         self.kind[-1] = "n"
-        if kinds is not None:
-            self.kind[:-1] = kinds
-        all_text = kinds is None or not (kinds != "s").any()
-        text = np.empty(len(uniq) + 1, dtype=object)
-        if normed is None:
-            text[:-1] = norm_texts(uniq, self.kind[:-1].tolist())
-        else:
-            text[:-1] = normed
-            if not all_text:
-                text[:-1][self.kind[:-1] != "s"] = None
+        text = np.empty(len(kinds) + 1, dtype=object)
+        text[:-1] = normed
+        if not (kinds == "s").all():
+            text[:-1][kinds != "s"] = None
         self.text = text
         self.blank = (self.kind == "n") | ((self.kind == "s") & (text == ""))
-        self._memo: dict[Hashable, Any] = {}
+
+    @property
+    def uniq(self) -> np.ndarray:
+        """The distinct cells (str, float, bool, date... as calamine gives them), made on first use."""
+        if "uniq" not in self._memo:
+            self._memo["uniq"] = self._memo.pop("uniq_of")()
+        got: np.ndarray = self._memo["uniq"]
+        return got
 
     @classmethod
     def of(cls, values: Any) -> Column:
@@ -226,7 +235,7 @@ class Column:
     def sub(self, mask: np.ndarray) -> Column:
         out = Column()
         out.codes = self.codes[mask]
-        out.uniq, out.kind, out.text, out.blank, out._memo = self.uniq, self.kind, self.text, self.blank, self._memo
+        out.kind, out.text, out.blank, out._memo = self.kind, self.text, self.blank, self._memo
         return out
 
     def rows(self, ext: np.ndarray) -> np.ndarray:
@@ -471,6 +480,24 @@ def _days_of_serials(serials: np.ndarray) -> np.ndarray:
     return out
 
 
+def _days_of_moments(col: Column, idx: np.ndarray) -> np.ndarray:
+    """datetime64[D] of the date and datetime cells ``idx``: from calamine's text by Arrow where
+    fastexcel read the column (``2026-03-05 00:00:00``: its first ten characters), else from the cells."""
+    src = col._memo.get("src_arrow")
+    if src is not None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from ledgers.arrowgrid import numbers
+
+        try:
+            day = pc.cast(pc.utf8_slice_codeunits(src.take(pa.array(idx)), 0, 10), pa.date32())
+            return numbers(day.view(pa.int32())).astype(np.int64).astype("datetime64[D]")
+        except pa.ArrowInvalid:
+            pass
+    return np.array(col.uniq[idx].tolist(), dtype="datetime64[us]").astype("datetime64[D]")
+
+
 def date_ext(col: Column) -> tuple[np.ndarray, np.ndarray]:
     """datetime64[ns] at midnight per distinct cell, and which non-blank ones are not dates."""
 
@@ -479,13 +506,13 @@ def date_ext(col: Column) -> tuple[np.ndarray, np.ndarray]:
         kind, live = col.kind, ~col.blank
         idx = np.flatnonzero(live & (kind == "d"))
         if len(idx):  # dates and datetimes: their calendar day
-            moments = np.array(col.uniq[idx].tolist(), dtype="datetime64[us]")
+            moments = _days_of_moments(col, idx)
             year = moments.astype("datetime64[Y]").astype(np.int64) + 1970
             ok = (year > 1678) & (year < 2262)
-            days[idx[ok]] = moments[ok].astype("datetime64[D]")
+            days[idx[ok]] = moments[ok]
         idx = np.flatnonzero(live & ((kind == "i") | (kind == "f")))
         if len(idx):
-            days[idx] = _days_of_serials(np.array([float(u) for u in col.uniq[idx].tolist()], dtype=np.float64))
+            days[idx] = _days_of_serials(_floats(col, idx))
         idx = np.flatnonzero(live & (kind == "s"))
         if len(idx):
             days[idx] = _days_of_texts(col.text[idx].tolist())
@@ -514,6 +541,20 @@ def _has_pct(text: str) -> bool:
     return text.rstrip().endswith("%")
 
 
+def _floats(col: Column, idx: np.ndarray) -> np.ndarray:
+    """float64 of the number cells ``idx``: calamine's text cast by Arrow where fastexcel read the
+    column, else ``float`` of each cell."""
+    src = col._memo.get("src_arrow")
+    if src is not None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from ledgers.arrowgrid import numbers
+
+        return numbers(pc.cast(src.take(pa.array(idx)), pa.float64()))
+    return np.array([float(u) for u in col.uniq[idx].tolist()], dtype=np.float64)
+
+
 def number_ext(col: Column, *, percent: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """float64 per distinct cell; which non-blank ones are unreadable; which percent values were
     given as points (85 -> 0.85). Text: ``1,200``, ``３人`` (already NFKC), ``5 人``, ``1.5万``, ``12%``."""
@@ -521,15 +562,15 @@ def number_ext(col: Column, *, percent: bool = False) -> tuple[np.ndarray, np.nd
     def make() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         val = np.full(len(col.kind), np.nan)
         pct = np.zeros(len(col.kind), dtype=bool)
-        for i, (u, k, t, b) in enumerate(zip(col.uniq, col.kind, col.text, col.blank, strict=False)):
-            if b:
-                continue
-            if k == "i" or k == "f":
-                val[i] = float(u)
-            elif k == "s":
-                v = _number(t)
-                val[i] = v
-                pct[i] = v == v and _has_pct(t)
+        live = ~col.blank
+        idx = np.flatnonzero(live & ((col.kind == "i") | (col.kind == "f")))
+        if len(idx):
+            val[idx] = _floats(col, idx)
+        for i in np.flatnonzero(live & (col.kind == "s")).tolist():
+            t = col.text[i]
+            v = _number(t)
+            val[i] = v
+            pct[i] = v == v and _has_pct(t)
         points = np.zeros(len(col.kind), dtype=bool)
         if percent:
             points = ~pct & (val > 1) & (val <= 100)

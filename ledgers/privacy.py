@@ -283,6 +283,16 @@ def id_checksum_valid(value: str) -> bool:
     return _ID_CHECK[total % 11] == value[17]
 
 
+def id_checksums_valid(ids: list[str]) -> np.ndarray:
+    """``id_checksum_valid`` of IDs of 17 ASCII digits and a digit or X each, all at once."""
+    if not ids:
+        return np.zeros(0, dtype=bool)
+    points = np.array(ids, dtype="<U18").view(np.uint32).reshape(len(ids), 18).astype(np.int64)
+    total = (points[:, :17] - ord("0")) @ np.array(_ID_WEIGHTS, dtype=np.int64)
+    valid: np.ndarray = np.array([ord(c) for c in _ID_CHECK], dtype=np.int64)[total % 11] == points[:, 17]
+    return valid
+
+
 def _none_for_nan(s: pd.Series) -> pd.Series:
     return s.where(s.notna(), None)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -683,6 +684,9 @@ def _formula_rows(raw: RawSheet, j: int, rows: np.ndarray) -> np.ndarray:
 
 # --- typing the kept rows ------------------------------------------------------------------------
 
+Shown = np.ndarray | Callable[[], np.ndarray]  # the cells quoted in problems, or what makes them
+
+
 class _Typing:
     """The ledger's columns over the kept rows: typed per distinct cell (ext arrays) by the column's
     type, or masked and keyed when personal; unreadable and blank cells reported, and the rows a
@@ -694,9 +698,11 @@ class _Typing:
         # name -> ("ext", Column, ext array) | ("bool", Column, values, mask) | ColumnType (absent: all blank)
         self.out: dict[str, Any] = {}
 
-    def report(self, mask: np.ndarray, column: str, code: Code, severity: Severity, shown: np.ndarray | None,
+    def report(self, mask: np.ndarray, column: str, code: Code, severity: Severity, shown: Shown | None,
                col: clean.Column, **params: Any) -> None:
         idx = np.flatnonzero(mask)
+        if callable(shown):  # made only when there is something to quote
+            shown = shown()
         values = None if shown is None else shown[col.codes[idx[:PROBLEM_CAP]]]
         self.problems.add_rows(self.sheet, self.rows[idx], column, code, severity, values, **params)
 
@@ -715,7 +721,7 @@ class _Typing:
         bad = col.rows(bad_ext) if bad_ext is not None else np.zeros(len(self.rows), dtype=bool)
         self._judge(spec_col, col, shown, bad, blank, formula & blank)
 
-    def _personal(self, spec_col: ColumnSpec, col: clean.Column) -> tuple[np.ndarray, np.ndarray | None]:
+    def _personal(self, spec_col: ColumnSpec, col: clean.Column) -> tuple[Shown, np.ndarray | None]:
         """Masked values shown, keyed by HMAC for counting; the cells quoted in problems are masked."""
         values, masked, bad_ext = _pii(self.sheet, spec_col.name, col, self.problems, self.rows)
         self.out[spec_col.name] = ("ext", col, masked)
@@ -723,15 +729,15 @@ class _Typing:
             privacy.hmac_keys(values.tolist(), self.secret))))
         return masked, bad_ext
 
-    def _typed(self, spec_col: ColumnSpec, col: clean.Column) -> tuple[np.ndarray, np.ndarray | None]:
-        shown = col.raw_ext()
+    def _typed(self, spec_col: ColumnSpec, col: clean.Column) -> tuple[Shown, np.ndarray | None]:
+        shown = col.raw_ext  # the cells as written, quoted in problems: made only if there are some
         reading = spec_col.type.read(col, spec_col.categories)
         values, bad_ext = reading.values, reading.bad
         if reading.points is not None:
             for i in np.flatnonzero(col.rows(reading.points))[:PROBLEM_CAP]:
                 k = col.codes[i]
                 self.problems.add(self.sheet, int(self.rows[i]), spec_col.name, Code.PERCENT_POINTS, Severity.WARNING,
-                                  value=_show(shown[k]), pct=f"{values[k]:.0%}")
+                                  value=_show(shown()[k]), pct=f"{values[k]:.0%}")
         if bad_ext is not None and "其他" in spec_col.categories and col.rows(bad_ext).any():
             # a category outside the list counts as 其他 where the list has one
             self.report(col.rows(bad_ext), spec_col.name, Code.UNKNOWN_CATEGORY, Severity.WARNING, shown, col,
@@ -742,7 +748,7 @@ class _Typing:
         self.out[spec_col.name] = ("ext", col, values) if reading.na is None else ("bool", col, values, reading.na)
         return shown, bad_ext
 
-    def _judge(self, spec_col: ColumnSpec, col: clean.Column, shown: np.ndarray, bad: np.ndarray,
+    def _judge(self, spec_col: ColumnSpec, col: clean.Column, shown: Shown, bad: np.ndarray,
                blank: np.ndarray, formula: np.ndarray) -> None:
         """Report unreadable, formula-only and blank cells: a required column skips their rows (errors),
         an optional one leaves them blank (warnings)."""
@@ -840,6 +846,31 @@ def _masked(norm: np.ndarray, arr: Any = None) -> tuple[np.ndarray, np.ndarray]:
     return privacy.mask_array(norm, arr), length
 
 
+def _id_checks(text: np.ndarray, norm: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per distinct ID: written with a lower-case x (``text``), its length when it is 14-20 digits
+    (maybe then X), and whether it is 17 digits and a check character that does not fit (``norm``).
+    ASCII values by Arrow and numpy; others (``\\d`` is any script's digit) one by one."""
+    def one_by_one(values: np.ndarray, func: Callable[[str], Any], dtype: Any, at: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(values), dtype=dtype)
+        out[at] = clean.map_ext(values[at], func, dtype, 0)
+        return out
+
+    text_arr, norm_arr = _arrow_text(text), _arrow_text(norm)
+    by_hand = _present(text) & ~arrowgrid.flags(pc.string_is_ascii(text_arr))
+    squeezed = pc.replace_substring_regex(text_arr, r"[\t\n\x0b\x0c\r\x1c-\x1f ]+", "")  # \s of ASCII
+    lower = arrowgrid.flags(pc.match_substring_regex(squeezed, r"^[0-9]{17}x$")) & ~by_hand
+    lower |= one_by_one(text, lambda v: bool(_ID_LOWER_X.fullmatch(re.sub(r"\s+", "", v))), bool, by_hand)
+    by_hand = _present(norm) & ~arrowgrid.flags(pc.string_is_ascii(norm_arr))
+    digits = arrowgrid.flags(pc.match_substring_regex(norm_arr, r"^[0-9]{14,20}X?$")) & ~by_hand
+    length = np.where(digits, arrowgrid.numbers(pc.utf8_length(norm_arr)), 0).astype(np.int64)
+    length += one_by_one(norm, lambda v: len(v) if _ID_DIGITS.fullmatch(v) else 0, np.int64, by_hand)
+    full = np.flatnonzero(arrowgrid.flags(pc.match_substring_regex(norm_arr, r"^[0-9]{17}[0-9X]$")) & ~by_hand)
+    wrong_sum = one_by_one(norm, lambda v: bool(_ID_FULL.fullmatch(v)) and not privacy.id_checksum_valid(v), bool,
+                           by_hand)
+    wrong_sum[full] = ~privacy.id_checksums_valid(norm[full].tolist())
+    return lower, length, wrong_sum
+
+
 def _pii(sheet: str, column: str, col: clean.Column, problems: Problems, sub_rows: np.ndarray
          ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Normalise a personal column (``privacy.normalise``) and warn about doubtful IDs and phones,
@@ -886,16 +917,13 @@ def _pii(sheet: str, column: str, col: clean.Column, problems: Problems, sub_row
             problems.add(sheet, int(sub_rows[i]), column, Code.PHONE_LENGTH, Severity.WARNING, value=masked[k],
                          n=int(length[k]))
     elif pk == "id":
-        lower = clean.map_ext(text, lambda v: bool(_ID_LOWER_X.fullmatch(re.sub(r"\s+", "", v))), bool, False)
+        lower, length, wrong_sum = _id_checks(text, norm)
         for i in rows_where(lower & _present(norm))[:PROBLEM_CAP]:
             problems.add(sheet, int(sub_rows[i]), column, Code.ID_LOWERCASE_X, Severity.WARNING, value=masked[col.codes[i]])
-        length = clean.map_ext(norm, lambda v: len(v) if _ID_DIGITS.fullmatch(v) else 0, np.int64, 0)
         wrong = np.isin(length, [14, 16, 17, 19, 20])
         for i in rows_where(wrong)[:PROBLEM_CAP]:
             k = col.codes[i]
             problems.add(sheet, int(sub_rows[i]), column, Code.ID_LENGTH, Severity.WARNING, value=masked[k], n=int(length[k]))
-        wrong_sum = clean.map_ext(norm, lambda v: bool(_ID_FULL.fullmatch(v)) and not privacy.id_checksum_valid(v),
-                                  bool, False)
         for i in rows_where(wrong_sum)[:PROBLEM_CAP]:
             problems.add(sheet, int(sub_rows[i]), column, Code.ID_CHECKSUM, Severity.WARNING, value=masked[col.codes[i]])
     return norm, masked, bad

@@ -17,7 +17,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pytest
 import xlsxwriter
 
-from ledgers import arrowgrid, clean, privacy, worker
+from ledgers import arrowgrid, clean, privacy, sheet, worker
 from ledgers.reader import SourceFile, load_files
 
 # --- text normalisation --------------------------------------------------------------------------
@@ -201,3 +201,70 @@ def test_the_child_reads_a_street_workbook_without_loading_pandas():
     assert got.report.to_dict() == here.report.to_dict()
     for key, frame in here.frames.items():
         assert got.frames[key].equals(frame)
+
+
+# --- typed per distinct value, on the Arrow path and one by one -------------------------------------
+
+def _arrow_column(texts: list[str]) -> clean.Column:
+    """A column as fastexcel gives it, padded past arrowgrid.FEW distinct texts (the Arrow paths)."""
+    pad = [f"填充{i}" for i in range(arrowgrid.FEW + 1)]
+    return clean.Column.from_arrow(pa.array(texts + pad, type=pa.string()))
+
+
+_DAY = np.datetime64("NaT", "ns")
+
+
+@pytest.mark.parametrize("text, day", [
+    ("2026-03-05 00:00:00", "2026-03-05"), ("2026-03-05 18:30:00", "2026-03-05"),  # calamine's date cells
+    ("1600-01-01 00:00:00", None),  # outside what datetime64[ns] holds
+    ("1899-12-31 12:00:00", None),  # a time of day alone
+    ("46086", "2026-03-05"), ("18263", None), ("18264", "1950-01-01"),  # Excel day numbers
+    ("2026.3.5", "2026-03-05"), ("2026/3/5 8:00", "2026-03-05"), ("2026年3月", "2026-03-01"),
+    ("2026年3月5日", "2026-03-05"), ("2026-02-30", None), ("2026-13-01", None), ("2026-3/5", None),
+    ("1899-01-01", None), ("二〇二六年", None),
+])
+def test_a_date_reads_the_same_on_the_arrow_path_and_one_by_one(text, day):
+    want = _DAY if day is None else np.datetime64(day, "ns")
+    for col in (_arrow_column([text]), clean.Column.of([text])):
+        values, bad = clean.date_ext(col)
+        k = col.codes[0]
+        assert values[k] == want or (day is None and np.isnat(values[k]))
+        assert bad[k] == (day is None)
+
+
+@pytest.mark.parametrize("text, number, cell_text", [
+    ("12", 12.0, "12"), ("12.5", 12.5, "12.5"), ("-0.5", -0.5, "-0.5"), ("-3", -3.0, "-3"),
+    ("1,200", 1200.0, "1,200"), ("5 人", 5.0, "5 人"), ("1.5万", 15000.0, "1.5万"), ("abc", None, "abc"),
+])
+def test_a_number_and_its_text_read_the_same_on_the_arrow_path(text, number, cell_text):
+    col = _arrow_column([text])
+    values, bad, _points = clean.number_ext(col)
+    k = col.codes[0]
+    assert (np.isnan(values[k]) if number is None else values[k] == number) and bad[k] == (number is None)
+    assert clean.text_ext(col)[k] == cell_text
+
+
+@pytest.mark.parametrize("text, lower, length, wrong_sum", [
+    ("11010519491231002X", False, 18, False),  # a valid ID: check character X
+    ("110105194912310021", False, 18, True),  # 1 where the weights give X
+    ("11010519491231002x", True, 18, False),  # lower-case x: normalised to X, told apart
+    ("1101051949 1231002x", True, 18, False),
+    ("1101051949123100", False, 16, False), ("11010519491231002XX", False, 0, False),
+    ("١١٠١٠٥١٩٤٩١٢٣١٠٠٢X", False, 18, False),  # Arabic-Indic digits: Python's \d, one by one
+    ("١١٠١٠٥١٩٤٩١٢٣١٠٠٢١", False, 18, True),
+    ("张三", False, 0, False),
+])
+def test_id_checks_run_on_arrow_as_one_value_at_a_time(text, lower, length, wrong_sum):
+    texts = np.array([text, "310115199001011234", None], dtype=object)
+    norm = np.array([privacy.normalise(text, "id"), "310115199001011234", None], dtype=object)
+    got_lower, got_length, got_sum = sheet._id_checks(texts, norm)
+    assert (bool(got_lower[0]), int(got_length[0]), bool(got_sum[0])) == (lower, length, wrong_sum)
+    assert (bool(got_lower[2]), int(got_length[2]), bool(got_sum[2])) == (False, 0, False)
+
+
+def test_a_columns_cells_are_made_only_when_asked_for_and_as_decode_makes_them():
+    texts = [str(13800000000 + i) for i in range(arrowgrid.FEW + 5)] + ["true", "2026-03-05 00:00:00", "x"]
+    col = clean.Column.from_arrow(pa.array(texts, type=pa.string()))
+    assert "uniq" not in col._memo  # typing a phone column needs its kinds and texts only
+    want = arrowgrid.decode(pa.array(texts, type=pa.string()))
+    assert col.uniq.tolist() == want.tolist() and [type(u) for u in col.uniq] == [type(u) for u in want]
