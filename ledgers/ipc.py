@@ -43,7 +43,10 @@ def pack(frame: PackedFrame) -> ArrowFrame | PackedFrame:
                 dictionary = pa.array(values, type=pa.bool_(), mask=np.asarray(na, dtype=bool))
             else:
                 ext = payload[0]
-                dictionary = pa.array(ext, type=pa.string()) if ext.dtype == object else pa.array(ext)
+                if isinstance(ext, pa.Array):  # typed by Arrow already (masked values, keys)
+                    dictionary = ext
+                else:
+                    dictionary = pa.array(ext, type=pa.string()) if ext.dtype == object else pa.array(ext)
             indices = np.where(codes < 0, len(dictionary) - 1, codes).astype(np.int32)  # -1: the blank slot
             arrays.append(pa.DictionaryArray.from_arrays(pa.array(indices), dictionary))
             names.append(name)

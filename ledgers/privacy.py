@@ -127,41 +127,48 @@ def mask_value(value: str | None, kind: str) -> str | None:
     return mask_name(value)
 
 
-def mask_array(values: np.ndarray, strings: Any = None) -> np.ndarray:
-    """``mask_value`` of each entry of an object array of normalised values (None stays None), by
-    Arrow for the two common shapes: 8+ ASCII digits (138****5678) and names holding no digit
-    (张*, 欧阳**); anything else (placeholders, short numbers, IDs ending in X) by ``mask_value``.
-    ``strings``: ``values`` as an Arrow string array, when the caller has it."""
+def mask_array(values: np.ndarray, strings: Any = None) -> Any:
+    """``mask_value`` of each entry of an object array of normalised values, as an Arrow string
+    array (null for None), by Arrow for the two common shapes: 8+ ASCII digits (138****5678) and
+    names holding no digit (张*, 欧阳**); anything else (placeholders, short numbers, IDs ending in
+    X) by ``mask_value``. ``strings``: ``values`` as an Arrow string array, when the caller has it."""
     import pyarrow as pa  # type: ignore[import-untyped]
     import pyarrow.compute as pc  # type: ignore[import-untyped]
 
     from ledgers.arrowgrid import flags, numbers
 
     arr = pa.array(values, type=pa.string(), from_pandas=True) if strings is None else strings
-    out = np.empty(len(values), dtype=object)
+    out = arr
     n = numbers(pc.utf8_length(arr)).astype(np.int64)
     none = pa.scalar("", type=pa.string())  # typed: inferring a Python scalar's type loads pandas
     star = pa.scalar("*", type=pa.string())
     digits = flags(pc.ascii_is_decimal(arr)) & (n >= 8)
     if digits.any():
-        idx = np.flatnonzero(digits)
         sub = arr.filter(pa.array(digits))
-        out[idx] = pc.binary_join_element_wise(pc.utf8_slice_codeunits(sub, 0, 3), pc.binary_repeat(star, pa.array(n[idx] - 7)),
-                                               pc.utf8_slice_codeunits(sub, -4), none).to_pylist()
+        out = pc.replace_with_mask(out, pa.array(digits), pc.binary_join_element_wise(
+            pc.utf8_slice_codeunits(sub, 0, 3), pc.binary_repeat(star, pa.array(n[digits] - 7)),
+            pc.utf8_slice_codeunits(sub, -4), none))
     rest = np.flatnonzero(~digits & ~flags(arr.is_null()))
     sub = arr.take(pa.array(rest))
     # a placeholder word stays as written; no letter lower-cases into one outside ASCII
     name = ~flags(pc.match_substring_regex(sub, r"\p{Nd}")) & ~flags(pc.is_in(pc.ascii_lower(sub),
                                                                                value_set=_PLACEHOLDERS_ARROW()))
     if name.any():
-        idx, sub, m = rest[name], sub.filter(pa.array(name)), n[rest[name]]
+        sub, m = sub.filter(pa.array(name)), n[rest[name]]
         keep = np.where(m <= 1, 0, np.where(flags(pc.is_in(pc.utf8_slice_codeunits(sub, 0, 2),
                                                            value_set=_COMPOUND_ARROW())) & (m > 2), 2, 1))
         head = pc.if_else(pa.array(keep == 2), pc.utf8_slice_codeunits(sub, 0, 2),
                           pc.if_else(pa.array(keep == 1), pc.utf8_slice_codeunits(sub, 0, 1), none))
-        out[idx] = pc.binary_join_element_wise(head, pc.binary_repeat(star, pa.array(m - keep)), none).to_pylist()
-    for i in rest[~name].tolist():
-        out[i] = mask_value(values[i], "")
+        at = np.zeros(len(values), dtype=bool)
+        at[rest[name]] = True
+        out = pc.replace_with_mask(out, pa.array(at), pc.binary_join_element_wise(
+            head, pc.binary_repeat(star, pa.array(m - keep)), none))
+    other = rest[~name]
+    if len(other):
+        at = np.zeros(len(values), dtype=bool)
+        at[other] = True
+        out = pc.replace_with_mask(out, pa.array(at), pa.array([mask_value(values[i], "") for i in other.tolist()],
+                                                               type=pa.string()))
     return out
 
 
@@ -193,6 +200,13 @@ def hmac_key(normalised: str, secret: bytes) -> str:
 _BLOCK = 64  # SHA-256's block size: HMAC's key is padded (or first hashed) to it
 
 
+def _hmac_states(secret: bytes) -> tuple[Any, Any]:
+    """SHA-256 after the key's inner and outer padded blocks (RFC 2104), to be copied per value."""
+    key = hashlib.sha256(secret).digest() if len(secret) > _BLOCK else secret
+    key = key.ljust(_BLOCK, b"\0")
+    return hashlib.sha256(bytes(b ^ 0x36 for b in key)), hashlib.sha256(bytes(b ^ 0x5C for b in key))
+
+
 def hmac_keys(values: list[str | None], secret: bytes) -> list[str | None]:
     """``hmac_key`` of each value (None stays None), in one loop.
 
@@ -200,23 +214,41 @@ def hmac_keys(values: list[str | None], secret: bytes) -> list[str | None]:
     padded key blocks are hashed once, and per value only those two states are copied and finished,
     which is what ``hmac.new`` does inside, without its key schedule and wrapper per value (0.9 µs
     a value where copying a keyed ``hmac`` object took 1.2-1.5 µs). ``hmac_key`` stays the reference."""
-    key = hashlib.sha256(secret).digest() if len(secret) > _BLOCK else secret
-    key = key.ljust(_BLOCK, b"\0")
-    inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
-    outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+    keys = _hmac_digests([v for v in values if v is not None], secret).hex()
+    hexed = iter([keys[i:i + 64] for i in range(0, len(keys), 64)])
+    return [None if v is None else next(hexed) for v in values]
+
+
+def hmac_keys_arrow(values: list[str | None], secret: bytes) -> Any:
+    """``hmac_keys`` as an Arrow string array (null for None), for a frame's key column: the digests
+    written as hex in one call, and no Python str per key."""
+    import binascii
+
+    import pyarrow as pa
+
+    present = [v for v in values if v is not None]
+    hexed = binascii.hexlify(_hmac_digests(present, secret))
+    keys = pa.StringArray.from_buffers(len(present), pa.py_buffer(np.arange(len(present) + 1, dtype=np.int32) * 64),
+                                       pa.py_buffer(hexed))
+    if len(present) == len(values):
+        return keys
+    valid = np.array([v is not None for v in values], dtype=bool)
+    return keys.take(pa.array(np.maximum(np.cumsum(valid) - 1, 0), mask=~valid))
+
+
+def _hmac_digests(values: list[str], secret: bytes) -> bytes:
+    """The HMAC-SHA-256 digests of ``values``, joined."""
+    inner, outer = _hmac_states(secret)
     inner_copy, outer_copy = inner.copy, outer.copy
-    out: list[str | None] = []
+    out: list[bytes] = []
     append = out.append
     for v in values:
-        if v is None:
-            append(None)
-        else:
-            h = inner_copy()
-            h.update(v.encode("utf-8"))
-            o = outer_copy()
-            o.update(h.digest())
-            append(o.hexdigest())
-    return out
+        h = inner_copy()
+        h.update(v.encode("utf-8"))
+        o = outer_copy()
+        o.update(h.digest())
+        append(o.digest())
+    return b"".join(out)
 
 
 def scrub(text: str) -> tuple[str, int]:

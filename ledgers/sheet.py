@@ -724,10 +724,10 @@ class _Typing:
     def _personal(self, spec_col: ColumnSpec, col: clean.Column) -> tuple[Shown, np.ndarray | None]:
         """Masked values shown, keyed by HMAC for counting; the cells quoted in problems are masked."""
         values, masked, bad_ext = _pii(self.sheet, spec_col.name, col, self.problems, self.rows)
-        self.out[spec_col.name] = ("ext", col, masked)
-        self.out[spec_col.name + "_key"] = ("ext", col, col.memo(("key", spec_col.name), lambda: _ext(
-            privacy.hmac_keys(values.tolist(), self.secret))))
-        return masked, bad_ext
+        self.out[spec_col.name] = ("ext", col, masked)  # Arrow arrays: they travel to the parent as they are
+        self.out[spec_col.name + "_key"] = ("ext", col, col.memo(("key", spec_col.name), lambda: privacy.hmac_keys_arrow(
+            values.tolist(), self.secret)))
+        return lambda: _ext(masked.to_pylist()), bad_ext
 
     def _typed(self, spec_col: ColumnSpec, col: clean.Column) -> tuple[Shown, np.ndarray | None]:
         shown = col.raw_ext  # the cells as written, quoted in problems: made only if there are some
@@ -784,7 +784,8 @@ class PackedFrame:
     int32) and the parent builds the DataFrame (``frame()``) while the child reads the next sheet."""
 
     n: int
-    columns: list[tuple[str, str, tuple[Any, ...]]]  # (name, "ext" | "bool" | "missing", payload)
+    # (name, "ext" | "bool" | "missing", payload); an "ext" array is numpy, or an Arrow string array
+    columns: list[tuple[str, str, tuple[Any, ...]]]
     file: str
     sheet: str
     rows: np.ndarray  # Excel row numbers
@@ -802,6 +803,8 @@ class PackedFrame:
                 cols[name] = pd.Series(pd.arrays.BooleanArray(values[codes], na[codes]))
             elif kind == "ext":
                 ext, codes = payload
+                if isinstance(ext, pa.Array):  # typed by Arrow in the child (masked values, keys)
+                    ext = ext.to_numpy(zero_copy_only=False)
                 got = ext[codes]
                 cols[name] = pd.Series(got, dtype=object) if got.dtype == object else pd.Series(got)
             else:
@@ -833,9 +836,9 @@ def _arrow_text(ext: np.ndarray) -> Any:
     return pa.array(ext, type=pa.string(), from_pandas=True)
 
 
-def _masked(norm: np.ndarray, arr: Any = None) -> tuple[np.ndarray, np.ndarray]:
-    """Per distinct normalised value: its masked form (``privacy.mask_array``), and its length when
-    it is all digits (else 0). ``arr``: ``norm`` as an Arrow string array, when the caller has it."""
+def _masked(norm: np.ndarray, arr: Any = None) -> tuple[Any, np.ndarray]:
+    """Per distinct normalised value: its masked form (``privacy.mask_array``: an Arrow array), and
+    its length when it is all digits (else 0). ``arr``: ``norm`` as Arrow, when the caller has it."""
     arr = _arrow_text(norm) if arr is None else arr
     digits = arrowgrid.flags(pc.ascii_is_decimal(arr))
     n = arrowgrid.numbers(pc.utf8_length(arr)).astype(np.int64)
@@ -872,10 +875,10 @@ def _id_checks(text: np.ndarray, norm: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 
 def _pii(sheet: str, column: str, col: clean.Column, problems: Problems, sub_rows: np.ndarray
-         ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+         ) -> tuple[np.ndarray, Any, np.ndarray | None]:
     """Normalise a personal column (``privacy.normalise``) and warn about doubtful IDs and phones,
-    quoting masked values only. Per distinct cell: the normalised values, their masked forms and
-    which cells are unreadable (None when none can be)."""
+    quoting masked values only. Per distinct cell: the normalised values, their masked forms (an
+    Arrow array) and which cells are unreadable (None when none can be)."""
     pk = privacy.pii_kind(column)
     text = clean.text_ext(col)
     norm_arr = _arrow_text(text)
@@ -910,20 +913,24 @@ def _pii(sheet: str, column: str, col: clean.Column, problems: Problems, sub_row
                 norm[lost] = None
                 norm_arr = None
     masked, length = _masked(norm, norm_arr)
+
+    def shown(k: Any) -> Any:
+        return masked[int(k)].as_py()
+
     if pk == "phone":
         odd = (length > 0) & ~np.isin(length, [7, 8, 11, 12])
         for i in rows_where(odd)[:PROBLEM_CAP]:
             k = col.codes[i]
-            problems.add(sheet, int(sub_rows[i]), column, Code.PHONE_LENGTH, Severity.WARNING, value=masked[k],
+            problems.add(sheet, int(sub_rows[i]), column, Code.PHONE_LENGTH, Severity.WARNING, value=shown(k),
                          n=int(length[k]))
     elif pk == "id":
         lower, length, wrong_sum = _id_checks(text, norm)
         for i in rows_where(lower & _present(norm))[:PROBLEM_CAP]:
-            problems.add(sheet, int(sub_rows[i]), column, Code.ID_LOWERCASE_X, Severity.WARNING, value=masked[col.codes[i]])
+            problems.add(sheet, int(sub_rows[i]), column, Code.ID_LOWERCASE_X, Severity.WARNING, value=shown(col.codes[i]))
         wrong = np.isin(length, [14, 16, 17, 19, 20])
         for i in rows_where(wrong)[:PROBLEM_CAP]:
             k = col.codes[i]
-            problems.add(sheet, int(sub_rows[i]), column, Code.ID_LENGTH, Severity.WARNING, value=masked[k], n=int(length[k]))
+            problems.add(sheet, int(sub_rows[i]), column, Code.ID_LENGTH, Severity.WARNING, value=shown(k), n=int(length[k]))
         for i in rows_where(wrong_sum)[:PROBLEM_CAP]:
-            problems.add(sheet, int(sub_rows[i]), column, Code.ID_CHECKSUM, Severity.WARNING, value=masked[col.codes[i]])
+            problems.add(sheet, int(sub_rows[i]), column, Code.ID_CHECKSUM, Severity.WARNING, value=shown(col.codes[i]))
     return norm, masked, bad

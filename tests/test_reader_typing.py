@@ -62,7 +62,7 @@ def test_arrow_normalises_every_code_point_as_norm_text_does():
 ])
 def test_a_column_is_masked_as_mask_value_masks_one_value(value, masked):
     values = np.array([value, "填充", "13900000000"], dtype=object)
-    assert privacy.mask_array(values)[0] == masked == privacy.mask_value(value, "name")
+    assert privacy.mask_array(values).to_pylist()[0] == masked == privacy.mask_value(value, "name")
 
 
 # RFC 4231 test case 2 (key "Jefe"), and the same key padded and hashed past one SHA-256 block
@@ -79,7 +79,14 @@ def test_hmac_keys_are_hmac_sha256_hex(secret, value, key):
 def test_hmac_keys_agree_with_hmac_new_for_any_secret_length(size):
     secret = bytes(range(256))[:size]
     values = ["13812345678", "张三", "", "欧阳娜娜", "310115199001011234"]
-    assert privacy.hmac_keys(values, secret) == [hmac.new(secret, v.encode(), hashlib.sha256).hexdigest() for v in values]
+    want = [hmac.new(secret, v.encode(), hashlib.sha256).hexdigest() for v in values]
+    assert privacy.hmac_keys(values, secret) == want
+    assert privacy.hmac_keys_arrow(values, secret).to_pylist() == want
+
+
+@pytest.mark.parametrize("values", [[None, "a", None, "b", None], [None], [], ["a"]])
+def test_arrow_hmac_keys_keep_blanks_in_place(values):
+    assert privacy.hmac_keys_arrow(values, b"k").to_pylist() == privacy.hmac_keys(values, b"k")
 
 
 # --- factorizing and decoding --------------------------------------------------------------------
