@@ -190,8 +190,13 @@ class Column:
         strs = enc.dictionary if every else enc.dictionary.take(pa.array(at))
         texts = strs.to_pylist()
         normed = np.empty(len(kinds), dtype=object)
-        normed[at] = _norm_arrow(strs, texts) if len(at) > arrowgrid.FEW else norm_texts(texts, ["s"] * len(at))
+        if len(at) > arrowgrid.FEW:
+            normed[at], twin = _norm_arrow(strs, texts)
+        else:
+            normed[at], twin = norm_texts(texts, ["s"] * len(at)), None
         out._derive(codes, kinds, normed)
+        if every and twin is not None:  # the Arrow twin of ``text`` (its blank slot last)
+            out._memo["text_arrow"] = pa.concat_arrays([twin, pa.nulls(1, pa.string())])
         if every:
             uniq = np.empty(len(texts), dtype=object)
             uniq[:] = texts
@@ -283,13 +288,17 @@ _ARROW_NFKC_SAFE_RE2 = (r"^[\x{0}-\x{36f}\x{2000}-\x{206f}\x{2100}-\x{24ff}\x{2e
                         r"\x{f900}-\x{faff}\x{fe30}-\x{fe4f}\x{ff00}-\x{ffef}]*$")
 
 
-def _norm_arrow(strings: Any, texts: list[str]) -> np.ndarray:
+_SQM_BYTES, _PUA_BYTES = "㎡".encode(), _SQM.encode()
+
+
+def _norm_arrow(strings: Any, texts: list[str]) -> tuple[np.ndarray, Any]:
     """``norm_text`` of each of ``texts`` (= ``strings.to_pylist()``, an Arrow string array without
-    nulls) as an object array, worked out by Arrow: NFKC keeping ㎡, control characters removed,
-    trimmed, as ``norm_text`` does (the tests compare them code point by code point). Python's
-    ``norm_text`` still does the values NFKC changes that hold characters outside
-    ``_ARROW_NFKC_SAFE_RE2``, and those holding the placeholder ㎡ is swapped for. Unchanged values
-    stay the very str objects of ``texts``."""
+    nulls) as an object array and as an Arrow string array, worked out by Arrow: NFKC keeping ㎡,
+    control characters removed, trimmed, as ``norm_text`` does (the tests compare them code point by
+    code point). Python's ``norm_text`` still does the values NFKC changes that hold characters
+    outside ``_ARROW_NFKC_SAFE_RE2``, and those holding the placeholder ㎡ is swapped for. Unchanged
+    values stay the very str objects of ``texts``."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     from ledgers import arrowgrid
@@ -297,10 +306,14 @@ def _norm_arrow(strings: Any, texts: list[str]) -> np.ndarray:
     out = np.empty(len(texts), dtype=object)
     out[:] = texts
     if not texts:
-        return out
+        return out, strings
+    data = strings.buffers()[2]
+    raw = data.to_pybytes() if data is not None else b""
+    sqm, pua = _SQM_BYTES in raw, _PUA_BYTES in raw  # most columns hold neither: no swapping
     # one NFKC pass: a value already NFKC holds no ㎡, so swapping it out and back changes nothing
-    folded = pc.replace_substring(pc.utf8_normalize(pc.replace_substring(strings, "㎡", _SQM), form="NFKC"),
-                                  _SQM, "㎡")
+    folded = pc.utf8_normalize(pc.replace_substring(strings, "㎡", _SQM) if sqm else strings, form="NFKC")
+    if sqm or pua:
+        folded = pc.replace_substring(folded, _SQM, "㎡")
     nfkc = pc.not_equal(folded, strings)
     cur = folded
     if pc.any(pc.match_substring_regex(cur, _CONTROL_RE2)).as_py():
@@ -308,16 +321,18 @@ def _norm_arrow(strings: Any, texts: list[str]) -> np.ndarray:
     cur = pc.utf8_trim_whitespace(cur)
     changed = pc.not_equal(cur, strings)
     if not pc.any(changed).as_py():
-        return out
+        return out, strings
     idx = np.flatnonzero(arrowgrid.flags(changed))
-    out[idx] = cur.take(idx).to_pylist()
+    out[idx] = cur.take(pa.array(idx)).to_pylist()
     if pc.any(nfkc).as_py():
         python = pc.and_(nfkc, pc.invert(pc.match_substring_regex(strings, _ARROW_NFKC_SAFE_RE2)))
-        python = pc.or_(python, pc.match_substring(strings, _SQM))
+        if pua:
+            python = pc.or_(python, pc.match_substring(strings, _SQM))
         if pc.any(python).as_py():
-            for i in np.flatnonzero(arrowgrid.flags(python)).tolist():
-                out[i] = norm_text(texts[i])
-    return out
+            at = np.flatnonzero(arrowgrid.flags(python))
+            out[at] = [norm_text(texts[i]) for i in at.tolist()]
+            cur = pc.replace_with_mask(cur, python, pa.array(out[at].tolist(), type=pa.string()))
+    return out, cur
 
 
 def _holds_one_or_zero(uniq: np.ndarray) -> bool:
@@ -362,6 +377,27 @@ def map_ext(ext: np.ndarray, func: Callable[[Any], Any], dtype: Any = object, fi
 _RE2_UNSAFE = re.compile(r"\\[sSwWbBDAZ]|\(\?[=!<P]")  # classes and lookarounds RE2 reads otherwise
 
 
+def map_text_arrow(col: Column, func: Callable[[str], str], pre: re.Pattern[str]) -> Any:
+    """``map_ext(text_ext(col), func, pre=pre)`` as an Arrow string array (null for blanks), for a
+    text column whose normalised text Arrow holds already (``Column.from_arrow``): its values go to
+    the parent as they are, and only those ``pre`` finds become Python strings. None for others."""
+    twin = col._memo.get("text_arrow")
+    if twin is None or not (col.kind[:-1] == "s").all():
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out = pc.replace_with_mask(twin, pa.array(col.blank), pa.nulls(int(col.blank.sum()), pa.string()))
+    present = np.flatnonzero(~col.blank)
+    hits = present[flags_where(col.text[present].tolist(), pre, lambda: twin, present)]
+    if len(hits):
+        at = np.zeros(len(col.text), dtype=bool)
+        at[hits] = True
+        out = pc.replace_with_mask(out, pa.array(at), pa.array([func(v) for v in col.text[hits].tolist()],
+                                                               type=pa.string()))
+    return out
+
+
 def flags_where(values: list[str], pattern: re.Pattern[str], strings: Callable[[], Any] | None = None,
                 at: np.ndarray | None = None) -> np.ndarray:
     """Which ``values`` hold a match of ``pattern`` (one that cannot span a newline). Many values:
@@ -378,8 +414,12 @@ def flags_where(values: list[str], pattern: re.Pattern[str], strings: Callable[[
         import pyarrow.compute as pc
 
         re2 = pattern.pattern.replace("\\d", "\\p{Nd}")
+        literals = _literals(pattern.pattern)
         if strings is not None and at is not None:
-            hit: np.ndarray = arrowgrid.flags(pc.match_substring_regex(strings(), re2))[at]
+            twin = strings()
+            if literals is not None and not _holds_any(twin, literals):  # the usual case: no 合计 anywhere
+                return out
+            hit: np.ndarray = arrowgrid.flags(pc.match_substring_regex(twin, re2))[at]
             return hit
         return arrowgrid.flags(pc.match_substring_regex(_arrow_strings(values), re2))
     pos = [m.start() for m in pattern.finditer("\n".join(values))]
@@ -388,6 +428,26 @@ def flags_where(values: list[str], pattern: re.Pattern[str], strings: Callable[[
         np.cumsum([len(v) + 1 for v in values[:-1]], out=starts[1:])
         out[np.searchsorted(starts, pos, side="right") - 1] = True
     return out
+
+
+_LITERAL = r"[^\\.^$*+?{}()\[\]|]+"  # text without a character that means something in a pattern
+
+
+def _literals(pattern: str) -> list[str] | None:
+    """The texts a pattern made of literals matches one of (``计|总数``, ``[注说填]``), else None."""
+    if re.fullmatch(rf"{_LITERAL}(?:\|{_LITERAL})*", pattern):
+        return pattern.split("|")
+    if re.fullmatch(r"\[[^\\^\]\-]+\]", pattern):
+        return list(pattern[1:-1])
+    return None
+
+
+def _holds_any(strings: Any, literals: list[str]) -> bool:
+    """Whether any literal's UTF-8 bytes occur in an Arrow string array's data buffer (bytes past
+    its values can only say yes where the answer is no: the caller then searches value by value)."""
+    data = strings.buffers()[2]
+    raw = data.to_pybytes() if data is not None else b""
+    return any(lit.encode() in raw for lit in literals)
 
 
 def _arrow_strings(values: Any) -> Any:

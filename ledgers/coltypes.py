@@ -46,7 +46,7 @@ def parse_yes_no(text: str) -> bool | None:
 class Reading:
     """What a column type makes of one raw column, per distinct cell (``clean.Column``'s "ext" arrays)."""
 
-    values: np.ndarray
+    values: Any  # numpy, or an Arrow string array (text read by Arrow: ``clean.map_text_arrow``)
     bad: np.ndarray | None = None  # non-blank cells it cannot read (None: every cell is readable)
     na: np.ndarray | None = None  # yes/no: the mask of the nullable boolean
     points: np.ndarray | None = None  # percent: bare numbers read as percentage points (85 -> 0.85)
@@ -146,10 +146,16 @@ def _read_text(col: Column, _categories: dict[str, tuple[str, ...]]) -> Reading:
     columns are read by ``ledgers.sheet`` instead (masked and keyed)."""
     from ledgers import clean, privacy
 
-    # the Arrow twin of a text column's text serves its text_ext too (blank "" for None: never a match)
-    twin = col.text_arrow if (col.kind[:-1] == "s").all() else None
-    return Reading(col.memo("scrubbed", lambda: clean.map_ext(clean.text_ext(col), privacy.scrub_text,
-                                                              pre=privacy.SCRUB_NEEDS, strings=twin)))
+    def scrubbed() -> Any:
+        # a long text column read by fastexcel stays an Arrow array (to the parent as it is)
+        arrow = clean.map_text_arrow(col, privacy.scrub_text, privacy.SCRUB_NEEDS)
+        if arrow is not None:
+            return arrow
+        # the Arrow twin of a text column's text serves its text_ext too (blank "" for None: never a match)
+        twin = col.text_arrow if (col.kind[:-1] == "s").all() else None
+        return clean.map_ext(clean.text_ext(col), privacy.scrub_text, pre=privacy.SCRUB_NEEDS, strings=twin)
+
+    return Reading(col.memo("scrubbed", scrubbed))
 
 
 # --- template validations ---------------------------------------------------------------------------

@@ -44,7 +44,8 @@ def test_arrow_normalises_a_text_as_norm_text_does(text, normed):
 def test_arrow_normalises_every_code_point_as_norm_text_does():
     chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
     texts = list(dict.fromkeys(chars + [f" {c}㎡\t" for c in chars[:0x10000]] + [c + "\u0301" for c in chars[:0x3000]]))
-    got = clean._norm_arrow(pa.array(texts, type=pa.string()), texts)
+    got, twin = clean._norm_arrow(pa.array(texts, type=pa.string()), texts)
+    assert twin.to_pylist() == got.tolist()
     assert [t for t, g in zip(texts, got, strict=True) if g != clean.norm_text(t)] == []
 
 
@@ -275,3 +276,25 @@ def test_a_columns_cells_are_made_only_when_asked_for_and_as_decode_makes_them()
     assert "uniq" not in col._memo  # typing a phone column needs its kinds and texts only
     want = arrowgrid.decode(pa.array(texts, type=pa.string()))
     assert col.uniq.tolist() == want.tolist() and [type(u) for u in col.uniq] == [type(u) for u in want]
+
+
+@pytest.mark.parametrize("text, scrubbed", [
+    ("联系人电话13812345678", "联系人电话138****5678"),  # a phone in free text is masked
+    ("  宣传教育：第3次 ", "宣传教育:第3次"),  # normalised, nothing to mask
+    ("   ", None),  # blank
+    ("身份证310115199001011234已登记", "身份证310***********1234已登记"),
+])
+def test_a_long_text_column_is_scrubbed_on_arrow_as_one_by_one(text, scrubbed):
+    col = _arrow_column([text])
+    arrow = clean.map_text_arrow(col, privacy.scrub_text, privacy.SCRUB_NEEDS)
+    one_by_one = clean.map_ext(clean.text_ext(col), privacy.scrub_text, pre=privacy.SCRUB_NEEDS)
+    assert arrow.to_pylist() == one_by_one.tolist()
+    assert arrow[int(col.codes[0])].as_py() == scrubbed
+
+
+@pytest.mark.parametrize("pattern, literals", [
+    ("计|总数", ["计", "总数"]), ("[注说填]", ["注", "说", "填"]), ("合计", ["合计"]),
+    (r"\d{3}[ .\-]?\d{4}", None), ("[^注]", None), ("a.b", None), ("[a-z]", None), ("(合|总)计", None),
+])
+def test_a_pattern_of_literals_is_told_by_its_texts(pattern, literals):
+    assert clean._literals(pattern) == literals
