@@ -455,6 +455,7 @@ _ODD_CELL_RE2 = (rf'c(?:{_WS}|[/>]| [^r]| r[^=]| r=[^"]| r="(?:[^A-Z]|[A-Z](?:[^
 _ODD_ROW_RE2 = rf'row(?:{_WS}|[/>]| [^r]| r[^=]| r=[^"]| r="(?:[^1-9]|{_DIGITS_THEN_ODD}))'
 _PREFIXED_RE2 = rf":(?:c|row)(?:{_WS}|[ />])"
 _NARROW_RE2 = '<c r="[A-Z][1-9]'
+_MERGE_RE2 = "(?:[A-Za-z0-9_]+:)?mergeCell"  # after "<": where _MERGE_REF can match
 _TAIL = 32  # bytes at the end of a piece the Python patterns look at
 QUICK_MIN = 1 << 16  # smaller pieces: the Python patterns cost less than three pyarrow calls
 
@@ -475,7 +476,10 @@ def _quick(piece: bytes, extent: _Extent, layout: SheetLayout | None) -> bool:
             alarm.append('c r="' + wider)
         alarm.append('c r="[A-Z]{1,3}' + _row_above(row if row >= 100_000 else 99_999 if row >= 10_000 else 9_999))
     found = _re2(piece)
-    if found("<(?:" + "|".join(alarm) + ")") or found(_PREFIXED_RE2):
+    # one pass for the alarm and for what _MERGE_REF could match (each search leaves the GIL; fewer
+    # of them, fewer waits to take it back); a second only where the first found something
+    merges = found("<(?:" + "|".join([*alarm, _MERGE_RE2]) + ")")
+    if merges and found("<(?:" + "|".join(alarm) + ")") or found(_PREFIXED_RE2):
         return False
     if _ODD_CELL.search(piece, len(piece) - _TAIL) or _ODD_ROW.search(piece, len(piece) - _TAIL):
         return False
@@ -491,15 +495,15 @@ def _quick(piece: bytes, extent: _Extent, layout: SheetLayout | None) -> bool:
             extent.rows, extent.bounded = max(extent.rows, 99_999 if row >= 10_000 else 9_999), True
     extent.track(piece)
     if layout is not None:
-        _see_plain_layout(piece, layout, found)
+        _see_plain_layout(piece, layout, merges)
     return True
 
 
-def _see_plain_layout(piece: bytes, layout: SheetLayout, found: Callable[[str], bool]) -> None:
-    """``_see_layout`` of a piece known to be plain."""
+def _see_plain_layout(piece: bytes, layout: SheetLayout, merges: bool) -> None:
+    """``_see_layout`` of a piece known to be plain (``merges``: whether a merged range may be in it)."""
     if layout.first_row == -1 and _ANY_CELL.search(piece) and (m := _FIRST_VALUE.search(piece)):
         layout.first_row = int(m.group(1)) - 1  # the piece is plain, so is what comes before the cell
-    if found("mergeCell"):
+    if merges:
         start = max(piece.rfind(b"<", 0, piece.find(b"mergeCell")), 0)  # where the first match can start
         layout.merged.extend(((int(r0) - 1, col_number(c0) - 1), (int(r1) - 1, col_number(c1) - 1))
                              for c0, r0, c1, r1 in _MERGE_REF.findall(piece, start))

@@ -82,6 +82,12 @@ PIECES = [
     ("merged_ranges", R(1, C("A1")) + '</sheetData><mergeCells count="2"><mergeCell ref="B5:C7"/>'
      '<mergeCell ref="AA10:AB12"/></mergeCells>', START, True, (9_999, 26, True, 1, 1), set(), 0,
      [((4, 1), (6, 2)), ((9, 26), (11, 27))]),
+    ("prefixed_merged_range", R(1, C("A1")) + '</sheetData><x:mergeCells><x:mergeCell ref="B5:C7"/></x:mergeCells>',
+     START, True, (9_999, 26, True, 1, 1), set(), 0, [((4, 1), (6, 2))]),
+    ("merged_range_and_odd_cell", R(1, C("A1") + "<c><v>2</v></c>") + '<mergeCell ref="A3:B3"/>', START, False,
+     (1, 2, False, 1, 2), set(), 0, [((2, 0), (2, 1))]),
+    ("mergecell_only_in_text", R(1, '<c r="A1" t="inlineStr"><is><t>mergeCell ref="A1:B2"</t></is></c>'), START,
+     True, (9_999, 26, True, 1, 1), set(), 0, []),
     ("first_value_in_a_later_row", R(1, '<c r="A1" s="1"/>') + R(3, '<c r="B3" t="inlineStr"><is><t>x</t></is></c>'),
      START, True, (9_999, 26, True, 3, 2), set(), 2, []),
     ("no_value_yet", R(1, '<c r="A1" s="1"/>'), START, True, (9_999, 26, True, 1, 1), set(), -1, []),
