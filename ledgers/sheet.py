@@ -643,12 +643,15 @@ def _row_kinds(fit: HeaderFit, cells: _Cells, kept_cols: list[int]) -> _RowKinds
         blank = col.rows(col.blank)
         first = blank_row & ~blank
         first_col[first] = j
-        if first.any():  # a note is told by the first cell of its row that holds something
-            note_row |= first & col.rows(col.map_text(_is_note, "note", bool, False, pre=_NOTE_CHARS))
+        # each check per distinct value first: taken to the rows only when some value has it (rarely)
+        # a note is told by the first cell of its row that holds something
+        if first.any() and (note := col.map_text(_is_note, "note", bool, False, pre=_NOTE_CHARS)).any():
+            note_row |= first & col.rows(note)
         blank_row &= blank
-        total_row |= col.rows(col.map_text(_is_total, "total", bool, False, pre=_TOTAL_CHARS))
-        if j in fit.colmap and fit.names[j]:
-            header_hits += col.rows(col.text == fit.names[j])
+        if (total := col.map_text(_is_total, "total", bool, False, pre=_TOTAL_CHARS)).any():
+            total_row |= col.rows(total)
+        if j in fit.colmap and fit.names[j] and (header := col.text == fit.names[j]).any():
+            header_hits += col.rows(header)
     total_row &= ~blank_row
     repeated = header_hits >= max(2, len(fit.colmap) // 2 + 1)
     return _RowKinds(blank_row, total_row, note_row, repeated, first_col)
