@@ -165,15 +165,22 @@ _MAYBE_FIRST = np.frombuffer(b"-0123456789tf", dtype=np.uint8)
 
 def _first_bytes(strings: pa.Array) -> np.ndarray:
     """The first byte of each string of a string array (0 where empty), read from its offsets and data."""
+    offsets, data = _offsets(strings)
+    first = np.zeros(len(strings), dtype=np.uint8)
+    filled = offsets[1:] > offsets[:-1]
+    if filled.any():
+        first[filled] = data[offsets[:-1][filled]]
+    return first
+
+
+def _offsets(strings: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """A string array's offsets (``len + 1`` of them, from its own offset on) and data bytes, as numpy."""
     n = len(strings)
     _validity, offsets_buf, data_buf = strings.buffers()[:3]
     width = np.dtype(np.int64 if pa.types.is_large_string(strings.type) else np.int32)
     offsets = np.frombuffer(offsets_buf, dtype=width, count=n + 1, offset=strings.offset * width.itemsize)
-    first = np.zeros(n, dtype=np.uint8)
-    filled = offsets[1:] > offsets[:-1]
-    if filled.any():
-        first[filled] = np.frombuffer(data_buf, dtype=np.uint8)[offsets[:-1][filled]]
-    return first
+    data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, dtype=np.uint8)
+    return offsets, data
 
 
 def _classify_few(strings: pa.Array, kinds: np.ndarray, few: np.ndarray
@@ -215,12 +222,24 @@ def _moment(text: str) -> Any:
 
 def ambiguous(strings: pa.Array) -> bool:
     """Whether a long number here could have been a text cell or a number cell: a float of 16+
-    digits is written out in full, the same as a text ID with the same digits."""
+    digits is written out in full, the same as a text ID with the same digits. Only texts of 16+
+    bytes beginning with a digit or "-" (told from Arrow's buffers by numpy) are searched: this runs
+    over every cell of every sheet, in the parse thread."""
     strings = as_strings(strings)
-    long = pc.fill_null(pc.match_substring_regex(strings, _LONG_DIGITS_RE), False)
+    offsets, data = _offsets(strings)
+    at = np.flatnonzero(offsets[1:] - offsets[:-1] >= 16)
+    if len(at):
+        at = at[np.isin(data[offsets[at]], _LONG_FIRST)]
+    if not len(at):
+        return False
+    sub = strings.take(pa.array(at))
+    long = pc.fill_null(pc.match_substring_regex(sub, _LONG_DIGITS_RE), False)
     if not pc.any(long).as_py():
         return False
-    return any(int(float(v)) == int(v) for v in set(strings.filter(long).to_pylist()))
+    return any(int(float(v)) == int(v) for v in set(sub.filter(long).to_pylist()))
+
+
+_LONG_FIRST = np.frombuffer(b"-0123456789", dtype=np.uint8)
 
 
 @dataclass

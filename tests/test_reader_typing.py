@@ -301,3 +301,15 @@ def test_a_long_text_column_is_scrubbed_on_arrow_as_one_by_one(text, scrubbed):
 ])
 def test_a_pattern_of_literals_is_told_by_its_texts(pattern, literals):
     assert clean._literals(pattern) == literals
+
+
+@pytest.mark.parametrize("texts, want", [
+    (["110101199001011200"], True),  # a multiple of 16: the float's text and the ID's digits agree
+    (["110101199001011234"], False),  # not a float's text: only text has these digits
+    (["-1101011990010112000", None], True), (["123456789012345"], False),  # 15 digits: exact either way
+    (["x" * 20, "2026-03-05 00:00:00", "110101199001011200x"], False),
+    ([None, None], False), ([], False),
+])
+def test_a_long_number_that_text_could_hold_is_found_among_the_long_texts(texts, want):
+    arr = pa.array(["pad"] + texts, type=pa.string()).slice(1)  # an offset into the buffers, as slices have
+    assert arrowgrid.ambiguous(arr) is want
