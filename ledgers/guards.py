@@ -263,13 +263,14 @@ class _Extent:
             self.rows, self.bounded = max(self.rows, 9_999), True
         self.track(piece)
 
-    def track(self, piece: bytes) -> None:
-        """Where the next unreferenced row or cell goes, after a plain piece."""
-        pos = piece.rfind(_PLAIN_ROW)
-        if pos >= 0 and (m := re.match(rb'<row r="(\d+)"', piece[pos:pos + 20])):
+    def track(self, piece: bytes, end: int | None = None) -> None:
+        """Where the next unreferenced row or cell goes, after a plain piece (``piece[:end]``)."""
+        end = len(piece) if end is None else end
+        pos = piece.rfind(_PLAIN_ROW, 0, end)
+        if pos >= 0 and (m := re.match(rb'<row r="(\d+)"', piece[pos:min(pos + 20, end)])):
             self.row, self.col = int(m.group(1)), 0
-        cell = piece.rfind(_PLAIN_CELL)
-        if cell > pos and (m := re.match(rb'<c r="([A-Z]+)', piece[cell:cell + 12])):
+        cell = piece.rfind(_PLAIN_CELL, 0, end)
+        if cell > pos and (m := re.match(rb'<c r="([A-Z]+)', piece[cell:min(cell + 12, end)])):
             self.col = col_number(m.group(1))  # a piece cut inside a row: unreferenced cells follow it
 
     def _walk(self, piece: bytes) -> None:
@@ -313,9 +314,10 @@ def _measure(zf: zipfile.ZipFile, part: str, extent: _Extent, blanks: set[tuple[
     claimed = (0, 0)
     carry, total, first = b"", 0, True
 
-    def scan(piece: bytes) -> None:
-        if blanks is not None and _quick(piece, extent, layout):
-            return
+    def scan(buf: bytes, end: int) -> None:
+        if blanks is not None and _quick(buf, extent, layout, end):
+            return  # the piece buf[:end] was never copied out of buf: the survey reads it in place
+        piece = buf if end == len(buf) else buf[:end]
         extent.feed(piece)
         if blanks is not None and b"<f" in piece:
             blanks.update(_formula_blanks(piece))
@@ -333,7 +335,7 @@ def _measure(zf: zipfile.ZipFile, part: str, extent: _Extent, blanks: set[tuple[
                 claimed = _dimension(chunk[:4096])
             if not chunk:
                 if carry:
-                    scan(carry)
+                    scan(carry, len(carry))
                 break
             buf = carry + chunk if carry else chunk
             end = buf.rfind(b"</row>") + 6
@@ -343,7 +345,7 @@ def _measure(zf: zipfile.ZipFile, part: str, extent: _Extent, blanks: set[tuple[
                 carry = buf
                 continue
             carry = buf[end:]
-            scan(buf[:end])
+            scan(buf, end)
     return extent, claimed
 
 
@@ -460,13 +462,15 @@ _TAIL = 32  # bytes at the end of a piece the Python patterns look at
 QUICK_MIN = 1 << 16  # smaller pieces: the Python patterns cost less than three pyarrow calls
 
 
-def _quick(piece: bytes, extent: _Extent, layout: SheetLayout | None) -> bool:
-    """``_Extent.feed``, the formula and the layout checks of one piece in one RE2 pass, when the piece
-    is plain and holds no formula; False (nothing done) when it needs the Python path."""
-    if extent.force_exact or len(piece) < QUICK_MIN:
+def _quick(piece: bytes, extent: _Extent, layout: SheetLayout | None, end: int | None = None) -> bool:
+    """``_Extent.feed``, the formula and the layout checks of one piece (``piece[:end]``) in one RE2
+    pass, when the piece is plain and holds no formula; False (nothing done) when it needs the Python
+    path."""
+    end = len(piece) if end is None else end
+    if extent.force_exact or end < QUICK_MIN:
         return False
-    cell = piece.rfind(_PLAIN_CELL)
-    last = re.match(rb'<c r="([A-Z]{1,3})([1-9]\d{0,6})"', piece[cell:cell + 20]) if cell >= 0 else None
+    cell = piece.rfind(_PLAIN_CELL, 0, end)
+    last = re.match(rb'<c r="([A-Z]{1,3})([1-9]\d{0,6})"', piece[cell:min(cell + 20, end)]) if cell >= 0 else None
     if cell >= 0 and last is None:
         return False  # the last reference is not plain, so neither is the piece
     alarm = [_ODD_CELL_RE2, _ODD_ROW_RE2, "f"]
@@ -475,13 +479,13 @@ def _quick(piece: bytes, extent: _Extent, layout: SheetLayout | None) -> bool:
         if wider := _col_above(max(extent.cols, 26)):
             alarm.append('c r="' + wider)
         alarm.append('c r="[A-Z]{1,3}' + _row_above(row if row >= 100_000 else 99_999 if row >= 10_000 else 9_999))
-    found = _re2(piece)
+    found = _re2(piece, end)
     # one pass for the alarm and for what _MERGE_REF could match (each search leaves the GIL; fewer
     # of them, fewer waits to take it back); a second only where the first found something
     merges = found("<(?:" + "|".join([*alarm, _MERGE_RE2]) + ")")
     if merges and found("<(?:" + "|".join(alarm) + ")") or found(_PREFIXED_RE2):
         return False
-    if _ODD_CELL.search(piece, len(piece) - _TAIL) or _ODD_ROW.search(piece, len(piece) - _TAIL):
+    if _ODD_CELL.search(piece, end - _TAIL, end) or _ODD_ROW.search(piece, end - _TAIL, end):
         return False
     if last is not None:
         narrow = len(last.group(1)) == 1
@@ -493,29 +497,30 @@ def _quick(piece: bytes, extent: _Extent, layout: SheetLayout | None) -> bool:
             extent.rows = max(extent.rows, row)
         else:
             extent.rows, extent.bounded = max(extent.rows, 99_999 if row >= 10_000 else 9_999), True
-    extent.track(piece)
+    extent.track(piece, end)
     if layout is not None:
-        _see_plain_layout(piece, layout, merges)
+        _see_plain_layout(piece, layout, merges, end)
     return True
 
 
-def _see_plain_layout(piece: bytes, layout: SheetLayout, merges: bool) -> None:
-    """``_see_layout`` of a piece known to be plain (``merges``: whether a merged range may be in it)."""
-    if layout.first_row == -1 and _ANY_CELL.search(piece) and (m := _FIRST_VALUE.search(piece)):
+def _see_plain_layout(piece: bytes, layout: SheetLayout, merges: bool, end: int) -> None:
+    """``_see_layout`` of ``piece[:end]``, known to be plain (``merges``: whether a merged range may be
+    in it)."""
+    if layout.first_row == -1 and _ANY_CELL.search(piece, 0, end) and (m := _FIRST_VALUE.search(piece, 0, end)):
         layout.first_row = int(m.group(1)) - 1  # the piece is plain, so is what comes before the cell
     if merges:
-        start = max(piece.rfind(b"<", 0, piece.find(b"mergeCell")), 0)  # where the first match can start
+        start = max(piece.rfind(b"<", 0, piece.find(b"mergeCell", 0, end)), 0)  # where the first match can start
         layout.merged.extend(((int(r0) - 1, col_number(c0) - 1), (int(r1) - 1, col_number(c1) - 1))
-                             for c0, r0, c1, r1 in _MERGE_REF.findall(piece, start))
+                             for c0, r0, c1, r1 in _MERGE_REF.findall(piece, start, end))
 
 
-def _re2(piece: bytes) -> Callable[[str], bool]:
-    """``found(pattern)``: whether RE2 finds the pattern in the piece (bytes as Latin-1, the GIL
+def _re2(piece: bytes, end: int) -> Callable[[str], bool]:
+    """``found(pattern)``: whether RE2 finds the pattern in ``piece[:end]`` (bytes as Latin-1, the GIL
     released while it searches)."""
     import pyarrow as pa  # type: ignore[import-untyped]
     import pyarrow.compute as pc  # type: ignore[import-untyped]
 
-    offsets = pa.py_buffer(bytes(8) + len(piece).to_bytes(8, "little"))  # one value: the whole piece, not copied
+    offsets = pa.py_buffer(bytes(8) + end.to_bytes(8, "little"))  # one value: piece[:end], not copied
     arr = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(piece)])
     return lambda pattern: bool(pc.match_substring_regex(arr, pattern)[0].as_py())
 

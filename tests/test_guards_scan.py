@@ -203,8 +203,8 @@ def test_the_survey_takes_the_plain_pieces_of_a_big_sheet(monkeypatch):
     taken: list[bool] = []
     survey = guards._quick
 
-    def spy(piece, extent, layout):
-        taken.append(survey(piece, extent, layout))
+    def spy(*args):
+        taken.append(survey(*args))
         return taken[-1]
 
     monkeypatch.setattr(guards, "_quick", spy)
@@ -312,3 +312,24 @@ def test_a_corrupt_stream_is_a_truncated_file_to_the_guard():
     with pytest.raises(guards.GuardError) as err, guards._zip_errors():
         guards._scan_sheet(zf, "xl/worksheets/sheet1.xml")
     assert err.value.code == "zip_truncated"
+
+
+BEYOND = b'<c>1</c><row r="9999999"><c r="XFD9999999"><f>1</f></c></row><mergeCell ref="A1:B9"/>'
+
+
+@pytest.mark.parametrize("xml, start, quick, state, blanks, first_row, merged", [c[1:] for c in PIECES],
+                         ids=[c[0] for c in PIECES])
+def test_the_survey_reads_a_piece_in_place_and_nothing_after_it(monkeypatch, xml, start, quick, state, blanks,
+                                                               first_row, merged):
+    """_measure hands the survey the buffer the piece was cut from and where the piece ends: what
+    follows in the buffer (here an odd cell, a huge row, a formula and a merged range) is not read."""
+    monkeypatch.setattr(guards, "QUICK_MIN", 0)
+    piece = xml.encode()
+    extent = guards._Extent()
+    extent.rows, extent.cols, extent.bounded = start
+    layout = guards.SheetLayout()
+    took = guards._quick(piece + BEYOND, extent, layout, len(piece))
+    assert took == quick
+    if took:
+        assert (extent.rows, extent.cols, extent.bounded, extent.row, extent.col) == state
+        assert (layout.first_row, layout.merged) == (first_row, merged)
