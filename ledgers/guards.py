@@ -299,7 +299,8 @@ def _scan_sheet(zf: zipfile.ZipFile, part: str, layout: SheetLayout | None = Non
     pieces, and never held whole; the byte count stops a member whose header lies about its size.
     The extent is measured by structure (``_Extent``: every cell and row tag, however written);
     when the quick bounds of plain pieces exceed a limit, the sheet is measured again exactly before
-    it is refused, so an honest tall or wide sheet is never refused by a bound.
+    it is refused, so an honest tall or wide sheet is never refused by a bound. Inflating (``_Inflated``)
+    and surveying a plain piece (``_quick``) leave the GIL; only odd pieces hold it for long.
     """
     blanks: set[tuple[int, int]] = set()
     extent, claimed = _measure(zf, part, _Extent(), blanks, layout)
@@ -459,7 +460,7 @@ _PREFIXED_RE2 = rf":(?:c|row)(?:{_WS}|[ />])"
 _NARROW_RE2 = '<c r="[A-Z][1-9]'
 _MERGE_RE2 = "(?:[A-Za-z0-9_]+:)?mergeCell"  # after "<": where _MERGE_REF can match
 _TAIL = 32  # bytes at the end of a piece the Python patterns look at
-QUICK_MIN = 1 << 16  # smaller pieces: the Python patterns cost less than three pyarrow calls
+QUICK_MIN = 1 << 16  # smaller pieces: the Python patterns cost less than the two pyarrow calls
 
 
 def _quick(piece: bytes, extent: _Extent, layout: SheetLayout | None, end: int | None = None) -> bool:
