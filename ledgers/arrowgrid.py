@@ -119,12 +119,10 @@ def classify(strings: pa.Array) -> tuple[np.ndarray, Callable[[list[str | None] 
     kinds = np.full(len(strings), "s", dtype="<U1")
     if strings.null_count:
         kinds[flags(strings.is_null())] = "n"
-    if len(strings) <= FEW:  # one by one in Python
-        return kinds, _classify_few(strings, kinds, np.arange(len(strings)))
     # what could be calamine's text of a number, boolean or date begins with "-", a digit, "t" or
     # "f": told by each text's first byte (numpy on Arrow's buffers), and most text columns stop here
     candidates = np.flatnonzero(np.isin(_first_bytes(strings), _MAYBE_FIRST))
-    if len(candidates) <= FEW:
+    if len(candidates) <= FEW:  # one by one in Python
         return kinds, _classify_few(strings, kinds, candidates)
     sub = strings.take(pa.array(candidates))
     number = flags(pc.match_substring_regex(sub, _NUMBER_RE))
