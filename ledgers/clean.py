@@ -144,7 +144,7 @@ class Column:
     ``sub(mask)`` keeps some rows and shares the distinct values and everything derived from them.
     """
 
-    __slots__ = ("codes", "kind", "text", "blank", "_memo")
+    __slots__ = ("codes", "kind", "_text", "blank", "_memo")
 
     def __init__(self, values: np.ndarray | None = None) -> None:
         if values is None:
@@ -188,6 +188,11 @@ class Column:
         at = np.flatnonzero(kinds == "s")
         every = len(at) == len(kinds)
         strs = enc.dictionary if every else enc.dictionary.take(pa.array(at))
+        if every and len(at) > arrowgrid.FEW:  # a long text column: Python strs only when asked for
+            out._derive_arrow(codes, kinds, _norm_arrow(strs)[1])
+            out._memo["uniq_of"] = lambda: _objects(strs)
+            out._memo["src_arrow"] = enc.dictionary
+            return out
         texts = strs.to_pylist()
         normed = np.empty(len(kinds), dtype=object)
         if len(at) > arrowgrid.FEW:
@@ -217,8 +222,52 @@ class Column:
         text[:-1] = normed
         if not (kinds == "s").all():
             text[:-1][kinds != "s"] = None
-        self.text = text
+        self._text: np.ndarray | None = text
         self.blank = (self.kind == "n") | ((self.kind == "s") & (text == ""))
+
+    def _derive_arrow(self, codes: npt.NDArray[np.intp], kinds: np.ndarray, normed: Any) -> None:
+        """``_derive`` of a text column whose normalised text stays an Arrow array (``normed``):
+        ``text`` is made from it on first use."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from ledgers.arrowgrid import flags
+
+        self._memo = {}
+        self.codes = codes
+        self.kind = np.empty(len(kinds) + 1, dtype="<U1")
+        self.kind[:-1] = kinds
+        self.kind[-1] = "n"
+        twin = pa.concat_arrays([normed, pa.nulls(1, pa.string())])
+        self._memo["text_arrow"] = twin
+        self._memo["text_of"] = lambda: _objects(twin)
+        self._text = None
+        self.blank = (self.kind == "n") | flags(pc.equal(twin, pa.scalar("", type=pa.string())))
+
+    @property
+    def text(self) -> np.ndarray:
+        """The normalised text of each distinct cell (None where not text), the blank slot last."""
+        if self._text is None:
+            if "text" not in self._memo:
+                self._memo["text"] = self._memo.pop("text_of")()
+            self._text = self._memo["text"]
+        return self._text
+
+    def _lazy(self) -> bool:
+        """Whether ``text`` is still only Arrow's (``_derive_arrow``)."""
+        return self._text is None and "text" not in self._memo
+
+    def equals(self, value: str) -> np.ndarray:
+        """Which distinct cells' normalised text is ``value``."""
+        if self._lazy():
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            from ledgers.arrowgrid import flags
+
+            return flags(pc.equal(self.text_arrow(), pa.scalar(value, type=pa.string())))
+        same: np.ndarray = self.text == value
+        return same
 
     @property
     def uniq(self) -> np.ndarray:
@@ -240,7 +289,7 @@ class Column:
     def sub(self, mask: np.ndarray) -> Column:
         out = Column()
         out.codes = self.codes[mask]
-        out.kind, out.text, out.blank, out._memo = self.kind, self.text, self.blank, self._memo
+        out.kind, out._text, out.blank, out._memo = self.kind, self._text, self.blank, self._memo
         return out
 
     def rows(self, ext: np.ndarray) -> np.ndarray:
@@ -266,8 +315,20 @@ class Column:
                  pre: re.Pattern[str] | None = None) -> np.ndarray:
         """``func`` of each distinct normalised string (``fill`` for the other kinds and blanks, and
         for strings without a match of ``pre`` when given)."""
-        return self.memo(("map_text", key), lambda: map_ext(self.text, func, dtype, fill, pre=pre, miss=fill,
-                                                             strings=self.text_arrow))
+        def make() -> np.ndarray:
+            hits = _arrow_hits(self.text_arrow(), pre) if pre is not None and self._lazy() else None
+            if hits is None:
+                return map_ext(self.text, func, dtype, fill, pre=pre, miss=fill, strings=self.text_arrow)
+            out = np.full(len(self.kind), fill, dtype=dtype)  # a text kept by Arrow: only hits become Python
+            if len(hits):
+                import pyarrow as pa
+
+                done = np.empty(len(hits), dtype=dtype)
+                done[:] = [func(v) for v in self.text_arrow().take(pa.array(hits)).to_pylist()]
+                out[hits] = done
+            return out
+
+        return self.memo(("map_text", key), make)
 
     def text_arrow(self) -> Any:
         """``text`` as an Arrow string array (null where None), made once: the twin a regular
@@ -291,21 +352,23 @@ _ARROW_NFKC_SAFE_RE2 = (r"^[\x{0}-\x{36f}\x{2000}-\x{206f}\x{2100}-\x{24ff}\x{2e
 _SQM_BYTES, _PUA_BYTES = "㎡".encode(), _SQM.encode()
 
 
-def _norm_arrow(strings: Any, texts: list[str]) -> tuple[np.ndarray, Any]:
-    """``norm_text`` of each of ``texts`` (= ``strings.to_pylist()``, an Arrow string array without
-    nulls) as an object array and as an Arrow string array, worked out by Arrow: NFKC keeping ㎡,
-    control characters removed, trimmed, as ``norm_text`` does (the tests compare them code point by
-    code point). Python's ``norm_text`` still does the values NFKC changes that hold characters
-    outside ``_ARROW_NFKC_SAFE_RE2``, and those holding the placeholder ㎡ is swapped for. Unchanged
-    values stay the very str objects of ``texts``."""
+def _norm_arrow(strings: Any, texts: list[str] | None = None) -> tuple[np.ndarray | None, Any]:
+    """``norm_text`` of each value of an Arrow string array without nulls, as an Arrow string array,
+    and as an object array when ``texts`` (= ``strings.to_pylist()``) is given (else None). Worked
+    out by Arrow: NFKC keeping ㎡, control characters removed, trimmed, as ``norm_text`` does (the
+    tests compare them code point by code point). Python's ``norm_text`` still does the values NFKC
+    changes that hold characters outside ``_ARROW_NFKC_SAFE_RE2``, and those holding the placeholder
+    ㎡ is swapped for. In the object array, unchanged values stay the very str objects of ``texts``."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     from ledgers import arrowgrid
 
-    out = np.empty(len(texts), dtype=object)
-    out[:] = texts
-    if not texts:
+    out = None
+    if texts is not None:
+        out = np.empty(len(texts), dtype=object)
+        out[:] = texts
+    if not len(strings):
         return out, strings
     data = strings.buffers()[2]
     raw = data.to_pybytes() if data is not None else b""
@@ -319,19 +382,19 @@ def _norm_arrow(strings: Any, texts: list[str]) -> tuple[np.ndarray, Any]:
     if pc.any(pc.match_substring_regex(cur, _CONTROL_RE2)).as_py():
         cur = pc.replace_substring_regex(cur, _CONTROL_RE2, "")
     cur = pc.utf8_trim_whitespace(cur)
-    changed = pc.not_equal(cur, strings)
-    if not pc.any(changed).as_py():
-        return out, strings
-    idx = np.flatnonzero(arrowgrid.flags(changed))
-    out[idx] = cur.take(pa.array(idx)).to_pylist()
     if pc.any(nfkc).as_py():
         python = pc.and_(nfkc, pc.invert(pc.match_substring_regex(strings, _ARROW_NFKC_SAFE_RE2)))
         if pua:
             python = pc.or_(python, pc.match_substring(strings, _SQM))
         if pc.any(python).as_py():
             at = np.flatnonzero(arrowgrid.flags(python))
-            out[at] = [norm_text(texts[i]) for i in at.tolist()]
-            cur = pc.replace_with_mask(cur, python, pa.array(out[at].tolist(), type=pa.string()))
+            originals = [texts[i] for i in at.tolist()] if texts is not None else strings.take(pa.array(at)).to_pylist()
+            cur = pc.replace_with_mask(cur, python, pa.array([norm_text(t) for t in originals], type=pa.string()))
+    if out is not None:
+        changed = pc.not_equal(cur, strings)
+        if pc.any(changed).as_py():
+            idx = np.flatnonzero(arrowgrid.flags(changed))
+            out[idx] = cur.take(pa.array(idx)).to_pylist()
     return out, cur
 
 
@@ -388,13 +451,37 @@ def map_text_arrow(col: Column, func: Callable[[str], str], pre: re.Pattern[str]
     import pyarrow.compute as pc
 
     out = pc.replace_with_mask(twin, pa.array(col.blank), pa.nulls(int(col.blank.sum()), pa.string()))
-    present = np.flatnonzero(~col.blank)
-    hits = present[flags_where(col.text[present].tolist(), pre, lambda: twin, present)]
+    hits = _arrow_hits(twin, pre)
+    if hits is None:
+        present = np.flatnonzero(~col.blank)
+        hits = present[flags_where(col.text[present].tolist(), pre, lambda: twin, present)]
     if len(hits):
-        at = np.zeros(len(col.text), dtype=bool)
+        at = np.zeros(len(col.kind), dtype=bool)
         at[hits] = True
-        out = pc.replace_with_mask(out, pa.array(at), pa.array([func(v) for v in col.text[hits].tolist()],
+        out = pc.replace_with_mask(out, pa.array(at), pa.array([func(v) for v in twin.take(pa.array(hits)).to_pylist()],
                                                                type=pa.string()))
+    return out
+
+
+def _arrow_hits(strings: Any, pattern: re.Pattern[str]) -> np.ndarray | None:
+    """Where an Arrow string array holds a match of ``pattern`` (Arrow's RE2, ``\\d`` as ``\\p{Nd}``: a
+    superset of Python's matches), or None when RE2 would read the pattern otherwise."""
+    if pattern.flags & ~re.UNICODE or _RE2_UNSAFE.search(pattern.pattern):
+        return None
+    literals = _literals(pattern.pattern)
+    if literals is not None and not _holds_any(strings, literals):
+        return np.zeros(0, dtype=np.intp)
+    import pyarrow.compute as pc
+
+    from ledgers.arrowgrid import flags
+
+    return np.flatnonzero(flags(pc.match_substring_regex(strings, pattern.pattern.replace("\\d", "\\p{Nd}"))))
+
+
+def _objects(strings: Any) -> np.ndarray:
+    """An Arrow string array as a numpy object array of str (None where null)."""
+    out = np.empty(len(strings), dtype=object)
+    out[:] = strings.to_pylist()
     return out
 
 
@@ -484,7 +571,7 @@ def text_ext(col: Column) -> np.ndarray:
             out[i] = ("TRUE" if u else "FALSE") if col.kind[i] == "b" else _other_text(u)
         return out
 
-    return col.memo("text", make)
+    return col.memo("text_ext", make)
 
 
 def _number_texts(col: Column, idx: np.ndarray, out: np.ndarray) -> None:

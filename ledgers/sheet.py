@@ -650,7 +650,7 @@ def _row_kinds(fit: HeaderFit, cells: _Cells, kept_cols: list[int]) -> _RowKinds
         blank_row &= blank
         if (total := col.map_text(_is_total, "total", bool, False, pre=_TOTAL_CHARS)).any():
             total_row |= col.rows(total)
-        if j in fit.colmap and fit.names[j] and (header := col.text == fit.names[j]).any():
+        if j in fit.colmap and fit.names[j] and (header := col.equals(fit.names[j])).any():
             header_hits += col.rows(header)
     total_row &= ~blank_row
     repeated = header_hits >= max(2, len(fit.colmap) // 2 + 1)

@@ -313,3 +313,17 @@ def test_a_pattern_of_literals_is_told_by_its_texts(pattern, literals):
 def test_a_long_number_that_text_could_hold_is_found_among_the_long_texts(texts, want):
     arr = pa.array(["pad"] + texts, type=pa.string()).slice(1)  # an offset into the buffers, as slices have
     assert arrowgrid.ambiguous(arr) is want
+
+
+@pytest.mark.parametrize("text", ["合计：12户", "填表人：张三", "  ", "户号", "宣传教育：第3次", "电话13812345678"])
+def test_a_long_text_column_is_checked_on_arrow_without_making_python_strings(text):
+    arrow, cells = _arrow_column([text]), clean.Column.of([text] + [f"填充{i}" for i in range(arrowgrid.FEW + 1)])
+    checks = [
+        lambda c: c.map_text(sheet._is_total, "total", bool, False, pre=sheet._TOTAL_CHARS),
+        lambda c: c.map_text(sheet._is_note, "note", bool, False, pre=sheet._NOTE_CHARS),
+        lambda c: c.equals("户号"), lambda c: c.blank,
+    ]
+    for check in checks:
+        assert check(arrow)[arrow.codes[0]] == check(cells)[cells.codes[0]]
+    assert arrow._lazy()  # none of it needed the texts as Python strings
+    assert arrow.text.tolist() == cells.text.tolist()
