@@ -1,4 +1,4 @@
-"""A typed sheet (``ledgers.sheet.PackedFrame``) as one Arrow IPC stream, child -> parent.
+"""A typed sheet (``ledgers.packed.PackedFrame``) as one Arrow IPC stream, child -> parent.
 
 Each column travels as an Arrow dictionary array: the distinct typed values (its "ext" array, the
 blank slot last) as the dictionary and the rows' int32 codes as the indices, so the parent rebuilds
@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
 
-from ledgers.sheet import PackedFrame
+from ledgers.packed import PackedFrame
 
 _ROWS = "\x00rows"  # the Excel row numbers; the leading NUL keeps it apart from any column name
 

@@ -23,13 +23,15 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 import settings
-from ledgers import guards, privacy
 from ledgers.registry import LEDGERS, Mappings
 from ledgers.report import Code, ImportReport, LoadResult, Problem, Severity, SheetReport, UnknownSheet
-from ledgers.sheet import PackedFrame, Problems, RawSheet, name_hints, read_sheet
 
-if TYPE_CHECKING:  # the child reads without pandas: frames are built (and pandas loaded) where they are used
-    import pandas as pd
+if TYPE_CHECKING:  # the child reads without pandas: frames are built (and pandas loaded) where they are used;
+    import pandas as pd  # the parsing modules load in the child (and in process), not in a parent that
+
+    from ledgers import guards  # only receives frames
+    from ledgers.packed import PackedFrame
+    from ledgers.sheet import Problems, RawSheet
 
 __all__ = ["load_files", "LoadResult", "SourceFile", "ImportReport", "Problem", "SheetReport", "UnknownSheet",
            "empty_frame", "read_file"]
@@ -128,6 +130,9 @@ def read_file(name: str, path: str | None, data: bytes | None, mappings: Mapping
     the file fails after that, the result has ``failed`` set and the frames already sent are dropped.
     ``name``: as given; a file name may carry a resident's name or phone, so it is masked first, before
     anything reports or stores it."""
+    from ledgers import guards, privacy
+    from ledgers.sheet import Problems, name_hints, read_sheet
+
     name = privacy.mask_file_name(name)
     result = FileResult(name)
     problems = Problems(name)
@@ -211,6 +216,9 @@ class _WorkbookOrder:
 
 def _failed_file(name: str, exc: Exception) -> FileResult:
     """The result of a file that failed as a whole: one problem, no frames (those sent are void)."""
+    from ledgers import guards
+    from ledgers.sheet import Problems
+
     if type(exc).__name__.endswith("MemoryError"):  # MemoryError, pyarrow's ArrowMemoryError
         exc = guards.GuardError(Code.OUT_OF_MEMORY, limit=_memory_limit_mb())
     elif not isinstance(exc, guards.GuardError):  # a surprise in one file must not cost the others
@@ -226,6 +234,9 @@ def _memory_limit_mb() -> int | str:
 
 def _parse(name: str, data: bytes, info: guards.Inspection) -> Iterator[RawSheet]:
     """The file's sheets, one by one; a workbook's are read by a thread one sheet ahead of the caller."""
+    from ledgers import guards
+    from ledgers.sheet import RawSheet
+
     if info.kind == "csv":
         grid, notes = guards.read_csv(guards.decode_text(data))
         yield RawSheet(PurePath(name).stem, grid, from_file=True, notes=notes)
@@ -287,6 +298,8 @@ def _read_xlsx(data: bytes, info: guards.Inspection) -> Iterator[RawSheet]:
     a sheet whose long numbers may be text or numbers are read by python-calamine instead."""
     import fastexcel
 
+    from ledgers import guards
+
     worksheets = set(info.deferred) | set(info.formula_blanks)
     try:
         book = fastexcel.read_excel(data)
@@ -329,6 +342,8 @@ def _parse_failed(exc: BaseException) -> BaseException:
     (MemoryError, KeyboardInterrupt...) as is."""
     import fastexcel
 
+    from ledgers import guards
+
     if isinstance(exc, fastexcel.FastExcelError) or type(exc).__name__ == "PanicException":
         return guards.GuardError(Code.PARSE_FAILED, detail=str(exc)[:120] or type(exc).__name__)
     return exc
@@ -340,6 +355,7 @@ def _arrow_sheet(book: Any, name: str, layout: guards.SheetLayout,
     import pyarrow as pa  # type: ignore[import-untyped]
 
     from ledgers.arrowgrid import ArrowGrid, ambiguous
+    from ledgers.sheet import RawSheet
 
     try:
         sheet = book.load_sheet(name, header_row=None, dtypes="string")
@@ -360,6 +376,9 @@ def _arrow_sheet(book: Any, name: str, layout: guards.SheetLayout,
 
 def _read_calamine(data: bytes, info: guards.Inspection, only: str | None = None) -> Iterator[RawSheet]:
     import python_calamine as pc
+
+    from ledgers import guards
+    from ledgers.sheet import RawSheet
 
     try:
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))

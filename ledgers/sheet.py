@@ -30,11 +30,12 @@ import pyarrow.compute as pc  # type: ignore[import-untyped]
 from ledgers import arrowgrid, clean, privacy
 from ledgers.arrowgrid import ArrowGrid, decode
 from ledgers.coltypes import ColumnType
+from ledgers.packed import PackedFrame
 from ledgers.registry import LEDGERS, ColumnSpec, LedgerSpec, Mappings, SheetMapping
 from ledgers.report import Code, Problem, Severity, SheetReport, UnknownSheet
 
 if TYPE_CHECKING:  # frames are built where they are used (the parent): the reading child never loads pandas
-    import pandas as pd
+    pass
 
 HEADER_SCAN_ROWS = 20
 PROBLEM_CAP = 50
@@ -779,45 +780,6 @@ class _Typing:
             else:
                 columns.append((name, "missing", (v,)))
         return PackedFrame(len(final), columns, file, self.sheet, self.rows[final])
-
-
-@dataclass
-class PackedFrame:
-    """A typed ledger frame before it is built: per column its distinct values ("ext" arrays) and
-    the rows' codes into them. The child sends this (each distinct value pickled once, codes as raw
-    int32) and the parent builds the DataFrame (``frame()``) while the child reads the next sheet."""
-
-    n: int
-    # (name, "ext" | "bool" | "missing", payload); an "ext" array is numpy, or an Arrow string array
-    columns: list[tuple[str, str, tuple[Any, ...]]]
-    file: str
-    sheet: str
-    rows: np.ndarray  # Excel row numbers
-
-    def __len__(self) -> int:
-        return self.n
-
-    def frame(self) -> pd.DataFrame:
-        import pandas as pd
-
-        cols: dict[str, pd.Series] = {}
-        for name, kind, payload in self.columns:
-            if kind == "bool":
-                values, na, codes = payload
-                cols[name] = pd.Series(pd.arrays.BooleanArray(values[codes], na[codes]))
-            elif kind == "ext":
-                ext, codes = payload
-                if isinstance(ext, pa.Array):  # typed by Arrow in the child (masked values, keys)
-                    ext = ext.to_numpy(zero_copy_only=False)
-                got = ext[codes]
-                cols[name] = pd.Series(got, dtype=object) if got.dtype == object else pd.Series(got)
-            else:
-                cols[name] = payload[0].empty(self.n)
-        frame = pd.DataFrame(cols)
-        frame["_file"] = pd.Series(np.full(self.n, self.file, dtype=object), dtype=object)
-        frame["_sheet"] = pd.Series(np.full(self.n, self.sheet, dtype=object), dtype=object)
-        frame["_row"] = np.asarray(self.rows, dtype=np.int64)
-        return frame
 
 
 _ID_LOWER_X = re.compile(r"\d{17}x")

@@ -38,9 +38,9 @@ import settings
 from ledgers.slots import Slots
 
 if TYPE_CHECKING:  # the reader's modules cost numpy, pyarrow and the rest: loaded where used, so
+    from ledgers.packed import PackedFrame
     from ledgers.reader import FileResult  # ``prestart`` can start the child before this process
     from ledgers.registry import Mappings  # imports them
-    from ledgers.sheet import PackedFrame
 
 _ROOT = str(Path(__file__).resolve().parent.parent)
 _MAX_IDLE = 1
