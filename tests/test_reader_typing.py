@@ -327,3 +327,18 @@ def test_a_long_text_column_is_checked_on_arrow_without_making_python_strings(te
         assert check(arrow)[arrow.codes[0]] == check(cells)[cells.codes[0]]
     assert arrow._lazy()  # none of it needed the texts as Python strings
     assert arrow.text.tolist() == cells.text.tolist()
+
+
+def test_frames_built_from_the_child_stream_can_be_written_to():
+    # frame() hands its fresh arrays to pandas without copying them; none may be a read-only view
+    # of the IPC buffers (the Excel row numbers arrive as one)
+    from ledgers import ipc
+    from ledgers.reader import read_file
+
+    sent = []
+    read_file("入户调查.xlsx", None, _street_like_book(), None, b"k", sink=lambda key, f: sent.append(ipc.pack(f)))
+    frame = ipc.unpack(sent[0]).frame()
+    for j in range(frame.shape[1]):
+        frame.iloc[0, j] = frame.iloc[1, j]
+    frame.loc[frame.index[2], "_row"] = 99
+    assert frame["_row"].iloc[2] == 99 and frame.iloc[0].equals(frame.iloc[1].rename(frame.index[0]))
