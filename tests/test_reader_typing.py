@@ -342,3 +342,10 @@ def test_frames_built_from_the_child_stream_can_be_written_to():
         frame.iloc[0, j] = frame.iloc[1, j]
     frame.loc[frame.index[2], "_row"] = 99
     assert frame["_row"].iloc[2] == 99 and frame.iloc[0].equals(frame.iloc[1].rename(frame.index[0]))
+
+
+@pytest.mark.parametrize("text", _CELLS + ["", "-", "-3.5", "t", "truex", "1e5", "007", "2026-03-05"])
+def test_a_header_rows_cell_is_decoded_as_a_columns_cell(text):
+    (want,) = arrowgrid.decode(pa.array([text], type=pa.string()))
+    got = arrowgrid._cell(text)
+    assert got == want and type(got) is type(want)
