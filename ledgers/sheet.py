@@ -233,6 +233,11 @@ def _match(names: list[str], lookup: dict[str, str]) -> tuple[dict[int, str], li
     return colmap, dups
 
 
+def _known(name: str, lookup: dict[str, str]) -> bool:
+    """Whether ``_match([name], lookup)`` finds a column (without building its result)."""
+    return bool(name) and any(lookup.get(variant) for variant in _name_variants(name))
+
+
 @dataclass
 class HeaderFit:
     top: int  # 0-based grid row of the first header row
@@ -277,7 +282,7 @@ def _fit(rows: list[list[str]], spec: LedgerSpec, lookup: dict[str, str]) -> Hea
             for name in combined:
                 if "\x00" in name:
                     a, b = name.split("\x00")
-                    pick = next((n for n in (a + b, b, a) if _match([n], lookup)[0]), a + b)
+                    pick = next((n for n in (a + b, b, a) if _known(n, lookup)), a + b)
                     resolved.append(pick)
                 else:
                     resolved.append(name)
