@@ -108,7 +108,7 @@ def _child() -> None:
     # it back to ``_trim`` between sheets: ~50 MB less at the child's peak on the 300k workbook
     pa.set_memory_pool(pa.system_memory_pool())
 
-    from ledgers import ipc
+    from ledgers import guards, ipc, sheet  # noqa: F401 - reader.py loads guards/sheet lazily (for the parent)
     from ledgers.reader import read_file
 
     memory_mb = int(sys.argv[1]) if len(sys.argv) > 1 else 4096
