@@ -228,12 +228,12 @@ def hmac_keys_arrow(values: list[str | None], secret: bytes) -> Any:
 
     present = [v for v in values if v is not None]
     hexed = binascii.hexlify(_hmac_digests(present, secret))
-    keys = pa.StringArray.from_buffers(len(present), pa.py_buffer(np.arange(len(present) + 1, dtype=np.int32) * 64),
-                                       pa.py_buffer(hexed))
-    if len(present) == len(values):
-        return keys
     valid = np.array([v is not None for v in values], dtype=bool)
-    return keys.take(pa.array(np.maximum(np.cumsum(valid) - 1, 0), mask=~valid))
+    offsets = np.zeros(len(values) + 1, dtype=np.int32)  # 64 hex digits a key, none for a blank
+    np.cumsum(np.where(valid, 64, 0), out=offsets[1:])
+    return pa.StringArray.from_buffers(len(values), pa.py_buffer(offsets), pa.py_buffer(hexed),
+                                       pa.py_buffer(np.packbits(valid, bitorder="little")),
+                                       null_count=len(values) - len(present))
 
 
 def _hmac_digests(values: list[str], secret: bytes) -> bytes:
