@@ -45,7 +45,7 @@ def test_arrow_normalises_every_code_point_as_norm_text_does():
     chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
     texts = list(dict.fromkeys(chars + [f" {c}㎡\t" for c in chars[:0x10000]] + [c + "\u0301" for c in chars[:0x3000]]))
     got, twin = clean._norm_arrow(pa.array(texts, type=pa.string()), texts)
-    assert twin.to_pylist() == got.tolist()
+    assert got is not None and twin is not None and twin.to_pylist() == got.tolist()
     assert [t for t, g in zip(texts, got, strict=True) if g != clean.norm_text(t)] == []
 
 
@@ -79,8 +79,8 @@ def test_hmac_keys_are_hmac_sha256_hex(secret, value, key):
 @pytest.mark.parametrize("size", [0, 1, 32, 63, 64, 65, 200])
 def test_hmac_keys_agree_with_hmac_new_for_any_secret_length(size):
     secret = bytes(range(256))[:size]
-    values = ["13812345678", "张三", "", "欧阳娜娜", "310115199001011234"]
-    want = [hmac.new(secret, v.encode(), hashlib.sha256).hexdigest() for v in values]
+    values: list[str | None] = ["13812345678", "张三", "", "欧阳娜娜", "310115199001011234"]
+    want = [hmac.new(secret, str(v).encode(), hashlib.sha256).hexdigest() for v in values]
     assert privacy.hmac_keys(values, secret) == want
     assert privacy.hmac_keys_arrow(values, secret).to_pylist() == want
 
@@ -338,8 +338,8 @@ def test_frames_built_from_the_child_stream_can_be_written_to():
     sent = []
     read_file("入户调查.xlsx", None, _street_like_book(), None, b"k", sink=lambda key, f: sent.append(ipc.pack(f)))
     frame = ipc.unpack(sent[0]).frame()
-    for j in range(frame.shape[1]):
-        frame.iloc[0, j] = frame.iloc[1, j]
+    for column in frame.columns:
+        frame.loc[frame.index[0], column] = frame.loc[frame.index[1], column]
     frame.loc[frame.index[2], "_row"] = 99
     assert frame["_row"].iloc[2] == 99 and frame.iloc[0].equals(frame.iloc[1].rename(frame.index[0]))
 
