@@ -124,7 +124,7 @@ def read_file(name: str, path: str | None, data: bytes | None, mappings: Mapping
               sink: Callable[[str, PackedFrame], None] | None = None) -> FileResult:
     """Guard, parse and type one file (runs inside the child process).
 
-    Sheets are parsed by calamine in a thread (it releases the GIL) while the previous sheet is typed.
+    Sheets are parsed (fastexcel, python-calamine) in a thread, biggest first, while the previous one is typed.
     ``sink``: called with each ledger frame as soon as its sheet is typed, instead of collecting the
     frames in the result (the child streams them to the parent while it reads the next sheet); when
     the file fails after that, the result has ``failed`` set and the frames already sent are dropped.
@@ -161,18 +161,9 @@ def read_file(name: str, path: str | None, data: bytes | None, mappings: Mapping
         if data is None:
             data = Path(path).read_bytes()  # type: ignore[arg-type]
         info = guards.inspect(name, data, defer_sheets=True)
-        blank_sheets: list[RawSheet] = []  # held until a sheet with data shows the workbook is not empty
-        any_data = False
+        held = _BlanksHeld()
         order = _WorkbookOrder(result, problems)
-        for raw in _parse(name, data, info):
-            if not any_data and not raw.has_data():
-                blank_sheets.append(raw)
-                continue
-            if not any_data:
-                any_data = True
-                for blank in blank_sheets:
-                    with order.sheet(blank):
-                        add(blank)
+        for raw in held.sheets(_parse(name, data, info)):
             with order.sheet(raw):
                 add(raw)
                 for row, code, params in raw.notes:
@@ -180,11 +171,30 @@ def read_file(name: str, path: str | None, data: bytes | None, mappings: Mapping
         order.restore()
     except Exception as exc:
         return _failed_file(name, exc)
-    if not any_data:
+    if not held.any_data:
         problems.add(None, None, None, Code.WORKBOOK_EMPTY, Severity.WARNING)
         result.sheets.append(SheetReport(name, None, "empty"))
     result.problems = problems.items
     return result
+
+
+class _BlanksHeld:
+    """Blank sheets are reported only once a sheet with data shows the workbook is not empty (a
+    workbook of blank sheets is one problem, not one per sheet)."""
+
+    def __init__(self) -> None:
+        self.any_data = False
+
+    def sheets(self, raws: Iterable[RawSheet]) -> Iterator[RawSheet]:
+        blank: list[RawSheet] = []
+        for raw in raws:
+            if not self.any_data and not raw.has_data():
+                blank.append(raw)
+                continue
+            if not self.any_data:
+                self.any_data = True
+                yield from blank
+            yield raw
 
 
 class _WorkbookOrder:
