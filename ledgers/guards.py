@@ -50,6 +50,7 @@ class Inspection:
     deferred: dict[str, str] = field(default_factory=dict)  # sheet -> worksheet part, not scanned yet
     data: bytes = field(default=b"", repr=False)
     layout: dict[str, SheetLayout] = field(default_factory=dict)  # sheet -> what its scan saw (deferred scans)
+    sizes: dict[str, int] = field(default_factory=dict)  # sheet -> uncompressed size of its worksheet XML
 
     def check_sheet(self, sheet: str) -> set[tuple[int, int]]:
         """The per-sheet checks ``inspect(defer_sheets=True)`` left for just before the sheet is
@@ -92,8 +93,10 @@ def inspect(name: str, data: bytes, *, defer_sheets: bool = False) -> Inspection
         return Inspection("xls")
     if data.startswith(ZIP_MAGIC) or data.startswith(b"PK\x05\x06"):
         if defer_sheets:
-            return Inspection("xlsx", deferred=_inspect_zip(data, scan=False), data=data)
-        return Inspection("xlsx", _inspect_zip(data, scan=True))
+            deferred, sizes = _inspect_zip(data, scan=False)
+            return Inspection("xlsx", deferred=deferred, data=data, sizes=sizes)
+        blanks, sizes = _inspect_zip(data, scan=True)
+        return Inspection("xlsx", blanks, sizes=sizes)
     if ext in BOOK_EXTS or _looks_binary_or_html(data):
         raise GuardError("not_spreadsheet")
     if ext not in TEXT_EXTS:
@@ -138,9 +141,9 @@ def _size(n: int) -> str:
     return f"{n / (1 << 30):.1f} GB" if n >= 1 << 30 else f"{n / (1 << 20):.0f} MB"
 
 
-def _inspect_zip(data: bytes, *, scan: bool) -> dict[str, Any]:
+def _inspect_zip(data: bytes, *, scan: bool) -> tuple[dict[str, Any], dict[str, int]]:
     """Whole-file checks; then, with ``scan``, every worksheet's (sheet -> its formula blanks), else
-    sheet -> worksheet part for ``Inspection.check_sheet``."""
+    sheet -> worksheet part for ``Inspection.check_sheet``; and sheet -> its XML's uncompressed size."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
@@ -161,14 +164,15 @@ def _inspect_zip(data: bytes, *, scan: bool) -> dict[str, Any]:
                 with zf.open(info) as fh:
                     _check_prolog(fh.read(PROLOG_BYTES))
         sheets = {name: part for name, part in _sheet_parts(zf).items() if part in names}
+        sizes = {name: zf.getinfo(part).file_size for name, part in sheets.items()}
         if not scan:
-            return sheets
+            return sheets, sizes
         blanks: dict[str, Any] = {}
         for sheet_name, part in sheets.items():
             found = _scan_sheet(zf, part)
             if found:
                 blanks[sheet_name] = found
-        return blanks
+        return blanks, sizes
 
 
 @contextlib.contextmanager

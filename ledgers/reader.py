@@ -16,7 +16,6 @@ import io
 import os
 import queue
 import threading
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -320,7 +319,7 @@ def _read_xlsx(data: bytes, info: guards.Inspection) -> Iterator[RawSheet]:
             raise
         raise failed from exc
     place = {name: k for k, name in enumerate(names)}
-    for name in _biggest_first(names, info, data):
+    for name in _biggest_first(names, info):
         if name not in worksheets:
             yield from _read_calamine(data, info, only=name)
             continue
@@ -334,17 +333,14 @@ def _read_xlsx(data: bytes, info: guards.Inspection) -> Iterator[RawSheet]:
             yield raw
 
 
-def _biggest_first(names: list[str], info: guards.Inspection, data: bytes) -> list[str]:
+def _biggest_first(names: list[str], info: guards.Inspection) -> list[str]:
     """The sheets in the order to read them: by the size of their XML, biggest first (the rest keep
     the workbook's order). The typing waits for the parse of the first sheet, then types it while the
     parse thread reads the others: a big sheet first keeps the parse thread busy to the end, where the
     workbook's order (a small sheet, then the biggest) left the typing waiting for the big parse.
     (Measured on the 300k bench workbook, whole read in process: 2.05 -> 1.76 s.)"""
-    sizes: dict[str, int] = {}
-    with contextlib.suppress(zipfile.BadZipFile, OSError, ValueError):  # the guard has read it already
-        sizes = {i.filename: i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist()}
-    size = {name: sizes.get(info.deferred.get(name, ""), 0) for name in names}
-    return sorted(names, key=lambda name: -size[name])  # sorted() is stable: equal sizes keep their order
+    # the guard's sizes, read from the archive's directory; sorted() is stable: equal sizes keep their order
+    return sorted(names, key=lambda name: -info.sizes.get(name, 0))
 
 
 def _parse_failed(exc: BaseException) -> BaseException:

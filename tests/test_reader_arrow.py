@@ -192,7 +192,7 @@ def test_sheets_read_biggest_first_report_in_the_workbooks_order(monkeypatch):
     data = _sheets_of_many_sizes()
     info = guards.inspect("a.xlsx", data, defer_sheets=True)
     names = ["说明", "文体活动", "空白", "消防器材台账", "活动台账二"]
-    assert _biggest_first(names, info, data)[:2] == ["活动台账二", "消防器材台账"]  # not the workbook's order
+    assert _biggest_first(names, info)[:2] == ["活动台账二", "消防器材台账"]  # not the workbook's order
     old, new = _both(monkeypatch, [SourceFile("a.xlsx", data)])  # python-calamine reads in the workbook's order
     _assert_same(old, new)
     assert [s["sheet"] for s in new.report.to_dict()["sheets"]] == names
