@@ -333,7 +333,7 @@ class Column:
     def text_arrow(self) -> Any:
         """``text`` as an Arrow string array (null where None), made once: the twin a regular
         expression runs over in Arrow (``map_ext``)."""
-        return self.memo("text_arrow", lambda: _arrow_strings(self.text))
+        return self.memo("text_arrow", lambda: arrow_strings(self.text))
 
 
 # _CONTROL_RE in RE2's syntax, for Arrow
@@ -508,7 +508,7 @@ def flags_where(values: list[str], pattern: re.Pattern[str], strings: Callable[[
                 return out
             hit: np.ndarray = arrowgrid.flags(pc.match_substring_regex(twin, re2))[at]
             return hit
-        return arrowgrid.flags(pc.match_substring_regex(_arrow_strings(values), re2))
+        return arrowgrid.flags(pc.match_substring_regex(arrow_strings(values), re2))
     pos = [m.start() for m in pattern.finditer("\n".join(values))]
     if pos:
         starts = np.zeros(len(values), dtype=np.int64)
@@ -537,7 +537,7 @@ def _holds_any(strings: Any, literals: list[str]) -> bool:
     return any(lit.encode() in raw for lit in literals)
 
 
-def _arrow_strings(values: Any) -> Any:
+def arrow_strings(values: Any) -> Any:
     """Python strings (None where missing) as an Arrow string array."""
     import pyarrow as pa
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ledgers.clean import map_unique, norm_text
+from ledgers.clean import arrow_strings, map_unique, norm_text
 
 if TYPE_CHECKING:  # the Series helpers below serve the store and tests; the reader's child never loads pandas
     import pandas as pd
@@ -137,7 +137,7 @@ def mask_array(values: np.ndarray, strings: Any = None) -> Any:
 
     from ledgers.arrowgrid import flags, numbers
 
-    arr = pa.array(values, type=pa.string(), from_pandas=True) if strings is None else strings
+    arr = arrow_strings(values) if strings is None else strings
     out = arr
     n = numbers(pc.utf8_length(arr)).astype(np.int64)
     none = pa.scalar("", type=pa.string())  # typed: inferring a Python scalar's type loads pandas

@@ -803,14 +803,10 @@ def _present(ext: np.ndarray) -> np.ndarray:
     return ~clean.isna(ext)
 
 
-def _arrow_text(ext: np.ndarray) -> Any:
-    return pa.array(ext, type=pa.string(), from_pandas=True)
-
-
 def _masked(norm: np.ndarray, arr: Any = None) -> tuple[Any, np.ndarray]:
     """Per distinct normalised value: its masked form (``privacy.mask_array``: an Arrow array), and
     its length when it is all digits (else 0). ``arr``: ``norm`` as Arrow, when the caller has it."""
-    arr = _arrow_text(norm) if arr is None else arr
+    arr = clean.arrow_strings(norm) if arr is None else arr
     digits = arrowgrid.flags(pc.ascii_is_decimal(arr))
     n = arrowgrid.numbers(pc.utf8_length(arr)).astype(np.int64)
     length = np.where(digits, n, 0)
@@ -829,7 +825,7 @@ def _id_checks(text: np.ndarray, norm: np.ndarray) -> tuple[np.ndarray, np.ndarr
         out[at] = clean.map_ext(values[at], func, dtype, 0)
         return out
 
-    text_arr, norm_arr = _arrow_text(text), _arrow_text(norm)
+    text_arr, norm_arr = clean.arrow_strings(text), clean.arrow_strings(norm)
     by_hand = _present(text) & ~arrowgrid.flags(pc.string_is_ascii(text_arr))
     squeezed = pc.replace_substring_regex(text_arr, r"[\t\n\x0b\x0c\r\x1c-\x1f ]+", "")  # \s of ASCII
     lower = arrowgrid.flags(pc.match_substring_regex(squeezed, r"^[0-9]{17}x$")) & ~by_hand
@@ -852,7 +848,7 @@ def _pii(sheet: str, column: str, col: clean.Column, problems: Problems, sub_row
     Arrow array) and which cells are unreadable (None when none can be)."""
     pk = privacy.pii_kind(column)
     text = clean.text_ext(col)
-    norm_arr = _arrow_text(text)
+    norm_arr = clean.arrow_strings(text)
     if pk == "name":
         norm = text  # text_ext's values are norm_text's already: normalise(v, "name") is norm_text(v)
     else:  # a phone column holds a distinct value per person (120k at 300k rows): plain digits by Arrow
@@ -861,7 +857,7 @@ def _pii(sheet: str, column: str, col: clean.Column, problems: Problems, sub_row
         fix = _present(text) & ~plain
         if fix.any():
             norm[fix] = [privacy.normalise(v, pk) for v in text[fix].tolist()]
-            norm_arr = pc.replace_with_mask(norm_arr, pa.array(fix), _arrow_text(norm[fix]))
+            norm_arr = pc.replace_with_mask(norm_arr, pa.array(fix), clean.arrow_strings(norm[fix]))
     bad = None
 
     def rows_where(flags: np.ndarray) -> np.ndarray:
