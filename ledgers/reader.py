@@ -64,15 +64,10 @@ def load_files(sources: Iterable[Path | str | SourceFile], *, mappings: Mappings
     ``in_process``: parse here instead of in a guarded child (tests, benchmarks); the default
     follows ``$LEDGERS_IN_PROCESS`` ("1" = in process).
     """
-    from ledgers.worker import PROCESS_SECRET
+    from ledgers.worker import PROCESS_SECRET, path_job
 
-    jobs: list[tuple[str, str | None, bytes | None]] = []
-    for src in sources:  # names as given: ``read_file`` masks them (the child's requests can go ahead)
-        if isinstance(src, SourceFile):
-            jobs.append((src.name, None, bytes(src.data)))
-        else:
-            path = Path(src)
-            jobs.append((path.name, str(path), None))
+    # names as given: ``read_file`` masks them (so the child's requests can go ahead)
+    jobs = [(src.name, None, bytes(src.data)) if isinstance(src, SourceFile) else path_job(src) for src in sources]
     key = secret if secret is not None else PROCESS_SECRET
     if in_process is None:
         in_process = settings.from_env().ledgers_in_process

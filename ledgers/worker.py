@@ -53,6 +53,13 @@ Job = tuple[str, str | None, bytes | None]  # (file name as given, path, or the 
 Request = tuple[list[Job], "Mappings | None", bytes]  # (jobs, mappings, HMAC secret)
 
 
+def path_job(path: str | Path) -> Job:
+    """The job of a file on disk, as ``load_files`` and ``prestart`` both build it (the two must be
+    equal for a child started ahead to be taken up)."""
+    file = Path(path)
+    return (file.name, str(file), None)
+
+
 def max_children() -> int:
     """How many parser children may parse at once (#18: four hostile uploads at once once added
     12.7 GB): ``$DASHBOARD_PARSER_CHILDREN`` through settings.py."""
@@ -295,7 +302,7 @@ def prestart(memory_mb: int = 4096, paths: Sequence[str | Path] = ()) -> None:
             return
         child = _Child(memory_mb)
         if paths:
-            child.sent = ([(Path(p).name, str(p), None) for p in paths], None, PROCESS_SECRET)
+            child.sent = ([path_job(p) for p in paths], None, PROCESS_SECRET)
             child.send(child.sent)
         _idle.append(child)
 
