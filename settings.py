@@ -68,6 +68,17 @@ def _count(name: str, value: Any) -> int:
     return number
 
 
+def _megabytes(name: str, value: Any) -> int:
+    """A size in MB, 0 included."""
+    try:
+        number = int(value) if isinstance(value, int | str) and not isinstance(value, bool) else -1
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise SettingsError("settings.error.not_megabytes", name=name, value=repr(value))
+    return number
+
+
 def _path(name: str, value: Any) -> Path | None:
     return Path(text) if (text := _text(name, value)) else None
 
@@ -126,6 +137,10 @@ SETTINGS: tuple[Setting, ...] = (
             doc="The street's key for report packages (HMAC-SHA-256), the same on the hub and its communities' installs; a package signed with another key is refused."),
     Setting(name="DASHBOARD_PARSER_CHILDREN", attr="parser_children", source=Source.ENV, read=_count,
             doc="How many uploads are parsed at once (each in its own capped child process). Default 2."),
+    Setting(name="LEDGERS_SPLIT_MB", attr="split_mb", source=Source.ENV, read=_megabytes,
+            doc="A workbook whose sheets hold at least this many MB of XML is read by two processes (the parser "
+                "child and a fork of it, each capped at half its memory). Default 16 (about 45,000 rows); `0`: "
+                "every workbook of two sheets or more (tests)."),
     Setting(name="REPORT_CHROMIUM", attr="chromium", source=Source.ENV, read=_program,
             doc="The Chromium that prints the PDF; default: Debian's `/usr/bin/chromium`. Empty: no PDF."),
     Setting(name="REPORT_CJK_FONT", attr="cjk_font", source=Source.ENV, read=_program,
@@ -160,6 +175,7 @@ class Settings:
     street: str | None = None
     street_key: str | None = None
     parser_children: int = 2
+    split_mb: int = 16
     chromium: str | None = None
     cjk_font: str | None = None
     ledgers_in_process: bool = False

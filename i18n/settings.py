@@ -14,6 +14,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "The setting {name} must be true or false; it is {value}."),
     "settings.error.not_count": ("设置 {name} 必须是正整数，现在是 {value}。",
                                  "The setting {name} must be a whole number of at least 1; it is {value}."),
+    "settings.error.not_megabytes": ("设置 {name} 必须是 0 或正整数（MB），现在是 {value}。",
+                                     "The setting {name} must be a whole number of MB, 0 or more; it is {value}."),
     "settings.error.not_hosts": ("设置 {name} 必须是主机名的列表，例如 [\"board.office.lan\"]，现在是 {value}。",
                                  "The setting {name} must be a list of host names such as [\"board.office.lan\"]; "
                                  "it is {value}."),

@@ -71,12 +71,9 @@ SLOTS = Slots(max_children)  # uploads past the limit wait their turn, in order
 
 def _limit_memory(memory_mb: int) -> None:
     """Cap the child's address space at what it already maps plus ``memory_mb``."""
-    try:
-        with open("/proc/self/statm") as fh:
-            mapped = int(fh.read().split()[0]) * resource.getpagesize()
-    except OSError:
-        mapped = 0
-    limit = mapped + memory_mb * (1 << 20)
+    from ledgers.partner import mapped_bytes
+
+    limit = mapped_bytes() + memory_mb * (1 << 20)
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
@@ -115,24 +112,23 @@ def _load_reading_modules() -> None:
     # it back to ``_trim`` between sheets: ~50 MB less at the child's peak on the 300k workbook
     pa.set_memory_pool(pa.system_memory_pool())
 
-    from ledgers import guards, ipc, reader, sheet  # noqa: F401 - reader.py loads guards/sheet lazily (for the parent)
+    from ledgers import guards, ipc, partner, reader, sheet  # noqa: F401 - reader.py loads guards/sheet lazily (for the parent)
 
 
 def _child() -> None:
     _load_reading_modules()
     from ledgers import ipc
+    from ledgers.partner import Channel, Fork
     from ledgers.reader import read_file
 
     memory_mb = int(sys.argv[1]) if len(sys.argv) > 1 else 4096
     inp = sys.stdin.buffer
-    out = sys.stdout.buffer
+    channel = Channel(sys.stdout.buffer)  # a partner's messages come through here too (ledgers.partner)
     sys.stdout = sys.stderr  # a stray print must not corrupt the result stream
     os.environ["LEDGERS_MEMORY_MB"] = str(memory_mb)  # for the message naming the limit
     _limit_memory(memory_mb)
-
-    def send(msg: tuple[Any, ...]) -> None:
-        pickle.dump(msg, out, protocol=pickle.HIGHEST_PROTOCOL)
-        out.flush()
+    send = channel.send
+    share = Fork(channel)
 
     send(("ready",))
     # The cyclic collector would walk the millions of cells calamine hands over, again and again as
@@ -145,19 +141,22 @@ def _child() -> None:
         except (EOFError, pickle.UnpicklingError):
             # the parent closed the pipe (exit) or died: nothing is left to flush, and the parent may be
             # waiting to close its end of our output, so skip the interpreter's teardown of our heap
-            out.flush()
+            channel.out.flush()
             sys.stderr.flush()
             os._exit(0)
         for k, (name, path, data) in enumerate(jobs):
             send(("start", k))
 
             def sink(key: str, frame: PackedFrame, k: int = k) -> None:
+                big = len(frame) >= _TRIM_ROWS
+                if big:  # what the typing freed goes back before the packing takes more (300k: -30 MB at the peak)
+                    _trim()
                 send(("frame", k, key, ipc.pack(frame)))  # Arrow IPC: codes and typed values as buffers
-                if len(frame) >= _TRIM_ROWS:
-                    _trim()  # a big sheet's working set is freed: hand it back while the parent builds its frame
+                if big:
+                    _trim()  # and the packed stream, while the parent builds its frame
 
             try:
-                result = read_file(name, path, data, mappings, secret, sink=sink)
+                result = read_file(name, path, data, mappings, secret, sink=sink, share=share)
             except MemoryError:
                 result = _failed(name, "out_of_memory", limit=memory_mb)
             send(("done", k, result))

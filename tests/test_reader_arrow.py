@@ -16,6 +16,7 @@ from ledgers import guards, ipc
 from ledgers.arrowgrid import decode
 from ledgers.reader import SourceFile, load_files, read_file
 from ledgers.report import Code
+from tests.support.workbooks import sheets_of_many_sizes
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "sample_data").glob("*.xlsx"))
@@ -161,35 +162,10 @@ def test_let_go_ends_the_idle_child_without_waiting_for_it(monkeypatch):
     assert child.proc.wait(10) == 0  # it read the end of its input and left
 
 
-def _sheets_of_many_sizes() -> bytes:
-    """A workbook whose biggest sheet is not its first: a note sheet, two sheets of the same ledger
-    (small, then big, each with a bad row), a blank sheet and a fire-equipment sheet in between."""
-    buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf)
-    header = ["活动日期", "活动名称", "活动类别", "参与人数"]
-
-    def activities(ws, n: int, tag: str) -> None:
-        ws.write_row(0, 0, header)
-        for i in range(n):
-            ws.write_row(i + 1, 0, [f"2026-{i % 12 + 1:02d}-{i % 28 + 1:02d}", f"{tag}活动{i}", "文体", i % 40])
-        ws.write_row(n + 1, 0, ["不是日期", f"{tag}坏行", "文体", 3])  # one problem per sheet
-
-    wb.add_worksheet("说明").write_column(0, 0, ["本台账由社区填写", "联系人：居委会"])
-    activities(wb.add_worksheet("文体活动"), 3, "小")
-    wb.add_worksheet("空白")
-    fire = wb.add_worksheet("消防器材台账")
-    fire.write_row(0, 0, ["位置", "器材类型", "应配数量", "实配数量", "检查日期"])
-    for i in range(40):
-        fire.write_row(i + 1, 0, [f"{i % 9 + 1}号楼", "灭火器", 4, 3 + i % 2, "2026-06-01"])
-    activities(wb.add_worksheet("活动台账二"), 400, "大")
-    wb.close()
-    return buf.getvalue()
-
-
 def test_sheets_read_biggest_first_report_in_the_workbooks_order(monkeypatch):
     from ledgers.reader import _biggest_first
 
-    data = _sheets_of_many_sizes()
+    data = sheets_of_many_sizes()
     info = guards.inspect("a.xlsx", data, defer_sheets=True)
     names = ["说明", "文体活动", "空白", "消防器材台账", "活动台账二"]
     assert _biggest_first(names, info)[:2] == ["活动台账二", "消防器材台账"]  # not the workbook's order
@@ -204,7 +180,7 @@ def test_sheets_read_biggest_first_report_in_the_workbooks_order(monkeypatch):
 
 def test_a_child_puts_the_streamed_frames_in_the_workbooks_order(monkeypatch):
     monkeypatch.delenv("LEDGERS_IN_PROCESS", raising=False)
-    data = _sheets_of_many_sizes()
+    data = sheets_of_many_sizes()
     here = load_files([SourceFile("a.xlsx", data)], secret=b"k", in_process=True)
     there = load_files([SourceFile("a.xlsx", data)], secret=b"k")
     _assert_same(here, there)

@@ -56,6 +56,8 @@ def test_no_module_reads_the_environment_or_secrets_for_a_setting_itself() -> No
     ({"DASHBOARD_DATA_DIR": "/srv/board"}, {}, Settings(data_dir=Path("/srv/board"))),
     ({"DASHBOARD_DATA_DIR": ""}, {}, Settings()),  # empty: the default, as before
     ({"DASHBOARD_PARSER_CHILDREN": "3"}, {}, Settings(parser_children=3)),
+    ({"LEDGERS_SPLIT_MB": "0"}, {}, Settings(split_mb=0)),
+    ({"LEDGERS_SPLIT_MB": "40"}, {}, Settings(split_mb=40)),
     ({"LEDGERS_IN_PROCESS": "1"}, {}, Settings(ledgers_in_process=True)),
     ({"REPORT_CHROMIUM": ""}, {}, Settings(chromium="")),  # set but empty: no PDF
     ({}, {"password": "pw"}, Settings(password="pw")),
@@ -88,6 +90,8 @@ def test_values_are_read_and_typed(environ: dict[str, str], secrets: dict[str, A
     ({"DASHBOARD_HUB": "maybe"}, {}, "settings.error.not_flag", "DASHBOARD_HUB"),
     ({"DASHBOARD_PARSER_CHILDREN": "two"}, {}, "settings.error.not_count", "DASHBOARD_PARSER_CHILDREN"),
     ({"DASHBOARD_PARSER_CHILDREN": "0"}, {}, "settings.error.not_count", "DASHBOARD_PARSER_CHILDREN"),
+    ({"LEDGERS_SPLIT_MB": "-1"}, {}, "settings.error.not_megabytes", "LEDGERS_SPLIT_MB"),
+    ({"LEDGERS_SPLIT_MB": "16MB"}, {}, "settings.error.not_megabytes", "LEDGERS_SPLIT_MB"),
     ({"LEDGERS_IN_PROCESS": "sometimes"}, {}, "settings.error.not_flag", "LEDGERS_IN_PROCESS"),
 ])
 def test_wrong_values_raise_naming_the_setting(environ: dict[str, str], secrets: dict[str, Any], key: str,

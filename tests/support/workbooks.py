@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import xlsxwriter
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -37,4 +38,29 @@ def messy_activities() -> bytes:
     ws.append(["合计", "", "", "294", ""])
     buf = io.BytesIO()
     wb.save(buf)
+    return buf.getvalue()
+
+
+def sheets_of_many_sizes() -> bytes:
+    """A workbook whose biggest sheet is not its first: a note sheet, two sheets of the same ledger
+    (small, then big, each with a bad row), a blank sheet and a fire-equipment sheet in between."""
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf)
+    header = ["活动日期", "活动名称", "活动类别", "参与人数"]
+
+    def activities(ws, n: int, tag: str) -> None:
+        ws.write_row(0, 0, header)
+        for i in range(n):
+            ws.write_row(i + 1, 0, [f"2026-{i % 12 + 1:02d}-{i % 28 + 1:02d}", f"{tag}活动{i}", "文体", i % 40])
+        ws.write_row(n + 1, 0, ["不是日期", f"{tag}坏行", "文体", 3])  # one problem per sheet
+
+    wb.add_worksheet("说明").write_column(0, 0, ["本台账由社区填写", "联系人：居委会"])
+    activities(wb.add_worksheet("文体活动"), 3, "小")
+    wb.add_worksheet("空白")
+    fire = wb.add_worksheet("消防器材台账")
+    fire.write_row(0, 0, ["位置", "器材类型", "应配数量", "实配数量", "检查日期"])
+    for i in range(40):
+        fire.write_row(i + 1, 0, [f"{i % 9 + 1}号楼", "灭火器", 4, 3 + i % 2, "2026-06-01"])
+    activities(wb.add_worksheet("活动台账二"), 400, "大")
+    wb.close()
     return buf.getvalue()
