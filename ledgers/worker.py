@@ -13,7 +13,8 @@ second upload at the same time gets a child of its own). A child that crashed, t
 memory cap is never reused, nor one started with another memory cap; an idle child exits when its
 stdin closes, which happens at interpreter exit (``atexit``) or when this process dies.
 Frames are sent one by one as soon as each sheet is typed, so the parent unpickles a sheet while
-the child is still reading the next one.
+the child is still reading the next one. A big workbook's sheets are shared with a fork of the child
+(``ledgers.partner``), whose frames come through the child's stdout all the same.
 """
 
 from __future__ import annotations
