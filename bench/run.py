@@ -37,7 +37,7 @@ DEFAULT_SIZES = [10_000, 30_000, 100_000, 300_000]
 # The measurements, in table order: the in-worker ones, then the whole-process ones (a second table).
 MEASUREMENTS = [
     "calamine_s", "fastexcel_s", "openpyxl_s", "load_s", "load_vs_calamine", "load_vs_fastexcel",
-    "openpyxl_speedup", "metrics_s", "pdf_s", "rerun_s", "peak_rss_mb",
+    "load_over_fastexcel_s", "openpyxl_speedup", "metrics_s", "pdf_s", "rerun_s", "peak_rss_mb",
 ]
 PROCESS_MEASUREMENTS = [
     "floor_proc_s", "floor_proc_mb", "cli_proc_s", "cli_proc_mb", "cli_vs_floor", "cli_mem_vs_floor",
@@ -54,7 +54,9 @@ GOALS: list[tuple[str, str, float, int, int]] = [
     ("full load ≤ 1.3× calamine floor", "load_vs_calamine", 1.3, 0, _ANY),
     ("cli.py metrics ≤ 1.5× fastexcel floor, time (300k)", "cli_vs_floor", 1.5, 300_000, _ANY),
     ("cli.py metrics ≤ 1.5× fastexcel floor, memory (300k)", "cli_mem_vs_floor", 1.5, 300_000, _ANY),
-    ("cli.py metrics ≤ fastexcel floor + 0.25 s (10k)", "cli_over_floor_s", 0.25, 0, 10_000),
+    # #17: "the full load ≤ 0.25 s above the same floor (fixed costs: warm worker, imports)": the load as an
+    # upload runs it (warm child, modules imported) against fastexcel's read in the same worker
+    ("full load ≤ fastexcel floor + 0.25 s (10k)", "load_over_fastexcel_s", 0.25, 0, 10_000),
     ("full load ≥ 5× faster than openpyxl", "openpyxl_speedup", 5.0, 0, _ANY),
     ("metrics + 12-month history ≤ 0.5 s (300k)", "metrics_s", 0.5, 300_000, _ANY),
     ("PDF report ≤ 8 s", "pdf_s", 8.0, 0, _ANY),
@@ -366,6 +368,7 @@ def measure(rows: int, args: argparse.Namespace) -> dict[str, Any]:
     load, cal, opx, fx = res.get("load_s"), res.get("calamine_s"), res.get("openpyxl_s"), res.get("fastexcel_s")
     res["load_vs_calamine"] = load / cal if load and cal else None
     res["load_vs_fastexcel"] = load / fx if load and fx else None
+    res["load_over_fastexcel_s"] = load - fx if load and fx else None
     res["openpyxl_speedup"] = opx / load if load and opx else None
     ordered = {k: _round(res.get(k)) for k in KEYS}
     ordered["_extra"] = extra

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # worker, then the whole processes (fastexcel floor and cli.py metrics)
 KEYS = {
     "rows", "calamine_s", "fastexcel_s", "openpyxl_s", "load_s", "load_vs_calamine", "load_vs_fastexcel",
+    "load_over_fastexcel_s",
     "openpyxl_speedup", "metrics_s", "pdf_s", "rerun_s", "peak_rss_mb",
     "floor_proc_s", "floor_proc_mb", "cli_proc_s", "cli_proc_mb", "cli_vs_floor", "cli_mem_vs_floor",
     "cli_over_floor_s",
@@ -26,6 +27,7 @@ LAYERS_OF = {
     "load_s": (READER,),
     "load_vs_calamine": (READER,),
     "load_vs_fastexcel": (READER,),
+    "load_over_fastexcel_s": (READER,),
     "cli_proc_s": (READER, "metrics/engine.py"),
     "cli_proc_mb": (READER, "metrics/engine.py"),
     "cli_vs_floor": (READER, "metrics/engine.py"),
