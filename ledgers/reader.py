@@ -25,10 +25,13 @@ import settings
 from ledgers.registry import LEDGERS, Mappings
 from ledgers.report import Code, ImportReport, LoadResult, Problem, Severity, SheetReport, UnknownSheet
 
-if TYPE_CHECKING:  # the child reads without pandas: frames are built (and pandas loaded) where they are used;
-    import pandas as pd  # the parsing modules load in the child (and in process), not in a parent that
+# the child reads without pandas: frames are built (and pandas loaded) where they are used; the parsing
+# modules load in the child (and in process), not in a parent that only receives frames
+if TYPE_CHECKING:
+    import fastexcel
+    import pandas as pd
 
-    from ledgers import guards  # only receives frames
+    from ledgers import guards
     from ledgers.packed import PackedFrame
     from ledgers.sheet import RawSheet
 
@@ -192,7 +195,7 @@ class _Book:
     mappings: Mappings | None
     secret: bytes
     sink: Callable[[str, PackedFrame], None] | None
-    excel: Any = None  # fastexcel's reader of the workbook, once opened
+    excel: fastexcel.ExcelReader | None = None  # fastexcel's reader of the workbook, once opened
 
     def open(self) -> bool:
         """Open the workbook with fastexcel now (it reads the workbook's parts and shared strings);
@@ -225,7 +228,7 @@ class _Book:
             part.failed = (cursor.at, _failed_file(self.name, exc))
         return part
 
-    def _add(self, raw: RawSheet, hints: Any, part: BookPart) -> None:
+    def _add(self, raw: RawSheet, hints: list[str], part: BookPart) -> None:
         from ledgers.sheet import read_sheet
 
         try:
