@@ -236,19 +236,19 @@ def hmac_keys_arrow(values: list[str | None], secret: bytes) -> Any:
                                        null_count=len(values) - len(present))
 
 
-def _hmac_digests(values: list[str], secret: bytes) -> bytes:
-    """The HMAC-SHA-256 digests of ``values``, joined."""
+def _hmac_digests(values: list[str], secret: bytes) -> bytearray:
+    """The HMAC-SHA-256 digests of ``values``, joined (written one after another into one buffer: a list
+    of 135k digests and its join held ~24 MB at once at the child's peak, the buffer ~9 MB)."""
     inner, outer = _hmac_states(secret)
     inner_copy, outer_copy = inner.copy, outer.copy
-    out: list[bytes] = []
-    append = out.append
+    out = bytearray()
     for v in values:
         h = inner_copy()
         h.update(v.encode("utf-8"))
         o = outer_copy()
         o.update(h.digest())
-        append(o.digest())
-    return b"".join(out)
+        out += o.digest()
+    return out
 
 
 def scrub(text: str) -> tuple[str, int]:
