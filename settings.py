@@ -58,25 +58,24 @@ def _flag(name: str, value: Any) -> bool:
     raise SettingsError("settings.error.not_flag", name=name, value=repr(value))
 
 
-def _count(name: str, value: Any) -> int:
+def _whole(name: str, value: Any, least: int, key: str) -> int:
+    """A whole number of at least ``least`` (a bool is not one), else ``key``'s error naming the setting."""
     try:
-        number = int(value) if isinstance(value, int | str) and not isinstance(value, bool) else 0
+        number = int(value) if isinstance(value, int | str) and not isinstance(value, bool) else least - 1
     except ValueError:
-        number = 0
-    if number < 1:
-        raise SettingsError("settings.error.not_count", name=name, value=repr(value))
+        number = least - 1
+    if number < least:
+        raise SettingsError(key, name=name, value=repr(value))
     return number
+
+
+def _count(name: str, value: Any) -> int:
+    return _whole(name, value, 1, "settings.error.not_count")
 
 
 def _megabytes(name: str, value: Any) -> int:
     """A size in MB, 0 included."""
-    try:
-        number = int(value) if isinstance(value, int | str) and not isinstance(value, bool) else -1
-    except ValueError:
-        number = -1
-    if number < 0:
-        raise SettingsError("settings.error.not_megabytes", name=name, value=repr(value))
-    return number
+    return _whole(name, value, 0, "settings.error.not_megabytes")
 
 
 def _path(name: str, value: Any) -> Path | None:
